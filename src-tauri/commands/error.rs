@@ -1,0 +1,121 @@
+//! The one error type that crosses IPC: a stable `kind` the UI maps to a
+//! title, a severity and a next step, plus a plain-language `message`.
+//! Never a raw code or a Rust error string.
+
+use serde::Serialize;
+
+use crate::deepcall::{ApiErrorKind, DeepCallError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+pub enum ErrorKind {
+    /// Something the manager typed; `field` names it.
+    InvalidInput,
+    /// The DeepCall address itself.
+    InvalidAddress,
+    /// DeepCall could not be reached, or the connection broke.
+    Network,
+    Timeout,
+    /// The server answered with something that is not DeepCall data.
+    BadAnswer,
+    /// Wrong or expired credentials.
+    Unauthorized,
+    PermissionDenied,
+    NotFound,
+    /// DeepCall refused the request for another documented reason.
+    Rejected,
+    /// DeepCall's own trouble (generic failure, database).
+    ServerTrouble,
+    /// A bug on our side; the message says so plainly.
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type, thiserror::Error)]
+#[serde(rename_all = "camelCase")]
+#[error("{message}")]
+pub struct AppError {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// The input field the message is about, when there is one.
+    pub field: Option<String>,
+    /// Whether offering "Retry" makes sense.
+    pub retryable: bool,
+}
+
+impl AppError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            field: None,
+            retryable: matches!(kind, ErrorKind::Network | ErrorKind::Timeout | ErrorKind::ServerTrouble),
+        }
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Internal, message)
+    }
+}
+
+impl From<DeepCallError> for AppError {
+    fn from(e: DeepCallError) -> Self {
+        let message = e.to_string();
+        let retryable = e.is_retryable();
+        let (kind, field) = match &e {
+            DeepCallError::InvalidInput { field, .. } => (ErrorKind::InvalidInput, Some(field.clone())),
+            DeepCallError::InvalidAddress { .. } | DeepCallError::InsecureAddress { .. } => {
+                (ErrorKind::InvalidAddress, None)
+            }
+            DeepCallError::Network { .. } => (ErrorKind::Network, None),
+            DeepCallError::Timeout { .. } => (ErrorKind::Timeout, None),
+            DeepCallError::ResponseTooLarge { .. }
+            | DeepCallError::HttpStatus { .. }
+            | DeepCallError::NotDeepCall { .. }
+            | DeepCallError::UnexpectedAnswer { .. } => (ErrorKind::BadAnswer, None),
+            DeepCallError::Api { kind, .. } => (
+                match kind {
+                    ApiErrorKind::InvalidToken => ErrorKind::Unauthorized,
+                    ApiErrorKind::PermissionDenied => ErrorKind::PermissionDenied,
+                    ApiErrorKind::GroupNotFound
+                    | ApiErrorKind::ContactNotFound
+                    | ApiErrorKind::GroupIdDoesNotExist => ErrorKind::NotFound,
+                    ApiErrorKind::SomethingWentWrong | ApiErrorKind::DatabaseError => {
+                        ErrorKind::ServerTrouble
+                    }
+                    _ => ErrorKind::Rejected,
+                },
+                None,
+            ),
+        };
+        Self {
+            kind,
+            message,
+            field,
+            retryable,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deepcall::Module;
+
+    #[test]
+    fn deepcall_errors_map_to_kinds_with_plain_words() {
+        let e: AppError = DeepCallError::Api {
+            module: Module::Group,
+            code: 1503,
+            kind: ApiErrorKind::GroupNotFound,
+            server_message: "Group not found or not authorized".into(),
+        }
+        .into();
+        assert_eq!(e.kind, ErrorKind::NotFound);
+        assert!(!e.message.contains("1503"));
+        let e: AppError = DeepCallError::Timeout { seconds: 30 }.into();
+        assert_eq!(e.kind, ErrorKind::Timeout);
+        assert!(e.retryable);
+        let e: AppError = DeepCallError::invalid_input("groupId", "Enter a group number.").into();
+        assert_eq!(e.field.as_deref(), Some("groupId"));
+        assert!(!e.retryable);
+    }
+}

@@ -1,0 +1,274 @@
+//! Everything that can go wrong talking to DeepCall, in plain words.
+//!
+//! DeepCall's error numbers are per module: Group 1501 ("name missing") is not
+//! Directory 1501 ("sticky agent error"). [`ApiErrorKind::classify`] maps a
+//! number only together with the module of the endpoint that answered.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// The DeepCall API module an endpoint belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, specta::Type)]
+pub enum Module {
+    Group,
+    Directory,
+}
+
+impl Module {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Module::Group => "Group",
+            Module::Directory => "Directory",
+        }
+    }
+}
+
+impl fmt::Display for Module {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a DeepCall error number means, once the module is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+pub enum ApiErrorKind {
+    // General, seen across modules.
+    InvalidParameter,
+    SomethingWentWrong,
+    DatabaseError,
+    InvalidToken,
+    PermissionDenied,
+    InvalidRequestData,
+    // Group module.
+    GroupNameMissing,
+    GroupIdMissing,
+    GroupNotFound,
+    // Directory module.
+    InvalidContactNumber,
+    ContactNotFound,
+    StickyAgentError,
+    TypeNotValid,
+    AccountManagerError,
+    CreateFailed,
+    CliNotFound,
+    GroupIdDoesNotExist,
+    AgentNotInGroup,
+    BadExpiry,
+    DoNotCallError,
+    /// A number DeepCall's documentation does not list for this module.
+    Unknown,
+}
+
+impl ApiErrorKind {
+    /// Maps DeepCall's error number for the module that answered.
+    pub fn classify(module: Module, code: i64) -> Self {
+        use ApiErrorKind::*;
+        match (module, code) {
+            (_, 1000) => InvalidParameter,
+            (_, 1009) => SomethingWentWrong,
+            (_, 1010) => DatabaseError,
+            (_, 1014) => InvalidToken,
+            (_, 1015) => PermissionDenied,
+            (_, 1047) => InvalidRequestData,
+            (Module::Group, 1501) => GroupNameMissing,
+            (Module::Group, 1502) => GroupIdMissing,
+            (Module::Group, 1503) => GroupNotFound,
+            (Module::Directory, 1005) => InvalidContactNumber,
+            (Module::Directory, 1012) => ContactNotFound,
+            (Module::Directory, 1501) => StickyAgentError,
+            (Module::Directory, 1502) => TypeNotValid,
+            (Module::Directory, 1503) => AccountManagerError,
+            (Module::Directory, 1504) => CreateFailed,
+            (Module::Directory, 1505) => CliNotFound,
+            (Module::Directory, 1506) => GroupIdDoesNotExist,
+            (Module::Directory, 1507) => AgentNotInGroup,
+            (Module::Directory, 1508) | (Module::Directory, 1509) => BadExpiry,
+            (Module::Directory, 1510) => DoNotCallError,
+            _ => Unknown,
+        }
+    }
+
+    /// The plain-language sentence a manager reads.
+    pub fn plain_message(self) -> &'static str {
+        use ApiErrorKind::*;
+        match self {
+            InvalidParameter => "DeepCall did not accept one of the values sent. Check what you entered and try again.",
+            SomethingWentWrong => "DeepCall had a problem on its side. Try again in a moment.",
+            DatabaseError => "DeepCall could not reach its database. Try again in a few minutes.",
+            InvalidToken => "DeepCall did not accept the saved sign-in (wrong or expired token or session ID). Update the account's credentials.",
+            PermissionDenied => "This DeepCall user is not allowed to do this. It needs the AGENT_TO_AGENT_CALL permission, which the account's administrator can grant.",
+            InvalidRequestData => "DeepCall could not read the request. Try again; if it keeps happening, report it.",
+            GroupNameMissing => "DeepCall needs a group name for this.",
+            GroupIdMissing => "Enter a group number.",
+            GroupNotFound => "There is no such group, or it does not belong to this account.",
+            InvalidContactNumber => "DeepCall says this is not a valid phone number.",
+            ContactNotFound => "This number is not in your DeepCall directory.",
+            StickyAgentError => "DeepCall could not set the sticky agent for this contact.",
+            TypeNotValid => "DeepCall did not accept the type of one of the values sent.",
+            AccountManagerError => "DeepCall could not set the account manager for this contact.",
+            CreateFailed => "DeepCall could not create the record.",
+            CliNotFound => "That caller ID (CLI) does not exist on this account.",
+            GroupIdDoesNotExist => "That group does not exist on this account.",
+            AgentNotInGroup => "That agent is not in the group.",
+            BadExpiry => "The expiry date is not valid.",
+            DoNotCallError => "DeepCall's do-not-call (DNC) list refused this change.",
+            Unknown => "DeepCall refused the request with an error this app does not know.",
+        }
+    }
+}
+
+/// Where in an exchange the network failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+pub enum NetworkStage {
+    /// The server could not be reached at all.
+    Connect,
+    /// The connection broke while sending or before the answer was complete.
+    Exchange,
+}
+
+/// An error from the DeepCall client. Every variant reads as plain words via
+/// `Display`; none carries a secret (requests carry credentials only in the
+/// body, which is never copied into an error).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DeepCallError {
+    #[error("The DeepCall address is not valid: {reason}")]
+    InvalidAddress { reason: String },
+
+    #[error("Plain http:// is only allowed for this computer (localhost). Use an https:// address for {host}.")]
+    InsecureAddress { host: String },
+
+    #[error("{}", match stage {
+        NetworkStage::Connect => "DeepCall could not be reached. Check the internet connection and the address.",
+        NetworkStage::Exchange => "The connection to DeepCall broke before its answer was complete. Try again.",
+    })]
+    Network { stage: NetworkStage, detail: String },
+
+    #[error("DeepCall did not answer within {seconds} seconds. Try again in a moment.")]
+    Timeout { seconds: u64 },
+
+    #[error("DeepCall's answer was larger than this app accepts ({limit_bytes} bytes).")]
+    ResponseTooLarge { limit_bytes: usize },
+
+    #[error("The server answered with an error page (HTTP {status}) instead of DeepCall data. It may be down or behind a proxy; try again later.")]
+    HttpStatus { status: u16 },
+
+    #[error("The server's answer was not DeepCall data ({what}). Check the address, or try again later.")]
+    NotDeepCall { what: String },
+
+    #[error("DeepCall's answer could not be understood ({detail}).")]
+    UnexpectedAnswer { detail: String },
+
+    #[error("{}", kind.plain_message())]
+    Api {
+        module: Module,
+        code: i64,
+        kind: ApiErrorKind,
+        /// DeepCall's own text, for engineers; never shown as the main message.
+        server_message: String,
+    },
+
+    #[error("{message}")]
+    InvalidInput { field: String, message: String },
+}
+
+impl DeepCallError {
+    pub(crate) fn api(module: Module, code: i64, server_message: impl Into<String>) -> Self {
+        DeepCallError::Api {
+            module,
+            code,
+            kind: ApiErrorKind::classify(module, code),
+            server_message: server_message.into(),
+        }
+    }
+
+    pub fn invalid_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        DeepCallError::InvalidInput {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The API error kind, when DeepCall itself refused the request.
+    pub fn api_kind(&self) -> Option<ApiErrorKind> {
+        match self {
+            DeepCallError::Api { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+
+    /// Whether trying the same request again may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            DeepCallError::Network { .. }
+            | DeepCallError::Timeout { .. }
+            | DeepCallError::HttpStatus { .. } => true,
+            DeepCallError::Api { kind, .. } => matches!(
+                kind,
+                ApiErrorKind::SomethingWentWrong | ApiErrorKind::DatabaseError
+            ),
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_number_means_different_things_per_module() {
+        assert_eq!(
+            ApiErrorKind::classify(Module::Group, 1501),
+            ApiErrorKind::GroupNameMissing
+        );
+        assert_eq!(
+            ApiErrorKind::classify(Module::Directory, 1501),
+            ApiErrorKind::StickyAgentError
+        );
+        assert_eq!(
+            ApiErrorKind::classify(Module::Group, 1503),
+            ApiErrorKind::GroupNotFound
+        );
+        assert_eq!(
+            ApiErrorKind::classify(Module::Directory, 1503),
+            ApiErrorKind::AccountManagerError
+        );
+        assert_eq!(
+            ApiErrorKind::classify(Module::Group, 1012),
+            ApiErrorKind::Unknown
+        );
+        assert_eq!(
+            ApiErrorKind::classify(Module::Directory, 1012),
+            ApiErrorKind::ContactNotFound
+        );
+    }
+
+    #[test]
+    fn every_documented_code_is_known() {
+        for code in [1000, 1009, 1010, 1014, 1015, 1047, 1501, 1502, 1503] {
+            assert_ne!(
+                ApiErrorKind::classify(Module::Group, code),
+                ApiErrorKind::Unknown,
+                "Group {code}"
+            );
+        }
+        for code in [
+            1000, 1005, 1012, 1501, 1502, 1503, 1504, 1505, 1506, 1507, 1508, 1509, 1510,
+        ] {
+            assert_ne!(
+                ApiErrorKind::classify(Module::Directory, code),
+                ApiErrorKind::Unknown,
+                "Directory {code}"
+            );
+        }
+    }
+
+    #[test]
+    fn messages_are_plain_words_without_codes() {
+        let e = DeepCallError::api(Module::Group, 1015, "Permission denied");
+        let text = e.to_string();
+        assert!(text.contains("AGENT_TO_AGENT_CALL"));
+        assert!(!text.contains("1015"));
+    }
+}

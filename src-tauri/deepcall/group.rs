@@ -1,0 +1,444 @@
+//! The Group module: `getGroupAgentRelation`, `submitAssignGroupToAgent`, `list`.
+//!
+//! `relationData` is the membership. `agentData` lists the account's agents
+//! (more than the group's members) and may lack a member; names repeat, so a
+//! member is always known by name *and* id.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use super::wire::{self, de_flag, de_id, de_list_or_null, de_opt_id, de_opt_int, de_opt_text};
+use super::{response_as, Client, DeepCallError, Module};
+
+/// A group number, checked: a positive whole number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GroupId(u64);
+
+impl GroupId {
+    pub fn new(id: u64) -> Result<Self, DeepCallError> {
+        if id == 0 || id > wire::MAX_ID {
+            return Err(DeepCallError::invalid_input(
+                "groupId",
+                "A group number is a whole number of 1 or more.",
+            ));
+        }
+        Ok(Self(id))
+    }
+
+    /// Reads what a manager typed ("28", " #28 ").
+    pub fn parse(input: &str) -> Result<Self, DeepCallError> {
+        let t = input.trim().trim_start_matches('#').trim();
+        if t.is_empty() {
+            return Err(DeepCallError::invalid_input("groupId", "Enter a group number."));
+        }
+        match t.parse::<u64>() {
+            Ok(n) => Self::new(n),
+            Err(_) => Err(DeepCallError::invalid_input(
+                "groupId",
+                format!("\"{}\" is not a group number. Use digits only, for example 28.", t),
+            )),
+        }
+    }
+
+    pub fn get(self) -> u64 {
+        self.0
+    }
+}
+
+// ---- the answer as DeepCall sends it -------------------------------------
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawGroupData {
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub user_id: Option<String>,
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub create_by: Option<String>,
+    #[serde(deserialize_with = "de_id")]
+    pub unique_id: u64,
+    #[serde(default, deserialize_with = "de_opt_int")]
+    pub status: Option<i64>,
+    #[serde(default, deserialize_with = "de_opt_int")]
+    pub create_date: Option<i64>,
+    #[serde(default, deserialize_with = "de_list_or_null")]
+    pub agents: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawAgent {
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub name: Option<String>,
+    #[serde(deserialize_with = "de_id")]
+    pub unique_id: u64,
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub user_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawRelation {
+    #[serde(default, deserialize_with = "de_opt_id")]
+    pub group_id: Option<u64>,
+    #[serde(deserialize_with = "de_id")]
+    pub agent_id: u64,
+    #[serde(deserialize_with = "de_flag")]
+    pub receive_call: bool,
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub user_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawGroupRelation {
+    #[serde(rename = "groupData")]
+    pub group_data: RawGroupData,
+    #[serde(rename = "agentData", default, deserialize_with = "de_list_or_null")]
+    pub agent_data: Vec<RawAgent>,
+    #[serde(rename = "relationData", deserialize_with = "de_list_or_null")]
+    pub relation_data: Vec<RawRelation>,
+}
+
+// ---- what the app works with ---------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Group {
+    pub id: u64,
+    pub name: String,
+    /// DeepCall's status number (1 = active in the vendor's example).
+    pub status: Option<i64>,
+    /// Unix seconds.
+    pub created_at: Option<i64>,
+    /// The user id that created the group.
+    pub created_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Member {
+    pub agent_id: u64,
+    /// From `agentData`, else from the group's own "#id name" labels.
+    pub name: Option<String>,
+    /// False when the account's agent list does not include this member.
+    pub in_agent_list: bool,
+    pub receives_calls: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Agent {
+    pub agent_id: u64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupMembers {
+    pub group: Group,
+    /// In the order DeepCall lists them.
+    pub members: Vec<Member>,
+    /// The account's agents who are not members.
+    pub other_agents: Vec<Agent>,
+}
+
+impl GroupMembers {
+    pub fn receiving_count(&self) -> usize {
+        self.members.iter().filter(|m| m.receives_calls).count()
+    }
+}
+
+/// Parses a "#3 bhawesh" label from `groupData.agents`.
+fn parse_label(label: &str) -> Option<(u64, String)> {
+    let rest = label.trim().strip_prefix('#')?;
+    let (id, name) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    Some((id.parse().ok()?, name.trim().to_owned()))
+}
+
+impl RawGroupRelation {
+    /// Joins membership with the account's agent list.
+    pub fn join(self) -> GroupMembers {
+        let group_id = self.group_data.unique_id;
+        let mut names: HashMap<u64, &str> = HashMap::with_capacity(self.agent_data.len());
+        for a in &self.agent_data {
+            names
+                .entry(a.unique_id)
+                .or_insert(a.name.as_deref().unwrap_or(""));
+        }
+        let labels: HashMap<u64, String> = self
+            .group_data
+            .agents
+            .iter()
+            .filter_map(|l| parse_label(l))
+            .collect();
+        let mut seen = HashSet::with_capacity(self.relation_data.len());
+        let members: Vec<Member> = self
+            .relation_data
+            .iter()
+            .filter(|r| r.group_id.is_none_or(|g| g == group_id))
+            .filter(|r| seen.insert(r.agent_id))
+            .map(|r| {
+                let listed = names.get(&r.agent_id);
+                let name = listed
+                    .map(|n| n.to_string())
+                    .or_else(|| labels.get(&r.agent_id).cloned())
+                    .filter(|n| !n.trim().is_empty());
+                Member {
+                    agent_id: r.agent_id,
+                    name,
+                    in_agent_list: listed.is_some(),
+                    receives_calls: r.receive_call,
+                }
+            })
+            .collect();
+        let mut listed_others = HashSet::new();
+        let other_agents = self
+            .agent_data
+            .iter()
+            .filter(|a| !seen.contains(&a.unique_id) && listed_others.insert(a.unique_id))
+            .map(|a| Agent {
+                agent_id: a.unique_id,
+                name: a.name.clone().unwrap_or_default(),
+            })
+            .collect();
+        GroupMembers {
+            group: Group {
+                id: group_id,
+                name: self.group_data.name.unwrap_or_default(),
+                status: self.group_data.status,
+                created_at: self.group_data.create_date,
+                created_by: self.group_data.create_by,
+            },
+            members,
+            other_agents,
+        }
+    }
+}
+
+/// The complete membership to send: every member, and which of them receive calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    pub group: GroupId,
+    pub members: Vec<u64>,
+    pub receiving: Vec<u64>,
+}
+
+impl Assignment {
+    /// The assignment that keeps `current` exactly as it is.
+    pub fn from_current(group: GroupId, current: &GroupMembers) -> Self {
+        Self {
+            group,
+            members: current.members.iter().map(|m| m.agent_id).collect(),
+            receiving: current
+                .members
+                .iter()
+                .filter(|m| m.receives_calls)
+                .map(|m| m.agent_id)
+                .collect(),
+        }
+    }
+
+    /// Sets whether `agent` receives calls; `false` if it is not a member.
+    pub fn set_receiving(&mut self, agent: u64, on: bool) -> bool {
+        if !self.members.contains(&agent) {
+            return false;
+        }
+        self.receiving.retain(|a| *a != agent);
+        if on {
+            self.receiving.push(agent);
+        }
+        true
+    }
+
+    fn validate(&self) -> Result<(), DeepCallError> {
+        let members: HashSet<_> = self.members.iter().collect();
+        if members.len() != self.members.len() {
+            return Err(DeepCallError::invalid_input(
+                "agent_unique_id",
+                "An agent is listed twice.",
+            ));
+        }
+        if let Some(a) = self.receiving.iter().find(|a| !members.contains(a)) {
+            return Err(DeepCallError::invalid_input(
+                "receive_call",
+                format!("Agent #{a} cannot receive calls without being a member."),
+            ));
+        }
+        Ok(())
+    }
+
+    fn body(&self) -> Map<String, Value> {
+        let ids = |v: &[u64]| Value::Array(v.iter().map(|i| Value::String(i.to_string())).collect());
+        let mut body = Map::new();
+        body.insert("groupId".into(), json!(self.group.get()));
+        body.insert("agent_unique_id".into(), ids(&self.members));
+        body.insert("receive_call".into(), ids(&self.receiving));
+        body
+    }
+}
+
+/// One entry of `Group/list`, when its undocumented answer can be read.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupSummary {
+    pub id: u64,
+    pub name: String,
+}
+
+/// Reads `Group/list`'s `response` leniently: an array of objects with an id
+/// and a name under any of the names DeepCall uses elsewhere, directly or
+/// under a wrapper key. `None` when nothing in it can be read that way.
+pub fn read_group_list(response: &Value) -> Option<Vec<GroupSummary>> {
+    fn items(v: &Value) -> Option<&Vec<Value>> {
+        match v {
+            Value::Array(a) => Some(a),
+            Value::Object(o) => ["groups", "groupData", "data", "list", "rows"]
+                .iter()
+                .find_map(|k| o.get(*k).and_then(Value::as_array)),
+            _ => None,
+        }
+    }
+    let list = items(response)?;
+    let mut out = Vec::with_capacity(list.len());
+    for item in list {
+        let Value::Object(o) = item else { continue };
+        let id = ["unique_id", "group_id", "groupId", "groupid", "id"]
+            .iter()
+            .find_map(|k| o.get(*k).and_then(wire::id_from_value));
+        let name = ["name", "group_name", "groupName"]
+            .iter()
+            .find_map(|k| o.get(*k).and_then(wire::text_from_value));
+        if let (Some(id), Some(name)) = (id, name) {
+            out.push(GroupSummary { id, name });
+        }
+    }
+    (!out.is_empty() || list.is_empty()).then_some(out)
+}
+
+impl Client {
+    /// `Group/getGroupAgentRelation` with `quick: true`, joined into members.
+    pub async fn group_members(&self, group: GroupId) -> Result<GroupMembers, DeepCallError> {
+        let mut body = Map::new();
+        body.insert("groupId".into(), json!(group.get()));
+        body.insert("quick".into(), Value::Bool(true));
+        let answer = self
+            .call(Module::Group, "getGroupAgentRelation", body)
+            .await?;
+        let raw: RawGroupRelation = response_as(answer)?;
+        Ok(raw.join())
+    }
+
+    /// `Group/submitAssignGroupToAgent` with the complete member and
+    /// receive-call lists.
+    pub async fn assign_group(&self, assignment: &Assignment) -> Result<(), DeepCallError> {
+        assignment.validate()?;
+        self.call(Module::Group, "submitAssignGroupToAgent", assignment.body())
+            .await
+            .map(|_| ())
+    }
+
+    /// `Group/list`. `Ok(None)` when the answer came but could not be read.
+    pub async fn group_list(&self) -> Result<Option<Vec<GroupSummary>>, DeepCallError> {
+        let mut body = Map::new();
+        body.insert("quick".into(), Value::Bool(true));
+        let answer = self.call(Module::Group, "list", body).await?;
+        Ok(answer.get("response").and_then(read_group_list))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The vendor's literal example answer (seed 001), body only.
+    pub const SEED_ANSWER: &str = include_str!("../../tests/data/group28_answer.json");
+
+    fn seed() -> GroupMembers {
+        let answer = super::super::parse_envelope(Module::Group, 200, SEED_ANSWER.as_bytes())
+            .expect("seed is a success");
+        response_as::<RawGroupRelation>(answer).expect("seed parses").join()
+    }
+
+    #[test]
+    fn seed_answer_has_three_named_members() {
+        let g = seed();
+        assert_eq!(g.group.id, 28);
+        assert_eq!(g.group.name, "Mahipal singh");
+        assert_eq!(g.group.status, Some(1));
+        assert_eq!(g.group.created_at, Some(1731746318));
+        let m: Vec<_> = g
+            .members
+            .iter()
+            .map(|m| (m.agent_id, m.name.as_deref().unwrap(), m.receives_calls))
+            .collect();
+        assert_eq!(m, [(3, "bhawesh", true), (8, "manoj", true), (2, "bhawesh", true)]);
+        assert!(g.members.iter().all(|m| m.in_agent_list));
+        assert_eq!(g.other_agents.len(), 8);
+        assert_eq!(g.receiving_count(), 3);
+    }
+
+    #[test]
+    fn member_missing_from_agent_data_is_kept() {
+        let v = json!({
+            "groupData": {"name": "G", "unique_id": "5", "agents": ["#12 ghost"]},
+            "agentData": [{"name": "a", "unique_id": 1}],
+            "relationData": [
+                {"group_id": 5, "agent_id": "12", "receive_call": "n"},
+                {"group_id": 5, "agent_id": 13, "receive_call": "Y"},
+                {"group_id": 5, "agent_id": 13, "receive_call": "N"},
+                {"group_id": 6, "agent_id": 1, "receive_call": "Y"}
+            ]
+        });
+        let g = serde_json::from_value::<RawGroupRelation>(v).unwrap().join();
+        assert_eq!(g.members.len(), 2, "duplicates and other groups' rows dropped");
+        assert_eq!(g.members[0].name.as_deref(), Some("ghost"));
+        assert!(!g.members[0].in_agent_list);
+        assert!(!g.members[0].receives_calls);
+        assert_eq!(g.members[1].name, None);
+        assert!(g.members[1].receives_calls);
+    }
+
+    #[test]
+    fn wrong_types_fail_to_parse() {
+        let v = json!({
+            "groupData": {"name": "G", "unique_id": 5},
+            "relationData": [{"group_id": 5, "agent_id": 1, "receive_call": "maybe"}]
+        });
+        assert!(serde_json::from_value::<RawGroupRelation>(v).is_err());
+        let v = json!({"groupData": {"name": "G", "unique_id": 5}, "relationData": {"a": 1}});
+        assert!(serde_json::from_value::<RawGroupRelation>(v).is_err());
+    }
+
+    #[test]
+    fn group_id_input() {
+        assert_eq!(GroupId::parse(" 28 ").unwrap().get(), 28);
+        assert_eq!(GroupId::parse("#28").unwrap().get(), 28);
+        for bad in ["", "0", "-3", "2.5", "abc", "99999999999999999999"] {
+            assert!(GroupId::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn assignment_changes_exactly_one_agent() {
+        let g = seed();
+        let mut a = Assignment::from_current(GroupId::new(28).unwrap(), &g);
+        assert!(a.set_receiving(8, false));
+        assert!(!a.set_receiving(99, true));
+        let body = a.body();
+        assert_eq!(body["agent_unique_id"], json!(["3", "8", "2"]));
+        assert_eq!(body["receive_call"], json!(["3", "2"]));
+        a.receiving.push(99);
+        assert!(a.validate().is_err());
+    }
+
+    #[test]
+    fn group_list_is_read_leniently() {
+        let v = json!([{"unique_id": 28, "name": "Mahipal singh"}, {"junk": true}]);
+        assert_eq!(read_group_list(&v).unwrap().len(), 1);
+        let v = json!({"groups": [{"groupId": "7", "group_name": "Sales"}]});
+        assert_eq!(read_group_list(&v).unwrap()[0].id, 7);
+        assert_eq!(read_group_list(&json!({"weird": 1})), None);
+        assert_eq!(read_group_list(&json!([{"x": 1}])), None);
+        assert_eq!(read_group_list(&json!([])), Some(vec![]));
+    }
+}

@@ -1,0 +1,489 @@
+//! The DeepCall API client. No Tauri here: this is plain async Rust, tested
+//! against the sandbox server over real HTTP.
+//!
+//! Every call is `POST {base}/api/v2/<Module>/<action>` with a JSON body that
+//! carries the credentials; success is decided by the body's `status`, never
+//! by the HTTP status alone.
+
+pub mod directory;
+pub mod error;
+pub mod group;
+pub mod wire;
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+use url::Url;
+
+pub use error::{ApiErrorKind, DeepCallError, Module, NetworkStage};
+
+use crate::secret::Secret;
+
+/// The vendor's default public host.
+pub const DEFAULT_HOST: &str = "https://v4-api.deepcall.com";
+
+/// How the shared HTTP client behaves.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    pub connect_timeout: Duration,
+    /// The whole exchange, body included.
+    pub timeout: Duration,
+    /// Answers larger than this are refused.
+    pub max_response_bytes: usize,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            max_response_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// One HTTP client shared by every account: connection pool, timeouts, user
+/// agent, system proxy and rustls all set up once.
+#[derive(Debug, Clone)]
+pub struct Http {
+    inner: reqwest::Client,
+    config: HttpConfig,
+}
+
+impl Http {
+    pub fn new(config: HttpConfig) -> Result<Self, DeepCallError> {
+        let inner = reqwest::Client::builder()
+            .user_agent(concat!("DeepCallDesk/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.timeout)
+            .https_only(false) // checked per address in `BaseUrl::parse`
+            .build()
+            .map_err(|e| DeepCallError::Network {
+                stage: NetworkStage::Connect,
+                detail: format!("could not set up the HTTP client: {e}"),
+            })?;
+        Ok(Self { inner, config })
+    }
+
+    pub fn config(&self) -> &HttpConfig {
+        &self.config
+    }
+}
+
+/// A DeepCall brand host, checked: https, or http only on this computer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl(Url);
+
+impl BaseUrl {
+    /// Reads what a manager typed: `v4-api.deepcall.com`, `https://brand.example/`,
+    /// or `http://127.0.0.1:8080` for the sandbox.
+    pub fn parse(input: &str) -> Result<Self, DeepCallError> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(DeepCallError::InvalidAddress {
+                reason: "it is empty".into(),
+            });
+        }
+        let with_scheme = if trimmed.contains("://") {
+            trimmed.to_owned()
+        } else {
+            format!("https://{trimmed}")
+        };
+        let mut url = Url::parse(&with_scheme).map_err(|e| DeepCallError::InvalidAddress {
+            reason: format!("{e}"),
+        })?;
+        let host = url
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| DeepCallError::InvalidAddress {
+                reason: "it has no host name".into(),
+            })?
+            .to_owned();
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(DeepCallError::InvalidAddress {
+                reason: "it must not contain a user name or password".into(),
+            });
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(DeepCallError::InvalidAddress {
+                reason: "it must not contain '?' or '#'".into(),
+            });
+        }
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback(&host) => {}
+            "http" => return Err(DeepCallError::InsecureAddress { host }),
+            other => {
+                return Err(DeepCallError::InvalidAddress {
+                    reason: format!("'{other}' is not a web address scheme"),
+                })
+            }
+        }
+        let path = url.path().trim_end_matches('/').to_owned();
+        url.set_path(&path);
+        Ok(Self(url))
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str().trim_end_matches('/')
+    }
+
+    fn endpoint(&self, module: Module, action: &str) -> String {
+        format!("{}/api/v2/{}/{}", self.as_str(), module.as_str(), action)
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare.parse::<IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
+}
+
+/// How a request proves who it is: a session id, or a user id with a token.
+/// Never both in one body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Auth {
+    Session { ssid: Secret },
+    Token { user_id: String, token: Secret },
+}
+
+impl Auth {
+    fn write_into(&self, body: &mut Map<String, Value>) {
+        body.remove("ssid");
+        body.remove("userId");
+        body.remove("token");
+        match self {
+            Auth::Session { ssid } => {
+                body.insert("ssid".into(), Value::String(ssid.expose().to_owned()));
+            }
+            Auth::Token { user_id, token } => {
+                body.insert("userId".into(), Value::String(user_id.clone()));
+                body.insert("token".into(), Value::String(token.expose().to_owned()));
+            }
+        }
+    }
+
+    fn secret(&self) -> &Secret {
+        match self {
+            Auth::Session { ssid } => ssid,
+            Auth::Token { token, .. } => token,
+        }
+    }
+}
+
+/// A DeepCall account's client: shared HTTP, a checked base address, credentials.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: Http,
+    base: BaseUrl,
+    auth: Auth,
+}
+
+impl Client {
+    pub fn new(http: Http, base: BaseUrl, auth: Auth) -> Self {
+        Self { http, base, auth }
+    }
+
+    pub fn base(&self) -> &BaseUrl {
+        &self.base
+    }
+
+    /// Sends one call and returns the answer's JSON object when its `status`
+    /// says success. Every other outcome is a typed [`DeepCallError`].
+    pub async fn call(
+        &self,
+        module: Module,
+        action: &str,
+        mut body: Map<String, Value>,
+    ) -> Result<Map<String, Value>, DeepCallError> {
+        self.auth.write_into(&mut body);
+        let payload = serde_json::to_vec(&Value::Object(body)).map_err(|e| {
+            DeepCallError::invalid_input("request", format!("could not encode the request: {e}"))
+        })?;
+        let url = self.base.endpoint(module, action);
+        let config = &self.http.config;
+        let seconds = config.timeout.as_secs().max(1);
+        // reqwest's own timeout covers the whole exchange; this outer one is a
+        // backstop so that no server, however it drips, can hold a call longer.
+        let exchange = async {
+            let response = self
+                .http
+                .inner
+                .post(&url)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(payload)
+                .send()
+                .await
+                .map_err(|e| transport_error(e, seconds))?;
+            let status = response.status().as_u16();
+            let bytes = read_capped(response, config.max_response_bytes, seconds).await?;
+            Ok::<_, DeepCallError>((status, bytes))
+        };
+        let (status, bytes) =
+            match tokio::time::timeout(config.timeout + Duration::from_secs(1), exchange).await {
+                Ok(result) => result?,
+                Err(_) => return Err(DeepCallError::Timeout { seconds }),
+            };
+        parse_envelope(module, status, &bytes).map_err(|e| self.scrub(e))
+    }
+
+    /// Makes sure no server text that echoes the secret reaches an error.
+    fn scrub(&self, e: DeepCallError) -> DeepCallError {
+        match e {
+            DeepCallError::Api {
+                module,
+                code,
+                kind,
+                server_message,
+            } => DeepCallError::Api {
+                module,
+                code,
+                kind,
+                server_message: self.auth.secret().scrub(&server_message),
+            },
+            other => other,
+        }
+    }
+}
+
+fn transport_error(e: reqwest::Error, seconds: u64) -> DeepCallError {
+    if e.is_timeout() {
+        return DeepCallError::Timeout { seconds };
+    }
+    let stage = if e.is_connect() {
+        NetworkStage::Connect
+    } else {
+        NetworkStage::Exchange
+    };
+    DeepCallError::Network {
+        stage,
+        detail: error_chain(&e),
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+async fn read_capped(
+    mut response: reqwest::Response,
+    cap: usize,
+    seconds: u64,
+) -> Result<Vec<u8>, DeepCallError> {
+    if response.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(DeepCallError::ResponseTooLarge { limit_bytes: cap });
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| transport_error(e, seconds))?
+    {
+        if bytes.len() + chunk.len() > cap {
+            return Err(DeepCallError::ResponseTooLarge { limit_bytes: cap });
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+/// Decides what an answer means. Public so that unit tests and the benchmark
+/// can feed it the vendor's literal examples.
+pub fn parse_envelope(
+    module: Module,
+    http_status: u16,
+    bytes: &[u8],
+) -> Result<Map<String, Value>, DeepCallError> {
+    let ok_http = (200..300).contains(&http_status);
+    let text = String::from_utf8_lossy(bytes);
+    let trimmed = text.trim_start();
+    if trimmed.is_empty() {
+        return Err(if ok_http {
+            DeepCallError::NotDeepCall {
+                what: "the answer was empty".into(),
+            }
+        } else {
+            DeepCallError::HttpStatus {
+                status: http_status,
+            }
+        });
+    }
+    let value: Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            if !ok_http {
+                return Err(DeepCallError::HttpStatus {
+                    status: http_status,
+                });
+            }
+            let what = if trimmed.starts_with('<') {
+                "a web page came back instead"
+            } else if e.is_eof() {
+                "the answer was cut off"
+            } else {
+                "the answer was not JSON"
+            };
+            return Err(DeepCallError::NotDeepCall { what: what.into() });
+        }
+    };
+    let Value::Object(obj) = value else {
+        return Err(if ok_http {
+            DeepCallError::NotDeepCall {
+                what: "the answer was not a JSON object".into(),
+            }
+        } else {
+            DeepCallError::HttpStatus {
+                status: http_status,
+            }
+        });
+    };
+    let status = obj
+        .get("status")
+        .and_then(Value::as_str)
+        .map(|s| s.trim().to_ascii_lowercase());
+    match status.as_deref() {
+        Some("success") => Ok(obj),
+        Some(_) => {
+            let code = obj.get("code").and_then(wire::int_from_value).unwrap_or(0);
+            let message = obj
+                .get("message")
+                .and_then(wire::text_from_value)
+                .unwrap_or_default();
+            Err(DeepCallError::api(module, code, message))
+        }
+        None if !ok_http => Err(DeepCallError::HttpStatus {
+            status: http_status,
+        }),
+        None => Err(DeepCallError::NotDeepCall {
+            what: "the answer had no status".into(),
+        }),
+    }
+}
+
+/// Takes `response` out of a success answer and reads it as `T`.
+pub(crate) fn response_as<T: serde::de::DeserializeOwned>(
+    mut answer: Map<String, Value>,
+) -> Result<T, DeepCallError> {
+    let response = answer
+        .remove("response")
+        .ok_or_else(|| DeepCallError::UnexpectedAnswer {
+            detail: "it had no 'response'".into(),
+        })?;
+    serde_json::from_value(response).map_err(|e| DeepCallError::UnexpectedAnswer {
+        detail: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_rules() {
+        assert_eq!(
+            BaseUrl::parse("v4-api.deepcall.com").unwrap().as_str(),
+            "https://v4-api.deepcall.com"
+        );
+        assert_eq!(
+            BaseUrl::parse(" https://brand.example/ ").unwrap().as_str(),
+            "https://brand.example"
+        );
+        assert_eq!(
+            BaseUrl::parse("https://brand.example/prefix/").unwrap().as_str(),
+            "https://brand.example/prefix"
+        );
+        for ok in ["http://127.0.0.1:9", "http://localhost:8080", "http://[::1]:80"] {
+            assert!(BaseUrl::parse(ok).is_ok(), "{ok}");
+        }
+        assert!(matches!(
+            BaseUrl::parse("http://v4-api.deepcall.com"),
+            Err(DeepCallError::InsecureAddress { .. })
+        ));
+        assert!(matches!(
+            BaseUrl::parse("http://192.168.1.5"),
+            Err(DeepCallError::InsecureAddress { .. })
+        ));
+        for bad in ["", "ftp://x.example", "https://u:p@x.example", "https://x.example/?a=1"] {
+            assert!(
+                matches!(BaseUrl::parse(bad), Err(DeepCallError::InvalidAddress { .. })),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn auth_is_never_both() {
+        let mut body = Map::new();
+        body.insert("ssid".into(), "stale".into());
+        Auth::Token {
+            user_id: "29791451".into(),
+            token: Secret::new("t"),
+        }
+        .write_into(&mut body);
+        assert!(!body.contains_key("ssid"));
+        assert_eq!(body["userId"], "29791451");
+        Auth::Session {
+            ssid: Secret::new("s"),
+        }
+        .write_into(&mut body);
+        assert!(!body.contains_key("userId") && !body.contains_key("token"));
+        assert_eq!(body["ssid"], "s");
+    }
+
+    #[test]
+    fn envelope_status_decides_not_http() {
+        let err = parse_envelope(
+            Module::Group,
+            200,
+            br#"{"status":"error","message":"Group not found or not authorized","code":1503}"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.api_kind(), Some(ApiErrorKind::GroupNotFound));
+        let ok = parse_envelope(
+            Module::Directory,
+            200,
+            br#"{"message":"Directory successfully updated","status":"success","code":200}"#,
+        );
+        assert!(ok.is_ok());
+        // An error object with a non-2xx status is still DeepCall's error.
+        let err = parse_envelope(
+            Module::Directory,
+            400,
+            br#"{"status":"error","code":"1012","message":"No data found"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.api_kind(), Some(ApiErrorKind::ContactNotFound));
+    }
+
+    #[test]
+    fn hostile_bodies_are_typed_errors() {
+        let cases: [(u16, &[u8]); 7] = [
+            (502, b"<html><body>502 Bad Gateway</body></html>"),
+            (200, b"<html>proxy login</html>"),
+            (200, b""),
+            (200, br#"{"status":"succ"#),
+            (200, b"[1,2,3]"),
+            (200, br#"{"code":200}"#),
+            (503, b""),
+        ];
+        for (status, body) in cases {
+            let err = parse_envelope(Module::Group, status, body).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    DeepCallError::HttpStatus { .. } | DeepCallError::NotDeepCall { .. }
+                ),
+                "{status} {:?} -> {err:?}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! DeepCall Desk: a desktop app for managers of a DeepCall call-centre account.
+//!
+//! The domain modules (`deepcall`, `sandbox`, `secret`) know nothing of Tauri;
+//! `commands` is the only seam to the webview, and `app` builds and runs it.
+
+pub mod deepcall;
+pub mod sandbox;
+pub mod secret;
+
+#[cfg(feature = "desktop")]
+mod app;
+#[cfg(feature = "desktop")]
+pub mod commands;
+
+#[cfg(feature = "desktop")]
+pub use app::{build, run, specta_builder, typescript, SANDBOX_URL_ENV};

@@ -1,0 +1,95 @@
+//! A secret value (a DeepCall token or session id) that cannot leak by accident.
+//!
+//! `Secret` redacts itself in `Debug` and `Display`, has no `Serialize`
+//! implementation (so it cannot be written to IPC, a file or a log by
+//! serialization), and wipes its memory when dropped. The only way to read it
+//! is [`Secret::expose`], which is called exactly where the value must go on
+//! the wire.
+
+use std::fmt;
+
+use zeroize::Zeroizing;
+
+/// A string that must never be shown, logged or serialized.
+#[derive(Clone)]
+pub struct Secret(Zeroizing<String>);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(Zeroizing::new(value.into()))
+    }
+
+    /// The secret itself. Call only where it is put on the wire or into the keyring.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.trim().is_empty()
+    }
+
+    /// Replaces every occurrence of this secret in `text` (an error message from
+    /// a server, say) with a redaction marker.
+    pub fn scrub(&self, text: &str) -> String {
+        if self.0.len() < 4 {
+            return text.to_owned();
+        }
+        text.replace(self.0.as_str(), "[redacted]")
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        // Length first, then every byte, so the comparison does not stop early.
+        let (a, b) = (self.0.as_bytes(), other.0.as_bytes());
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+}
+
+impl Eq for Secret {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_and_display_are_redacted() {
+        let s = Secret::new("tok-distinctive-123");
+        assert_eq!(format!("{s:?}"), "Secret([redacted])");
+        assert_eq!(format!("{s}"), "[redacted]");
+        assert!(!format!("{s:?} {s} {s:#?}").contains("distinctive"));
+    }
+
+    #[test]
+    fn expose_and_scrub() {
+        let s = Secret::new("tok-distinctive-123");
+        assert_eq!(s.expose(), "tok-distinctive-123");
+        assert_eq!(
+            s.scrub("bad token tok-distinctive-123!"),
+            "bad token [redacted]!"
+        );
+        assert!(Secret::new("  ").is_empty());
+    }
+
+    #[test]
+    fn equality_compares_content() {
+        assert_eq!(Secret::new("abc"), Secret::new("abc"));
+        assert_ne!(Secret::new("abc"), Secret::new("abd"));
+        assert_ne!(Secret::new("abc"), Secret::new("abcd"));
+    }
+
+    // `Secret` must never implement `Serialize` or `specta::Type`: this stops compiling if it does.
+    static_assertions::assert_not_impl_any!(Secret: serde::Serialize, specta::Type);
+}
