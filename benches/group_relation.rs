@@ -18,8 +18,10 @@ fn answer(n: usize) -> Vec<u8> {
         .map(|i| json!({"name": names[i % names.len()], "unique_id": 100_000 + i, "user_id": "29791451"}))
         .collect();
     let relation_data: Vec<Value> = (0..n)
-        .map(|i| json!({"group_id": 9000, "agent_id": 100_000 + i,
-                        "receive_call": if i % 3 == 2 { "N" } else { "Y" }, "user_id": "29791451"}))
+        .map(|i| {
+            json!({"group_id": 9000, "agent_id": 100_000 + i,
+                        "receive_call": if i % 3 == 2 { "N" } else { "Y" }, "user_id": "29791451"})
+        })
         .collect();
     let agents: Vec<String> = (0..n)
         .map(|i| format!("#{} {}", 100_000 + i, names[i % names.len()]))

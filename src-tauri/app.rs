@@ -88,7 +88,9 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
 }
 
 pub fn run() {
-    if let Err(e) = build(tauri::Builder::default()).run(tauri::generate_context!("tauri.conf.json")) {
+    if let Err(e) =
+        build(tauri::Builder::default()).run(tauri::generate_context!("tauri.conf.json"))
+    {
         eprintln!("DeepCall Desk could not start: {e}");
         std::process::exit(1);
     }

@@ -18,18 +18,24 @@ fn parse_args() -> Result<Options, String> {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--listen" => {
-                let v = args.next().ok_or("--listen needs an address such as 127.0.0.1:0")?;
-                options.listen = v
-                    .parse::<SocketAddr>()
-                    .map_err(|_| format!("--listen: '{v}' is not an address such as 127.0.0.1:8080"))?;
+                let v = args
+                    .next()
+                    .ok_or("--listen needs an address such as 127.0.0.1:0")?;
+                options.listen = v.parse::<SocketAddr>().map_err(|_| {
+                    format!("--listen: '{v}' is not an address such as 127.0.0.1:8080")
+                })?;
             }
             "--large-group" => {
-                let v = args.next().ok_or("--large-group needs a number of members")?;
+                let v = args
+                    .next()
+                    .ok_or("--large-group needs a number of members")?;
                 let n = v
                     .parse::<usize>()
                     .ok()
                     .filter(|n| *n <= 1_000_000)
-                    .ok_or_else(|| format!("--large-group: '{v}' is not a number of members up to 1000000"))?;
+                    .ok_or_else(|| {
+                        format!("--large-group: '{v}' is not a number of members up to 1000000")
+                    })?;
                 options.large_group = Some(n);
             }
             "-h" | "--help" => return Err(USAGE.into()),

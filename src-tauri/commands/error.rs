@@ -47,7 +47,10 @@ impl AppError {
             kind,
             message: message.into(),
             field: None,
-            retryable: matches!(kind, ErrorKind::Network | ErrorKind::Timeout | ErrorKind::ServerTrouble),
+            retryable: matches!(
+                kind,
+                ErrorKind::Network | ErrorKind::Timeout | ErrorKind::ServerTrouble
+            ),
         }
     }
 
@@ -61,7 +64,9 @@ impl From<DeepCallError> for AppError {
         let message = e.to_string();
         let retryable = e.is_retryable();
         let (kind, field) = match &e {
-            DeepCallError::InvalidInput { field, .. } => (ErrorKind::InvalidInput, Some(field.clone())),
+            DeepCallError::InvalidInput { field, .. } => {
+                (ErrorKind::InvalidInput, Some(field.clone()))
+            }
             DeepCallError::InvalidAddress { .. } | DeepCallError::InsecureAddress { .. } => {
                 (ErrorKind::InvalidAddress, None)
             }

@@ -21,7 +21,10 @@ impl ContactNumber {
     pub fn parse(input: &str) -> Result<Self, DeepCallError> {
         let t = input.trim();
         if t.is_empty() {
-            return Err(DeepCallError::invalid_input("contact", "Enter a phone number."));
+            return Err(DeepCallError::invalid_input(
+                "contact",
+                "Enter a phone number.",
+            ));
         }
         let body = t.strip_prefix('+').unwrap_or(t);
         let mut digits = String::with_capacity(body.len());
@@ -64,7 +67,9 @@ pub mod rules {
         }
         v.chars()
             .find(|c| !(c.is_alphabetic() || c.is_whitespace() || *c == '.'))
-            .map(|c| format!("A name may contain only letters, spaces and dots; \"{c}\" is not allowed."))
+            .map(|c| {
+                format!("A name may contain only letters, spaces and dots; \"{c}\" is not allowed.")
+            })
     }
 
     pub fn email(v: &str) -> Option<String> {
@@ -90,7 +95,9 @@ pub mod rules {
                     && !l.ends_with('-')
                     && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             })
-            && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+            && labels
+                .last()
+                .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
         if ok_local && ok_domain {
             None
         } else {
@@ -141,7 +148,9 @@ pub mod rules {
 }
 
 /// The four dialer statuses of `other`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, specta::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, specta::Type,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Dialer {
     Obd,
@@ -221,7 +230,10 @@ impl ContactUpdate {
             }
         }
         if self.is_empty() {
-            return Err(DeepCallError::invalid_input("contact", "Nothing was changed."));
+            return Err(DeepCallError::invalid_input(
+                "contact",
+                "Nothing was changed.",
+            ));
         }
         Ok(())
     }
@@ -338,7 +350,9 @@ impl Client {
         changes.validate()?;
         let mut body = changes.body();
         body.insert("contact".into(), Value::String(contact.as_str().to_owned()));
-        self.call(Module::Directory, "update", body).await.map(|_| ())
+        self.call(Module::Directory, "update", body)
+            .await
+            .map(|_| ())
     }
 
     /// `Directory/getInfo` with `field: "all"`. `Ok(None)` when the answer
@@ -362,10 +376,26 @@ mod tests {
 
     #[test]
     fn contact_numbers() {
-        assert_eq!(ContactNumber::parse("98765 43210").unwrap().as_str(), "9876543210");
-        assert_eq!(ContactNumber::parse("+91-98765-43210").unwrap().as_str(), "919876543210");
-        assert_eq!(ContactNumber::parse("(022) 2345.6789").unwrap().as_str(), "02223456789");
-        for bad in ["", "abc", "12345", "98765x43210", "++919876543210", "1234567890123456"] {
+        assert_eq!(
+            ContactNumber::parse("98765 43210").unwrap().as_str(),
+            "9876543210"
+        );
+        assert_eq!(
+            ContactNumber::parse("+91-98765-43210").unwrap().as_str(),
+            "919876543210"
+        );
+        assert_eq!(
+            ContactNumber::parse("(022) 2345.6789").unwrap().as_str(),
+            "02223456789"
+        );
+        for bad in [
+            "",
+            "abc",
+            "12345",
+            "98765x43210",
+            "++919876543210",
+            "1234567890123456",
+        ] {
             assert!(ContactNumber::parse(bad).is_err(), "{bad}");
         }
     }
@@ -382,7 +412,14 @@ mod tests {
             assert!(rules::email(bad).is_some(), "{bad}");
         }
         assert!(rules::date("29-02-2024").is_none());
-        for bad in ["29-02-2023", "31-04-2024", "2024-02-01", "1-2-2024", "00-01-2024", "aa-bb-cccc"] {
+        for bad in [
+            "29-02-2023",
+            "31-04-2024",
+            "2024-02-01",
+            "1-2-2024",
+            "00-01-2024",
+            "aa-bb-cccc",
+        ] {
             assert!(rules::date(bad).is_some(), "{bad}");
         }
         assert!(rules::non_negative_whole("0").is_none());
@@ -408,7 +445,9 @@ mod tests {
         assert!(ContactUpdate::default().validate().is_err());
         let mut bad = ContactUpdate::default();
         bad.info.insert("email".into(), "nope".into());
-        assert!(matches!(bad.validate(), Err(DeepCallError::InvalidInput { field, .. }) if field == "email"));
+        assert!(
+            matches!(bad.validate(), Err(DeepCallError::InvalidInput { field, .. }) if field == "email")
+        );
     }
 
     #[test]

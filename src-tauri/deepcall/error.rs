@@ -144,7 +144,7 @@ pub enum DeepCallError {
     })]
     Network { stage: NetworkStage, detail: String },
 
-    #[error("DeepCall did not answer within {seconds} seconds. Try again in a moment.")]
+    #[error("DeepCall did not answer within {seconds} second{}. Try again in a moment.", if *seconds == 1 { "" } else { "s" })]
     Timeout { seconds: u64 },
 
     #[error("DeepCall's answer was larger than this app accepts ({limit_bytes} bytes).")]

@@ -31,13 +31,19 @@ impl GroupId {
     pub fn parse(input: &str) -> Result<Self, DeepCallError> {
         let t = input.trim().trim_start_matches('#').trim();
         if t.is_empty() {
-            return Err(DeepCallError::invalid_input("groupId", "Enter a group number."));
+            return Err(DeepCallError::invalid_input(
+                "groupId",
+                "Enter a group number.",
+            ));
         }
         match t.parse::<u64>() {
             Ok(n) => Self::new(n),
             Err(_) => Err(DeepCallError::invalid_input(
                 "groupId",
-                format!("\"{}\" is not a group number. Use digits only, for example 28.", t),
+                format!(
+                    "\"{}\" is not a group number. Use digits only, for example 28.",
+                    t
+                ),
             )),
         }
     }
@@ -268,7 +274,8 @@ impl Assignment {
     }
 
     fn body(&self) -> Map<String, Value> {
-        let ids = |v: &[u64]| Value::Array(v.iter().map(|i| Value::String(i.to_string())).collect());
+        let ids =
+            |v: &[u64]| Value::Array(v.iter().map(|i| Value::String(i.to_string())).collect());
         let mut body = Map::new();
         body.insert("groupId".into(), json!(self.group.get()));
         body.insert("agent_unique_id".into(), ids(&self.members));
@@ -356,7 +363,9 @@ mod tests {
     fn seed() -> GroupMembers {
         let answer = super::super::parse_envelope(Module::Group, 200, SEED_ANSWER.as_bytes())
             .expect("seed is a success");
-        response_as::<RawGroupRelation>(answer).expect("seed parses").join()
+        response_as::<RawGroupRelation>(answer)
+            .expect("seed parses")
+            .join()
     }
 
     #[test]
@@ -371,7 +380,14 @@ mod tests {
             .iter()
             .map(|m| (m.agent_id, m.name.as_deref().unwrap(), m.receives_calls))
             .collect();
-        assert_eq!(m, [(3, "bhawesh", true), (8, "manoj", true), (2, "bhawesh", true)]);
+        assert_eq!(
+            m,
+            [
+                (3, "bhawesh", true),
+                (8, "manoj", true),
+                (2, "bhawesh", true)
+            ]
+        );
         assert!(g.members.iter().all(|m| m.in_agent_list));
         assert_eq!(g.other_agents.len(), 8);
         assert_eq!(g.receiving_count(), 3);
@@ -389,8 +405,14 @@ mod tests {
                 {"group_id": 6, "agent_id": 1, "receive_call": "Y"}
             ]
         });
-        let g = serde_json::from_value::<RawGroupRelation>(v).unwrap().join();
-        assert_eq!(g.members.len(), 2, "duplicates and other groups' rows dropped");
+        let g = serde_json::from_value::<RawGroupRelation>(v)
+            .unwrap()
+            .join();
+        assert_eq!(
+            g.members.len(),
+            2,
+            "duplicates and other groups' rows dropped"
+        );
         assert_eq!(g.members[0].name.as_deref(), Some("ghost"));
         assert!(!g.members[0].in_agent_list);
         assert!(!g.members[0].receives_calls);

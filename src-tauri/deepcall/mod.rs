@@ -137,7 +137,10 @@ impl BaseUrl {
 fn is_loopback(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
-        || bare.parse::<IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
+        || bare
+            .parse::<IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
 }
 
 /// How a request proves who it is: a session id, or a user id with a token.
@@ -397,10 +400,16 @@ mod tests {
             "https://brand.example"
         );
         assert_eq!(
-            BaseUrl::parse("https://brand.example/prefix/").unwrap().as_str(),
+            BaseUrl::parse("https://brand.example/prefix/")
+                .unwrap()
+                .as_str(),
             "https://brand.example/prefix"
         );
-        for ok in ["http://127.0.0.1:9", "http://localhost:8080", "http://[::1]:80"] {
+        for ok in [
+            "http://127.0.0.1:9",
+            "http://localhost:8080",
+            "http://[::1]:80",
+        ] {
             assert!(BaseUrl::parse(ok).is_ok(), "{ok}");
         }
         assert!(matches!(
@@ -411,9 +420,17 @@ mod tests {
             BaseUrl::parse("http://192.168.1.5"),
             Err(DeepCallError::InsecureAddress { .. })
         ));
-        for bad in ["", "ftp://x.example", "https://u:p@x.example", "https://x.example/?a=1"] {
+        for bad in [
+            "",
+            "ftp://x.example",
+            "https://u:p@x.example",
+            "https://x.example/?a=1",
+        ] {
             assert!(
-                matches!(BaseUrl::parse(bad), Err(DeepCallError::InvalidAddress { .. })),
+                matches!(
+                    BaseUrl::parse(bad),
+                    Err(DeepCallError::InvalidAddress { .. })
+                ),
                 "{bad}"
             );
         }

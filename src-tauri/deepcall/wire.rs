@@ -14,9 +14,11 @@ pub const MAX_ID: u64 = (1 << 53) - 1;
 /// An id from a number (`28`, `28.0`) or a string (`"28"`, `" 28 "`).
 pub fn id_from_value(v: &Value) -> Option<u64> {
     let n = match v {
-        Value::Number(n) => n
-            .as_u64()
-            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64)),
+        Value::Number(n) => n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                .map(|f| f as u64)
+        }),
         Value::String(s) => s.trim().parse::<u64>().ok(),
         _ => None,
     }?;

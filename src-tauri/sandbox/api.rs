@@ -149,7 +149,9 @@ fn group_agent_relation(data: &mut Data, body: &Map<String, Value>) -> Answer {
 
 fn id_list(body: &Map<String, Value>, key: &str) -> Result<Vec<u64>, Refusal> {
     let bad = || refuse(1000, format!("Invalid parameters: {key}"));
-    let list = present(body, key).and_then(Value::as_array).ok_or_else(bad)?;
+    let list = present(body, key)
+        .and_then(Value::as_array)
+        .ok_or_else(bad)?;
     let mut out = Vec::with_capacity(list.len());
     for v in list {
         let id = wire::id_from_value(v).filter(|i| *i > 0).ok_or_else(bad)?;
@@ -167,9 +169,14 @@ fn submit_assign(data: &mut Data, body: &Map<String, Value>) -> Answer {
     let members = id_list(body, "agent_unique_id")?;
     let receiving = id_list(body, "receive_call")?;
     let group = &data.groups[&id];
-    let known = |a: &u64| data.agents.iter().any(|x| x.id == *a) || group.members.iter().any(|(m, _)| m == a);
+    let known = |a: &u64| {
+        data.agents.iter().any(|x| x.id == *a) || group.members.iter().any(|(m, _)| m == a)
+    };
     if let Some(a) = members.iter().find(|a| !known(a)) {
-        return Err(refuse(1000, format!("Invalid parameters: agent {a} not found")));
+        return Err(refuse(
+            1000,
+            format!("Invalid parameters: agent {a} not found"),
+        ));
     }
     if let Some(a) = receiving.iter().find(|a| !members.contains(a)) {
         return Err(refuse(
@@ -184,7 +191,9 @@ fn submit_assign(data: &mut Data, body: &Map<String, Value>) -> Answer {
     if let Some(g) = data.groups.get_mut(&id) {
         g.members = new_members;
     }
-    Ok(json!({"status": "success", "message": "Agents assigned to group successfully", "code": 200}))
+    Ok(
+        json!({"status": "success", "message": "Agents assigned to group successfully", "code": 200}),
+    )
 }
 
 fn group_list(data: &mut Data, body: &Map<String, Value>) -> Answer {
@@ -202,16 +211,23 @@ fn group_list(data: &mut Data, body: &Map<String, Value>) -> Answer {
     };
     let only = match present(body, "groupid") {
         None => None,
-        Some(v) => Some(wire::id_from_value(v).ok_or_else(|| refuse(1000, "Invalid parameters: groupid"))?),
+        Some(v) => Some(
+            wire::id_from_value(v).ok_or_else(|| refuse(1000, "Invalid parameters: groupid"))?,
+        ),
     };
     let list: Vec<Value> = data
         .groups
         .values()
         .filter(|g| g.user_id == super::USER_ID)
         .filter(|g| only.is_none_or(|id| id == g.id))
-        .filter(|g| name.as_ref().is_none_or(|n| g.name.to_lowercase().contains(n)))
-        .map(|g| json!({"unique_id": g.id, "name": g.name, "user_id": g.user_id,
-                        "status": g.status, "create_date": g.create_date}))
+        .filter(|g| {
+            name.as_ref()
+                .is_none_or(|n| g.name.to_lowercase().contains(n))
+        })
+        .map(|g| {
+            json!({"unique_id": g.id, "name": g.name, "user_id": g.user_id,
+                        "status": g.status, "create_date": g.create_date})
+        })
         .collect();
     Ok(json!({"status": "success", "response": list, "code": 200}))
 }
@@ -220,7 +236,9 @@ fn group_list(data: &mut Data, body: &Map<String, Value>) -> Answer {
 fn contact_key(v: Option<&Value>) -> Result<String, Refusal> {
     let text = match v {
         None => return Err(refuse(1000, "Invalid parameters: contact is required")),
-        Some(v) => wire::text_from_value(v).ok_or_else(|| refuse(1005, "Invalid contact number"))?,
+        Some(v) => {
+            wire::text_from_value(v).ok_or_else(|| refuse(1005, "Invalid contact number"))?
+        }
     };
     let t = text.trim();
     let digits = t.strip_prefix('+').unwrap_or(t);
@@ -265,18 +283,25 @@ fn directory_update(data: &mut Data, body: &Map<String, Value>) -> Answer {
         match present(body, k) {
             None => Ok(Map::new()),
             Some(Value::Object(o)) => Ok(o.clone()),
-            Some(_) => Err(refuse(1000, format!("Invalid parameters: {k} must be an object"))),
+            Some(_) => Err(refuse(
+                1000,
+                format!("Invalid parameters: {k} must be an object"),
+            )),
         }
     };
     let info = object("contactinfo")?;
     let other = object("other")?;
 
     // Check everything before changing anything.
-    let invalid = |field: &str, why: &str| refuse(1000, format!("Invalid parameters: {field} {why}"));
+    let invalid =
+        |field: &str, why: &str| refuse(1000, format!("Invalid parameters: {field} {why}"));
     for (k, v) in &info {
         let known = INFO_FIELDS.contains(&k.as_str()) || data.custom_fields.iter().any(|f| f == k);
         if !known {
-            return Err(invalid(&format!("contactinfo.{k}"), "is not a field of this account"));
+            return Err(invalid(
+                &format!("contactinfo.{k}"),
+                "is not a field of this account",
+            ));
         }
         let Some(text) = v.as_str() else {
             return Err(invalid(&format!("contactinfo.{k}"), "must be a string"));
@@ -295,11 +320,18 @@ fn directory_update(data: &mut Data, body: &Map<String, Value>) -> Answer {
     for (k, v) in &other {
         let lower = k.to_ascii_lowercase();
         let ok = match lower.as_str() {
-            "updatetime" | "lastcalltime" => v.as_str().is_some_and(|s| rules::parse_date(s).is_some()),
+            "updatetime" | "lastcalltime" => {
+                v.as_str().is_some_and(|s| rules::parse_date(s).is_some())
+            }
             "totalcalls" | "source" => v.as_u64().is_some(),
             "vip" | "blacklist" => v.is_boolean(),
             k if Dialer::from_key(k).is_some() => v.is_string() || v.is_number(),
-            _ => return Err(invalid(&format!("other.{k}"), "is not a field of this account")),
+            _ => {
+                return Err(invalid(
+                    &format!("other.{k}"),
+                    "is not a field of this account",
+                ))
+            }
         };
         if !ok {
             return Err(invalid(&format!("other.{k}"), "is not valid"));
@@ -307,11 +339,16 @@ fn directory_update(data: &mut Data, body: &Map<String, Value>) -> Answer {
         other_norm.insert(lower, v.clone());
     }
 
-    let contact = data.contacts.get_mut(&key).ok_or_else(|| refuse(1012, "No data found"))?;
+    let contact = data
+        .contacts
+        .get_mut(&key)
+        .ok_or_else(|| refuse(1012, "No data found"))?;
     contact.contactinfo.extend(info);
     contact.other.extend(other_norm);
     // DeepCall sets the update time itself.
-    contact.other.insert("updatetime".into(), Value::String(today()));
+    contact
+        .other
+        .insert("updatetime".into(), Value::String(today()));
     Ok(json!({"message": "Directory successfully updated", "status": "success", "code": 200}))
 }
 
@@ -322,7 +359,10 @@ fn directory_get_info(data: &mut Data, body: &Map<String, Value>) -> Answer {
         Some(Value::String(s)) => s.clone(),
         Some(_) => return Err(refuse(1000, "Invalid parameters: field")),
     };
-    let c = data.contacts.get(&key).ok_or_else(|| refuse(1012, "No data found"))?;
+    let c = data
+        .contacts
+        .get(&key)
+        .ok_or_else(|| refuse(1012, "No data found"))?;
     let response = if field == "all" {
         json!({"contact": key, "contactinfo": c.contactinfo, "other": c.other})
     } else {

@@ -22,7 +22,7 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use serde_json::Value;
 use tokio::net::TcpListener;
-use tokio::sync::Notify;
+use tokio::sync::{watch, Notify};
 
 pub use seed::{AgentRec, ContactRec, GroupRec, LARGE_GROUP_ID, USER_ID};
 
@@ -91,7 +91,9 @@ pub enum Fault {
     Oversize { bytes: usize, announce: bool },
     /// Send the answer one byte at a time, with this pause between bytes.
     Drip(Duration),
-    /// A DeepCall error answer (HTTP 200, `status: "error"`).
+    /// A DeepCall error answer (HTTP 200, `status: "error"`); the request is
+    /// not carried out. Every other fault lets the request take effect and
+    /// then loses or spoils the answer.
     ApiError { code: i64, message: String },
 }
 
@@ -143,7 +145,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub struct Sandbox {
     addr: SocketAddr,
     shared: Arc<Shared>,
-    shutdown: Arc<Notify>,
+    /// Set to true once to stop the server and every connection.
+    shutdown: watch::Sender<bool>,
 }
 
 impl Sandbox {
@@ -165,8 +168,8 @@ impl Sandbox {
             standing_fault: Mutex::new(None),
             credentials: options.credentials,
         });
-        let shutdown = Arc::new(Notify::new());
-        tokio::spawn(accept_loop(listener, shared.clone(), shutdown.clone()));
+        let (shutdown, stopped) = watch::channel(false);
+        tokio::spawn(accept_loop(listener, shared.clone(), stopped));
         Ok(Self {
             addr,
             shared,
@@ -230,13 +233,14 @@ impl Sandbox {
 
     /// A contact as the server holds it: `{contactinfo, other}`.
     pub fn contact(&self, number: &str) -> Option<Value> {
-        lock(&self.shared.data).contacts.get(number).map(|c| {
-            serde_json::json!({"contactinfo": c.contactinfo, "other": c.other})
-        })
+        lock(&self.shared.data)
+            .contacts
+            .get(number)
+            .map(|c| serde_json::json!({"contactinfo": c.contactinfo, "other": c.other}))
     }
 
     pub fn shutdown(&self) {
-        self.shutdown.notify_waiters();
+        self.shutdown.send_replace(true);
     }
 }
 
@@ -246,11 +250,12 @@ impl Drop for Sandbox {
     }
 }
 
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, shutdown: Arc<Notify>) {
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, stopped: watch::Receiver<bool>) {
     loop {
+        let mut stop = stopped.clone();
         let accepted = tokio::select! {
             a = listener.accept() => a,
-            _ = shutdown.notified() => return,
+            _ = stop.wait_for(|s| *s) => return,
         };
         let Ok((stream, _)) = accepted else {
             // Out of file descriptors and the like: pause instead of spinning.
@@ -258,7 +263,7 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, shutdown: Arc<N
             continue;
         };
         let shared = shared.clone();
-        let shutdown = shutdown.clone();
+        let mut stop = stopped.clone();
         tokio::spawn(async move {
             // Lets a request ask for its own connection to be cut.
             let kill = Arc::new(Notify::new());
@@ -275,7 +280,7 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, shutdown: Arc<N
             tokio::select! {
                 _ = conn => {}
                 _ = kill.notified() => {}
-                _ = shutdown.notified() => {}
+                _ = stop.wait_for(|s| *s) => {}
             }
         });
     }
@@ -331,6 +336,15 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, req: Request<Incoming>) 
         }
     }
 
+    // An injected DeepCall error refuses the request: nothing changes.
+    if let Some(Fault::ApiError { code, message }) = &fault {
+        return json_response(
+            StatusCode::OK,
+            &serde_json::json!({"status": "error", "message": message, "code": code}),
+        );
+    }
+    // Every other fault loses or spoils the answer after the request was
+    // carried out, as a broken proxy or connection does.
     let answer = {
         let mut data = lock(&shared.data);
         api::dispatch(&mut data, &shared.credentials, endpoint, json)
@@ -419,11 +433,9 @@ fn faulty(fault: Fault, answer: &Value) -> Response<Body> {
                 .body(StreamBody::new(stream).boxed())
                 .unwrap_or_else(|_| internal())
         }
-        Fault::ApiError { code, message } => json_response(
-            StatusCode::OK,
-            &serde_json::json!({"status": "error", "message": message, "code": code}),
-        ),
-        Fault::Delay(_) | Fault::DropConnection => json_response(StatusCode::OK, answer),
+        Fault::ApiError { .. } | Fault::Delay(_) | Fault::DropConnection => {
+            json_response(StatusCode::OK, answer)
+        }
     }
 }
 

@@ -1,0 +1,13 @@
+//! Contract tests: the real DeepCall client against the real sandbox server,
+//! over HTTP on 127.0.0.1, plus the vendor's own examples sent raw.
+//!
+//! `CARGO_TARGET_DIR=/tmp/target-contract cargo test --no-default-features --test contract`
+
+mod common;
+
+mod auth;
+mod binary;
+mod directory;
+mod group;
+mod hostile;
+mod seed_examples;

@@ -1,0 +1,215 @@
+//! Drives the real DeepCall Desk window over WebDriver: tauri-driver in front
+//! of WebKitWebDriver, the built app binary, and a sandbox server in this
+//! test process whose request log the tests read.
+//!
+//! Needs `DISPLAY` (the test command runs under Xvfb), `tauri-driver` on PATH
+//! and `/usr/bin/WebKitWebDriver`.
+
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use deepcall_desk::sandbox::{Options, Sandbox};
+use serde_json::json;
+use thirtyfour::prelude::*;
+
+pub const WAIT: Duration = Duration::from_secs(20);
+const POLL: Duration = Duration::from_millis(100);
+
+/// tauri-driver and everything it started (WebKitWebDriver, the app), as one
+/// process group that is stopped with SIGTERM when dropped.
+struct Driver {
+    child: Child,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // SIGTERM, not SIGKILL: a killed tauri-driver orphans WebKitWebDriver.
+        unsafe { libc::kill(-(self.child.id() as i32), libc::SIGTERM) };
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free local port")
+}
+
+pub fn screenshot_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).expect("create target/screenshots");
+    dir
+}
+
+/// One running app, its sandbox, and a WebDriver session to it.
+pub struct App {
+    pub driver: WebDriver,
+    pub sandbox: Sandbox,
+    _home: TempDir,
+    _tauri_driver: Driver,
+}
+
+/// A scratch directory removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let dir =
+            std::env::temp_dir().join(format!("deepcall-e2e-{tag}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        Self(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl App {
+    /// Starts a sandbox and the app pointed at it, and waits for the window.
+    pub async fn launch(tag: &str) -> Self {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "DISPLAY is not set: run the end-to-end tests under Xvfb (the README's test command does)"
+        );
+        let sandbox = Sandbox::start(Options::default())
+            .await
+            .expect("sandbox starts");
+        let home = TempDir::new(tag);
+        let (port, native_port) = (free_port(), free_port());
+        let mut command = Command::new("tauri-driver");
+        command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+                "--native-driver",
+                "/usr/bin/WebKitWebDriver",
+            ])
+            // These reach the app: tauri-driver and WebKitWebDriver pass their
+            // environment on. Each app gets its own config, data and cache.
+            .env("DEEPCALL_DESK_SANDBOX_URL", sandbox.url())
+            .env("XDG_CONFIG_HOME", home.0.join("config"))
+            .env("XDG_DATA_HOME", home.0.join("data"))
+            .env("XDG_CACHE_HOME", home.0.join("cache"))
+            .env("NO_AT_BRIDGE", "1")
+            .process_group(0)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        let child = command
+            .spawn()
+            .expect("tauri-driver runs (install it with `cargo install tauri-driver --locked`)");
+        let tauri_driver = Driver { child };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not start listening"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut caps = Capabilities::new();
+        caps.set(
+            "tauri:options",
+            json!({ "application": env!("CARGO_BIN_EXE_deepcall-desk"), "args": [] }),
+        )
+        .expect("capabilities");
+        let driver = WebDriver::builder(format!("http://127.0.0.1:{port}"), caps)
+            .request_timeout(Duration::from_secs(60))
+            .await
+            .expect("a WebDriver session with the app");
+        let app = Self {
+            driver,
+            sandbox,
+            _home: home,
+            _tauri_driver: tauri_driver,
+        };
+        // The frame is ready once the active account is shown.
+        app.find(By::Css("[data-testid='active-account']")).await;
+        app
+    }
+
+    /// Waits for an element and returns it.
+    pub async fn find(&self, by: By) -> WebElement {
+        let what = format!("{by:?}");
+        self.driver
+            .query(by)
+            .wait(WAIT, POLL)
+            .first()
+            .await
+            .unwrap_or_else(|e| panic!("{what} did not appear: {e}"))
+    }
+
+    /// A button by its accessible text, as a person would name it.
+    pub async fn button(&self, starts_with: &str) -> WebElement {
+        self.find(By::XPath(format!(
+            "//button[starts-with(normalize-space(.), '{starts_with}')]"
+        )))
+        .await
+    }
+
+    /// Waits until the main heading reads `text`.
+    pub async fn wait_heading(&self, text: &str) {
+        self.find(By::XPath(format!("//h1[normalize-space(.)='{text}']")))
+            .await;
+    }
+
+    /// Saves the window as `target/screenshots/<name>.png`.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        // The DOM can be ahead of what is painted: wait for fonts, images and
+        // two animation frames so the picture shows what the test asserted.
+        self.driver
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                   Promise.all([
+                     document.fonts.ready,
+                     ...Array.from(document.images, (img) => img.decode().catch(() => {})),
+                   ]).then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));"#,
+                Vec::new(),
+            )
+            .await
+            .expect("page settles");
+        let png = self.driver.screenshot_as_png().await.expect("screenshot");
+        let path = screenshot_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// Calls a command through the app's own IPC, as the UI does.
+    pub async fn invoke(&self, command: &str, args: serde_json::Value) -> serde_json::Value {
+        let ret = self
+            .driver
+            .execute_async(
+                r#"const [cmd, args, done] = arguments;
+                   window.__TAURI_INTERNALS__.invoke(cmd, args)
+                     .then((data) => done({ ok: data }), (error) => done({ error }));"#,
+                vec![json!(command), args],
+            )
+            .await
+            .expect("script runs");
+        ret.json().clone()
+    }
+
+    pub async fn close(self) {
+        let App {
+            driver,
+            sandbox,
+            _home,
+            _tauri_driver,
+        } = self;
+        let _ = driver.quit().await;
+        drop(_tauri_driver);
+        drop(sandbox);
+    }
+}
