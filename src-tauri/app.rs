@@ -1,10 +1,11 @@
 //! Builds the Tauri app: state, commands, window. Kept short on purpose.
 
-use std::sync::OnceLock;
+use std::sync::Arc;
 
 use tauri::{Manager, Runtime};
 
 use crate::commands::{self, AppError};
+use crate::credentials::{self, Accounts};
 use crate::deepcall::{Auth, BaseUrl, Client, Http, HttpConfig};
 use crate::sandbox::{self, Sandbox};
 use crate::secret::Secret;
@@ -13,32 +14,46 @@ use crate::secret::Secret;
 /// sandbox's request log); otherwise the app starts its own.
 pub const SANDBOX_URL_ENV: &str = "DEEPCALL_DESK_SANDBOX_URL";
 
-pub struct AppState {
+/// Shared by every command. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
     http: Http,
+    sandbox_url: String,
     /// The embedded sandbox, kept alive for the app's lifetime.
-    embedded: OnceLock<Sandbox>,
-    sandbox_url: OnceLock<String>,
+    _embedded: Option<Sandbox>,
+    accounts: Accounts,
 }
 
 impl AppState {
-    fn new() -> Result<Self, AppError> {
-        Ok(Self {
-            http: Http::new(HttpConfig::default())?,
-            embedded: OnceLock::new(),
-            sandbox_url: OnceLock::new(),
-        })
+    pub fn http(&self) -> &Http {
+        &self.0.http
     }
 
-    /// The client for the active account (for now, always the sandbox).
-    pub fn client(&self) -> Result<Client, AppError> {
-        let url = self
-            .sandbox_url
-            .get()
-            .ok_or_else(|| AppError::internal("The sandbox has not started yet."))?;
+    pub fn accounts(&self) -> &Accounts {
+        &self.0.accounts
+    }
+
+    pub fn sandbox_url(&self) -> &str {
+        &self.0.sandbox_url
+    }
+
+    /// The client for the active account, or for the Sandbox.
+    pub async fn client(&self) -> Result<Client, AppError> {
+        let state = self.clone();
+        commands::blocking(move || match state.accounts().active() {
+            Some(record) => Ok(state.accounts().client(state.http(), &record)?),
+            None => state.sandbox_client(),
+        })
+        .await
+    }
+
+    fn sandbox_client(&self) -> Result<Client, AppError> {
         let defaults = sandbox::Credentials::default();
         Ok(Client::new(
-            self.http.clone(),
-            BaseUrl::parse(url)?,
+            self.0.http.clone(),
+            BaseUrl::parse(&self.0.sandbox_url)?,
             Auth::Token {
                 user_id: defaults.user_id,
                 token: Secret::new(defaults.token),
@@ -53,6 +68,12 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .commands(tauri_specta::collect_commands![
             commands::app_status,
             commands::group_members,
+            commands::accounts::accounts_overview,
+            commands::accounts::retry_keyring,
+            commands::accounts::check_connection,
+            commands::accounts::save_account,
+            commands::accounts::remove_account,
+            commands::accounts::set_active_account,
         ])
         // Ids are checked to fit a JavaScript number when they are read.
         .dangerously_cast_bigints_to_number()
@@ -69,20 +90,26 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .invoke_handler(specta.invoke_handler())
         .setup(|app| {
-            let state = AppState::new()?;
-            let url = match std::env::var(SANDBOX_URL_ENV) {
-                Ok(url) => url,
+            let (sandbox_url, embedded) = match std::env::var(SANDBOX_URL_ENV) {
+                Ok(url) => (url, None),
                 Err(_) => {
                     let sandbox = tauri::async_runtime::block_on(Sandbox::start(
                         sandbox::Options::default(),
                     ))?;
-                    let url = sandbox.url();
-                    let _ = state.embedded.set(sandbox);
-                    url
+                    (sandbox.url(), Some(sandbox))
                 }
             };
-            let _ = state.sandbox_url.set(url);
-            app.manage(state);
+            let accounts_file = app.path().app_config_dir()?.join("accounts.json");
+            let accounts = Accounts::open(
+                accounts_file,
+                Arc::new(credentials::vault::open_platform_store),
+            );
+            app.manage(AppState(Arc::new(Inner {
+                http: Http::new(HttpConfig::default())?,
+                sandbox_url,
+                _embedded: embedded,
+                accounts,
+            })));
             Ok(())
         })
 }

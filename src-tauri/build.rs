@@ -19,4 +19,13 @@ fn desktop() {
 }
 
 #[cfg(feature = "desktop")]
-const COMMANDS: &[&str] = &["app_status", "group_members"];
+const COMMANDS: &[&str] = &[
+    "app_status",
+    "group_members",
+    "accounts_overview",
+    "retry_keyring",
+    "check_connection",
+    "save_account",
+    "remove_account",
+    "set_active_account",
+];

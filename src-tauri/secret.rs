@@ -50,6 +50,14 @@ impl fmt::Display for Secret {
     }
 }
 
+/// A secret may arrive (over IPC, once, when an account is saved); it never
+/// leaves: there is deliberately no `Serialize`.
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(d).map(Secret::new)
+    }
+}
+
 impl PartialEq for Secret {
     fn eq(&self, other: &Self) -> bool {
         // Length first, then every byte, so the comparison does not stop early.

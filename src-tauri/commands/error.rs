@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::credentials::{AccountError, KeyringProblem};
 use crate::deepcall::{ApiErrorKind, DeepCallError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
@@ -25,6 +26,12 @@ pub enum ErrorKind {
     Rejected,
     /// DeepCall's own trouble (generic failure, database).
     ServerTrouble,
+    /// No keyring on this computer (no session bus, no Secret Service).
+    KeyringUnavailable,
+    /// The keyring is locked.
+    KeyringLocked,
+    /// The accounts file could not be written.
+    Storage,
     /// A bug on our side; the message says so plainly.
     Internal,
 }
@@ -56,6 +63,35 @@ impl AppError {
 
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Internal, message)
+    }
+
+    /// Something the manager typed, with the field it concerns.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: Some(field.into()),
+            ..Self::new(ErrorKind::InvalidInput, message)
+        }
+    }
+}
+
+impl From<KeyringProblem> for AppError {
+    fn from(p: KeyringProblem) -> Self {
+        let kind = match p {
+            KeyringProblem::Locked => ErrorKind::KeyringLocked,
+            _ => ErrorKind::KeyringUnavailable,
+        };
+        Self::new(kind, p.message())
+    }
+}
+
+impl From<AccountError> for AppError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::Invalid { field, message } => Self::field(&field, message),
+            AccountError::Keyring(p) => p.into(),
+            AccountError::Storage { .. } => Self::new(ErrorKind::Storage, e.to_string()),
+            AccountError::NotFound => Self::new(ErrorKind::NotFound, e.to_string()),
+        }
     }
 }
 

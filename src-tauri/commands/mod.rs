@@ -2,6 +2,7 @@
 //! Each command here is also listed in `src-tauri/build.rs` (its permission)
 //! and in `app::specta_builder` (its TypeScript binding).
 
+pub mod accounts;
 mod error;
 
 use serde::Serialize;
@@ -32,17 +33,34 @@ pub struct AppStatus {
     pub host: String,
 }
 
+/// Runs keyring and file work off the async runtime: it blocks (D-Bus, and
+/// possibly an unlock prompt the manager has to answer).
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|_| AppError::internal("DeepCall Desk stopped a task unexpectedly. Try again."))?
+}
+
 /// What the window frame shows: version, mode and the active account.
 #[tauri::command]
 #[specta::specta]
 pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, AppError> {
-    let client = state.client()?;
-    Ok(AppStatus {
-        version: env!("CARGO_PKG_VERSION").into(),
-        mode: Mode::Sandbox,
-        account_name: "Sandbox".into(),
-        host: client.base().as_str().into(),
+    let state = state.inner().clone();
+    blocking(move || {
+        let (mode, account_name, host) = match state.accounts().active() {
+            Some(a) => (Mode::Account, a.name, a.host),
+            None => (Mode::Sandbox, "Sandbox".into(), state.sandbox_url().into()),
+        };
+        Ok(AppStatus {
+            version: env!("CARGO_PKG_VERSION").into(),
+            mode,
+            account_name,
+            host,
+        })
     })
+    .await
 }
 
 /// A group with its members and who receives its calls.
@@ -53,5 +71,5 @@ pub async fn group_members(
     group: String,
 ) -> Result<GroupMembers, AppError> {
     let id = GroupId::parse(&group)?;
-    Ok(state.client()?.group_members(id).await?)
+    Ok(state.client().await?.group_members(id).await?)
 }

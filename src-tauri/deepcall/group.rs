@@ -344,6 +344,16 @@ impl Client {
             .map(|_| ())
     }
 
+    /// One harmless authenticated read: `Group/list` with `forward: false`,
+    /// which (per the docs) also checks the AGENT_TO_AGENT_CALL permission
+    /// the Groups screen needs.
+    pub async fn check_access(&self) -> Result<(), DeepCallError> {
+        let mut body = Map::new();
+        body.insert("quick".into(), Value::Bool(true));
+        body.insert("forward".into(), Value::Bool(false));
+        self.call(Module::Group, "list", body).await.map(|_| ())
+    }
+
     /// `Group/list`. `Ok(None)` when the answer came but could not be read.
     pub async fn group_list(&self) -> Result<Option<Vec<GroupSummary>>, DeepCallError> {
         let mut body = Map::new();

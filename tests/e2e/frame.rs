@@ -32,15 +32,19 @@ async fn opens_with_title_navigation_and_sandbox_marker() {
     };
     assert_eq!(labels, ["Groups", "Contacts", "Accounts"]);
 
-    let account = app.find(By::Css("[data-testid='active-account']")).await;
-    assert_eq!(account.text().await.unwrap(), "Sandbox");
-    let bar = app.find(By::Css("[role='status']")).await;
+    assert_eq!(app.active_account().await, "Sandbox");
+    let bar = app.find(By::Css(".sandbox-bar")).await;
     assert!(bar
         .text()
         .await
         .unwrap()
         .contains("nothing you change here reaches DeepCall"));
 
+    // First run: the welcome screen with its two plain choices.
+    app.wait_heading("Welcome to DeepCall Desk").await;
+    app.button("Connect a DeepCall account").await;
+    app.screenshot("welcome").await;
+    app.button("Try the Sandbox").await.click().await.unwrap();
     app.wait_heading("Groups").await;
     app.screenshot("frame-groups").await;
 

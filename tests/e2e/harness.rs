@@ -159,6 +159,19 @@ impl App {
         .await
     }
 
+    /// The name shown as the active account in the header.
+    pub async fn active_account(&self) -> String {
+        let ret = self
+            .driver
+            .execute(
+                "const s = document.getElementById('account-switch'); return s ? s.selectedOptions[0].text : null;",
+                Vec::new(),
+            )
+            .await
+            .expect("script runs");
+        ret.json().as_str().unwrap_or_default().to_owned()
+    }
+
     /// Waits until the main heading reads `text`.
     pub async fn wait_heading(&self, text: &str) {
         self.find(By::XPath(format!("//h1[normalize-space(.)='{text}']")))

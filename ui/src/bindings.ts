@@ -10,9 +10,87 @@ export const commands = {
 	appStatus: () => typedError<AppStatus, AppError_Serialize>(__TAURI_INVOKE("app_status")),
 	/**  A group with its members and who receives its calls. */
 	groupMembers: (group: string) => typedError<GroupMembers_Serialize, AppError_Serialize>(__TAURI_INVOKE("group_members", { group })),
+	/**  The saved accounts, the active one, and whether the keyring works. */
+	accountsOverview: () => typedError<AccountsOverview_Serialize, AppError_Serialize>(__TAURI_INVOKE("accounts_overview")),
+	/**  Opens the keyring again (after the manager installed or unlocked it). */
+	retryKeyring: () => typedError<AccountsOverview_Serialize, AppError_Serialize>(__TAURI_INVOKE("retry_keyring")),
+	/**  One harmless authenticated read with the draft's (or the saved) credentials. */
+	checkConnection: (draft: AccountDraft_Deserialize) => typedError<ConnectionCheck, AppError_Serialize>(__TAURI_INVOKE("check_connection", { draft })),
+	/**  Adds a new account (and makes it the active one) or saves an edit. */
+	saveAccount: (draft: AccountDraft_Deserialize) => typedError<AccountRecord, AppError_Serialize>(__TAURI_INVOKE("save_account", { draft })),
+	/**  Deletes the account's keyring entry and its record. */
+	removeAccount: (id: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("remove_account", { id })),
+	/**  Makes an account active; `null` switches to the Sandbox. */
+	setActiveAccount: (id: string | null) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_active_account", { id })),
 };
 
 /* Types */
+/**
+ *  An account as the manager typed it. `secret` is write-only: left empty
+ *  when editing, the saved one is kept.
+ */
+export type AccountDraft = AccountDraft_Serialize | AccountDraft_Deserialize;
+
+/**
+ *  An account as the manager typed it. `secret` is write-only: left empty
+ *  when editing, the saved one is kept.
+ */
+export type AccountDraft_Deserialize = {
+	/**  The account being edited; `None` for a new one. */
+	id?: string | null,
+	name: string,
+	host: string,
+	signIn: SignIn,
+	secret?: string | null,
+};
+
+/**
+ *  An account as the manager typed it. `secret` is write-only: left empty
+ *  when editing, the saved one is kept.
+ */
+export type AccountDraft_Serialize = {
+	/**  The account being edited; `None` for a new one. */
+	id: string | null,
+	name: string,
+	host: string,
+	signIn: SignIn,
+	secret: string | null,
+};
+
+/**  An account as kept in the accounts file: nothing secret. */
+export type AccountRecord = {
+	id: string,
+	name: string,
+	/**  The checked DeepCall address, e.g. `https://v4-api.deepcall.com`. */
+	host: string,
+	signIn: SignIn,
+};
+
+/**  What the Accounts screen shows. */
+export type AccountsOverview = AccountsOverview_Serialize | AccountsOverview_Deserialize;
+
+/**  What the Accounts screen shows. */
+export type AccountsOverview_Deserialize = {
+	accounts: AccountRecord[],
+	/**  `None`: Sandbox mode. */
+	activeId?: string | null,
+	/**  Set when the keyring cannot be used right now. */
+	keyring?: KeyringNotice | null,
+	/**  Set when the saved accounts file could not be read at start. */
+	note?: string | null,
+};
+
+/**  What the Accounts screen shows. */
+export type AccountsOverview_Serialize = {
+	accounts: AccountRecord[],
+	/**  `None`: Sandbox mode. */
+	activeId: string | null,
+	/**  Set when the keyring cannot be used right now. */
+	keyring: KeyringNotice | null,
+	/**  Set when the saved accounts file could not be read at start. */
+	note: string | null,
+};
+
 export type Agent = {
 	agentId: number,
 	name: string,
@@ -47,6 +125,13 @@ export type AppStatus = {
 	host: string,
 };
 
+export type CheckOutcome = "Connected" | "WrongCredentials" | "Unreachable" | "NotDeepCall" | "NoPermission" | "Failed";
+
+export type ConnectionCheck = {
+	outcome: CheckOutcome,
+	message: string,
+};
+
 export type ErrorKind = 
 /**  Something the manager typed; `field` names it. */
 "InvalidInput" | 
@@ -62,6 +147,12 @@ export type ErrorKind =
 "Rejected" | 
 /**  DeepCall's own trouble (generic failure, database). */
 "ServerTrouble" | 
+/**  No keyring on this computer (no session bus, no Secret Service). */
+"KeyringUnavailable" | 
+/**  The keyring is locked. */
+"KeyringLocked" | 
+/**  The accounts file could not be written. */
+"Storage" | 
 /**  A bug on our side; the message says so plainly. */
 "Internal";
 
@@ -107,6 +198,22 @@ export type Group_Serialize = {
 	createdBy: string | null,
 };
 
+export type KeyringNotice = {
+	problem: KeyringProblem,
+	message: string,
+};
+
+/**  Why the keyring cannot be used, in terms a manager can act on. */
+export type KeyringProblem = 
+/**  No D-Bus session bus (Linux): not a normal desktop session. */
+"NoSessionBus" | 
+/**  A session bus, but nothing provides the Secret Service. */
+"NoProvider" | 
+/**  The keyring is locked (or has no default collection), and unlocking was refused or impossible. */
+"Locked" | 
+/**  Anything else the platform keyring reported. */
+"Unavailable";
+
 export type Member = Member_Serialize | Member_Deserialize;
 
 export type Member_Deserialize = {
@@ -133,6 +240,13 @@ export type Mode =
 "Sandbox" | 
 /**  A real DeepCall account. */
 "Account";
+
+/**  How an account signs in to DeepCall. */
+export type SignIn = 
+/**  A session id (`ssid`) is the secret. */
+{ method: "sessionId" } | 
+/**  A user id with a token; the token is the secret. */
+{ method: "userToken"; userId: string };
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -62,6 +62,22 @@ export const ERROR_ADVICE: Record<ErrorKind, ErrorAdvice> = {
     severity: "error",
     nextStep: "Retry in a few minutes.",
   },
+  KeyringUnavailable: {
+    title: "No keyring on this computer",
+    severity: "error",
+    nextStep:
+      "Install and unlock GNOME Keyring (or KWallet), then try again. The Sandbox works meanwhile.",
+  },
+  KeyringLocked: {
+    title: "Your keyring is locked",
+    severity: "warning",
+    nextStep: "Unlock your login keyring, then try again.",
+  },
+  Storage: {
+    title: "The account list could not be saved",
+    severity: "error",
+    nextStep: "Check that the disk is not full, then try again.",
+  },
   Internal: {
     title: "Something went wrong in DeepCall Desk",
     severity: "error",

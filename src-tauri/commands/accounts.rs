@@ -1,0 +1,215 @@
+//! Accounts: list, check, save, remove, switch. The secret crosses IPC once,
+//! inward, inside an [`AccountDraft`]; no command returns it.
+
+use serde::{Deserialize, Serialize};
+use tauri::State;
+
+use super::{blocking, AppError};
+use crate::app::AppState;
+use crate::credentials::{auth_from, AccountInput, AccountRecord, KeyringProblem, SignIn};
+use crate::deepcall::{ApiErrorKind, BaseUrl, Client, DeepCallError};
+use crate::secret::Secret;
+
+/// What the Accounts screen shows.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountsOverview {
+    pub accounts: Vec<AccountRecord>,
+    /// `None`: Sandbox mode.
+    pub active_id: Option<String>,
+    /// Set when the keyring cannot be used right now.
+    pub keyring: Option<KeyringNotice>,
+    /// Set when the saved accounts file could not be read at start.
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyringNotice {
+    pub problem: KeyringProblem,
+    pub message: String,
+}
+
+/// An account as the manager typed it. `secret` is write-only: left empty
+/// when editing, the saved one is kept.
+#[derive(Debug, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountDraft {
+    /// The account being edited; `None` for a new one.
+    pub id: Option<String>,
+    pub name: String,
+    pub host: String,
+    pub sign_in: SignIn,
+    #[specta(type = Option<String>)]
+    pub secret: Option<Secret>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+pub enum CheckOutcome {
+    Connected,
+    WrongCredentials,
+    Unreachable,
+    NotDeepCall,
+    NoPermission,
+    Failed,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionCheck {
+    pub outcome: CheckOutcome,
+    pub message: String,
+}
+
+fn overview(state: &AppState) -> AccountsOverview {
+    let accounts = state.accounts();
+    let keyring = accounts.vault().err().map(|problem| KeyringNotice {
+        problem,
+        message: problem.message().into(),
+    });
+    AccountsOverview {
+        active_id: accounts.active().map(|a| a.id),
+        accounts: accounts.list(),
+        keyring,
+        note: accounts.load_note().map(str::to_owned),
+    }
+}
+
+/// The saved accounts, the active one, and whether the keyring works.
+#[tauri::command]
+#[specta::specta]
+pub async fn accounts_overview(state: State<'_, AppState>) -> Result<AccountsOverview, AppError> {
+    let state = state.inner().clone();
+    blocking(move || Ok(overview(&state))).await
+}
+
+/// Opens the keyring again (after the manager installed or unlocked it).
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_keyring(state: State<'_, AppState>) -> Result<AccountsOverview, AppError> {
+    let state = state.inner().clone();
+    blocking(move || {
+        state.accounts().reset_vault();
+        Ok(overview(&state))
+    })
+    .await
+}
+
+/// One harmless authenticated read with the draft's (or the saved) credentials.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_connection(
+    state: State<'_, AppState>,
+    draft: AccountDraft,
+) -> Result<ConnectionCheck, AppError> {
+    let state = state.inner().clone();
+    let base = BaseUrl::parse(&draft.host).map_err(|e| AppError::field("host", e.to_string()))?;
+    if let SignIn::UserToken { user_id } = &draft.sign_in {
+        if user_id.trim().is_empty() {
+            return Err(AppError::field("userId", "Enter your DeepCall user ID."));
+        }
+    }
+    let secret = match (draft.secret, draft.id) {
+        (Some(s), _) if !s.is_empty() => s,
+        (_, Some(id)) => {
+            let st = state.clone();
+            blocking(move || {
+                st.accounts()
+                    .vault()
+                    .and_then(|v| v.load(&id))
+                    .map_err(AppError::from)?
+                    .ok_or_else(|| AppError::field("secret", "Enter the token or session ID."))
+            })
+            .await?
+        }
+        _ => return Err(AppError::field("secret", "Enter the token or session ID.")),
+    };
+    let sign_in = match draft.sign_in {
+        SignIn::UserToken { user_id } => SignIn::UserToken {
+            user_id: user_id.trim().to_owned(),
+        },
+        other => other,
+    };
+    let client = Client::new(state.http().clone(), base, auth_from(&sign_in, secret));
+    Ok(describe_check(client.check_access().await))
+}
+
+fn describe_check(result: Result<(), DeepCallError>) -> ConnectionCheck {
+    let (outcome, message) = match result {
+        Ok(()) => (
+            CheckOutcome::Connected,
+            "Connected: DeepCall accepted these credentials.".to_owned(),
+        ),
+        Err(e) => match &e {
+            DeepCallError::Api { kind: ApiErrorKind::InvalidToken, .. } => (
+                CheckOutcome::WrongCredentials,
+                "Wrong credentials: DeepCall did not accept this user ID and token (or session ID). Check them in your DeepCall panel and enter them again.".to_owned(),
+            ),
+            DeepCallError::Api { kind: ApiErrorKind::PermissionDenied, .. } => (
+                CheckOutcome::NoPermission,
+                "Connected, but this DeepCall user lacks the AGENT_TO_AGENT_CALL permission that the Groups screen needs. Your DeepCall administrator can grant it.".to_owned(),
+            ),
+            DeepCallError::Network { .. } | DeepCallError::Timeout { .. } => (
+                CheckOutcome::Unreachable,
+                format!("Host not reachable: {e} Check the address and this computer's internet connection."),
+            ),
+            DeepCallError::HttpStatus { .. }
+            | DeepCallError::NotDeepCall { .. }
+            | DeepCallError::UnexpectedAnswer { .. }
+            | DeepCallError::ResponseTooLarge { .. } => (
+                CheckOutcome::NotDeepCall,
+                "Not a DeepCall server: the address answered, but not the way DeepCall does. Check the address (for most accounts https://v4-api.deepcall.com).".to_owned(),
+            ),
+            _ => (CheckOutcome::Failed, e.to_string()),
+        },
+    };
+    ConnectionCheck { outcome, message }
+}
+
+/// Adds a new account (and makes it the active one) or saves an edit.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_account(
+    state: State<'_, AppState>,
+    draft: AccountDraft,
+) -> Result<AccountRecord, AppError> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let accounts = state.accounts();
+        let input = AccountInput {
+            name: draft.name,
+            host: draft.host,
+            sign_in: draft.sign_in,
+            secret: draft.secret.filter(|s| !s.is_empty()),
+        };
+        let record = match draft.id {
+            Some(id) => accounts.update(&id, input)?,
+            None => {
+                let record = accounts.add(input)?;
+                accounts.set_active(Some(&record.id))?;
+                record
+            }
+        };
+        Ok(record)
+    })
+    .await
+}
+
+/// Deletes the account's keyring entry and its record.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_account(state: State<'_, AppState>, id: String) -> Result<(), AppError> {
+    let state = state.inner().clone();
+    blocking(move || Ok(state.accounts().remove(&id)?)).await
+}
+
+/// Makes an account active; `null` switches to the Sandbox.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_active_account(
+    state: State<'_, AppState>,
+    id: Option<String>,
+) -> Result<(), AppError> {
+    let state = state.inner().clone();
+    blocking(move || Ok(state.accounts().set_active(id.as_deref())?)).await
+}

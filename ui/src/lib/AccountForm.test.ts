@@ -1,0 +1,101 @@
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { fireEvent, render, screen } from "@testing-library/svelte";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import AccountForm from "./AccountForm.svelte";
+
+afterEach(() => clearMocks());
+
+async function fill(token: string) {
+  await fireEvent.input(screen.getByLabelText("Account name"), {
+    target: { value: "Head office" },
+  });
+  await fireEvent.input(screen.getByLabelText("User ID"), { target: { value: "29791451" } });
+  await fireEvent.input(screen.getByLabelText("Token"), { target: { value: token } });
+}
+
+describe("the account form", () => {
+  it("offers Save only after a successful check, and sends the secret once", async () => {
+    const calls: { cmd: string; args: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "check_connection") return { outcome: "Connected", message: "Connected." };
+      if (cmd === "save_account")
+        return {
+          id: "a1",
+          name: "Head office",
+          host: "https://v4-api.deepcall.com",
+          signIn: { method: "userToken", userId: "29791451" },
+        };
+      throw new Error(cmd);
+    });
+    const onsaved = vi.fn();
+    render(AccountForm, { editing: null, onsaved, oncancel: () => {} });
+    expect(screen.queryByRole("button", { name: "Save" })).not.toBeInTheDocument();
+    await fill("tok-123");
+    await fireEvent.click(screen.getByRole("button", { name: "Check connection" }));
+    await fireEvent.click(await screen.findByRole("button", { name: "Save" }));
+    await vi.waitFor(() => expect(onsaved).toHaveBeenCalled());
+    const save = calls.find((c) => c.cmd === "save_account");
+    expect(save?.args).toMatchObject({
+      draft: {
+        name: "Head office",
+        signIn: { method: "userToken", userId: "29791451" },
+        secret: "tok-123",
+      },
+    });
+  });
+
+  it("after a failed check offers only an explicit Save anyway, keeping what was typed", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "check_connection")
+        return { outcome: "WrongCredentials", message: "Wrong credentials: check them." };
+      throw new Error(cmd);
+    });
+    render(AccountForm, { editing: null, onsaved: () => {}, oncancel: () => {} });
+    await fill("wrong");
+    await fireEvent.click(screen.getByRole("button", { name: "Check connection" }));
+    expect(await screen.findByTestId("check-result")).toHaveTextContent("Wrong credentials");
+    expect(screen.queryByRole("button", { name: "Save" })).not.toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Save anyway" })).toBeInTheDocument();
+    expect(screen.getByLabelText("Account name")).toHaveValue("Head office");
+    expect(screen.getByLabelText("Token")).toHaveValue("wrong");
+    // Editing after a check asks for a new check.
+    await fireEvent.input(screen.getByLabelText("Token"), { target: { value: "other" } });
+    expect(screen.queryByRole("button", { name: "Save anyway" })).not.toBeInTheDocument();
+  });
+
+  it("shows only the fields the sign-in method needs, and field errors beside them", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "check_connection")
+        throw {
+          kind: "InvalidInput",
+          message: "Plain http:// is only allowed for this computer.",
+          field: "host",
+          retryable: false,
+        };
+      throw new Error(cmd);
+    });
+    render(AccountForm, { editing: null, onsaved: () => {}, oncancel: () => {} });
+    await fireEvent.click(screen.getByLabelText("Session ID"));
+    expect(screen.queryByLabelText("User ID")).not.toBeInTheDocument();
+    expect(
+      screen.getByLabelText("Session ID", { selector: "input[type=password]" }),
+    ).toBeInTheDocument();
+    await fireEvent.click(screen.getByRole("button", { name: "Check connection" }));
+    expect(await screen.findByText("Enter the session ID.")).toBeInTheDocument();
+    await fireEvent.input(
+      screen.getByLabelText("Session ID", { selector: "input[type=password]" }),
+      {
+        target: { value: "s-1" },
+      },
+    );
+    await fireEvent.input(screen.getByLabelText("DeepCall address"), {
+      target: { value: "http://deepcall.example" },
+    });
+    await fireEvent.click(screen.getByRole("button", { name: "Check connection" }));
+    expect(
+      await screen.findByText("Plain http:// is only allowed for this computer."),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText("DeepCall address")).toHaveAttribute("aria-invalid", "true");
+  });
+});
