@@ -8,7 +8,8 @@
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use deepcall_desk::sandbox::{Options, Sandbox};
@@ -48,9 +49,31 @@ pub fn screenshot_dir() -> PathBuf {
 /// One running app, its sandbox, and a WebDriver session to it.
 pub struct App {
     pub driver: WebDriver,
-    pub sandbox: Sandbox,
-    _home: TempDir,
+    pub sandbox: Arc<Sandbox>,
+    /// The app's own config, data and cache directories, and
+    /// `app-output.log` with everything the app and drivers printed.
+    _home: Arc<TempDir>,
     _tauri_driver: Driver,
+}
+
+/// How to start the app: a sandbox and home to share across a restart,
+/// and extra environment for the app.
+pub struct Launch {
+    pub tag: &'static str,
+    pub sandbox: Option<Arc<Sandbox>>,
+    pub home: Option<Arc<TempDir>>,
+    pub env: Vec<(String, String)>,
+}
+
+impl Launch {
+    pub fn new(tag: &'static str) -> Self {
+        Self {
+            tag,
+            sandbox: None,
+            home: None,
+            env: Vec::new(),
+        }
+    }
 }
 
 /// A scratch directory removed on drop.
@@ -77,15 +100,32 @@ impl Drop for TempDir {
 
 impl App {
     /// Starts a sandbox and the app pointed at it, and waits for the window.
-    pub async fn launch(tag: &str) -> Self {
+    pub async fn launch(tag: &'static str) -> Self {
+        Self::launch_with(Launch::new(tag)).await
+    }
+
+    pub async fn launch_with(launch: Launch) -> Self {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "DISPLAY is not set: run the end-to-end tests under Xvfb (the README's test command does)"
         );
-        let sandbox = Sandbox::start(Options::default())
-            .await
-            .expect("sandbox starts");
-        let home = TempDir::new(tag);
+        let sandbox = match launch.sandbox {
+            Some(s) => s,
+            None => Arc::new(
+                Sandbox::start(Options::default())
+                    .await
+                    .expect("sandbox starts"),
+            ),
+        };
+        let home = launch
+            .home
+            .unwrap_or_else(|| Arc::new(TempDir::new(launch.tag)));
+        let output = home.0.join("app-output.log");
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&output)
+            .expect("open the app's output log");
         let (port, native_port) = (free_port(), free_port());
         let mut command = Command::new("tauri-driver");
         command
@@ -104,9 +144,10 @@ impl App {
             .env("XDG_DATA_HOME", home.0.join("data"))
             .env("XDG_CACHE_HOME", home.0.join("cache"))
             .env("NO_AT_BRIDGE", "1")
+            .envs(launch.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .process_group(0)
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
+            .stdout(log.try_clone().expect("log handle"))
+            .stderr(log);
         let child = command
             .spawn()
             .expect("tauri-driver runs (install it with `cargo install tauri-driver --locked`)");
@@ -214,15 +255,82 @@ impl App {
         ret.json().clone()
     }
 
+    /// An input by the text of its label, as a person finds it.
+    pub async fn field(&self, label: &str) -> WebElement {
+        self.find(By::XPath(format!(
+            "//input[@id=//label[normalize-space(.)='{label}']/@for]"
+        )))
+        .await
+    }
+
+    /// Replaces an input's value by typing, as a person does.
+    pub async fn type_into(&self, label: &str, text: &str) {
+        let input = self.field(label).await;
+        input.clear().await.expect("clear");
+        input.send_keys(text).await.expect("type");
+    }
+
+    /// Waits until an element whose own text contains `text` appears.
+    pub async fn wait_text(&self, text: &str) -> WebElement {
+        self.find(By::XPath(format!(
+            "//*[contains(normalize-space(.), '{text}')][not(*[contains(normalize-space(.), '{text}')])]"
+        )))
+        .await
+    }
+
+    /// Records every IPC reply the UI receives from now on.
+    pub async fn record_ipc(&self) {
+        let installed = self
+            .driver
+            .execute(
+                r#"// Tauri's IPC answers arrive as responses to fetch() calls to
+                   // its ipc: protocol; keep a copy of every body.
+                   const original = window.fetch;
+                   window.__ipcReplies = window.__ipcReplies || [];
+                   window.fetch = async (input, init) => {
+                     const response = await original(input, init);
+                     const url = typeof input === "string" ? input : input.url;
+                     if (url.startsWith("ipc:") || url.startsWith("http://ipc.localhost")) {
+                       window.__ipcReplies.push(await response.clone().text());
+                     }
+                     return response;
+                   };
+                   return window.fetch !== original;"#,
+                Vec::new(),
+            )
+            .await
+            .expect("script runs");
+        assert_eq!(
+            installed.json(),
+            &serde_json::Value::Bool(true),
+            "the IPC recorder could not be installed"
+        );
+    }
+
+    /// The IPC replies recorded since [`App::record_ipc`].
+    pub async fn ipc_replies(&self) -> Vec<String> {
+        let ret = self
+            .driver
+            .execute("return window.__ipcReplies || [];", Vec::new())
+            .await
+            .expect("script runs");
+        ret.json()
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub async fn close(self) {
         let App {
             driver,
-            sandbox,
-            _home,
             _tauri_driver,
+            ..
         } = self;
         let _ = driver.quit().await;
         drop(_tauri_driver);
-        drop(sandbox);
     }
 }

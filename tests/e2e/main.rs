@@ -1,5 +1,6 @@
 //! End-to-end: the built app in a real WebKitGTK window under Xvfb.
 //! Run with the README's test command (it starts Xvfb and a keyring).
 
+mod accounts;
 mod frame;
 mod harness;

@@ -1,0 +1,431 @@
+//! Accounts in the real window: add by User ID + token and by Session ID,
+//! a wrong token, a restart, removal from the real keyring, no Secret
+//! Service at all, and a search for the secrets everywhere they must not be.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+
+use deepcall_desk::credentials::SERVICE;
+use deepcall_desk::sandbox::{Credentials, Options, Sandbox, USER_ID};
+use serde_json::json;
+use thirtyfour::components::SelectElement;
+use thirtyfour::prelude::*;
+
+use crate::harness::{App, Launch, TempDir};
+
+/// Distinctive secrets: the leak check searches for these.
+const TOKEN: &str = "tok-E2E-LEAKCHECK-8c41f2d9";
+const SSID: &str = "ssid-E2E-LEAKCHECK-3b7a90e1";
+
+fn secret_tool_search() -> String {
+    let out = Command::new("secret-tool")
+        .args(["search", "--all", "service", SERVICE])
+        .output()
+        .expect("secret-tool runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn account_id(home: &Path, name: &str) -> String {
+    let file = home.join("config/com.deepcalldesk.desk/accounts.json");
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).expect("accounts.json exists")).unwrap();
+    v["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == name)
+        .and_then(|a| a["id"].as_str())
+        .unwrap_or_else(|| panic!("no account {name} in {v}"))
+        .to_owned()
+}
+
+/// Every file under `dir` whose bytes contain `needle`.
+fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
+    let mut hits = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                    hits.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    hits
+}
+
+async fn add_account(app: &App, name: &str, session: bool, secret: &str) {
+    app.type_into("Account name", name).await;
+    app.type_into("DeepCall address", &app.sandbox.url()).await;
+    if session {
+        app.find(By::XPath(
+            "//label[normalize-space(.)='Session ID']/input[@type='radio']",
+        ))
+        .await
+        .click()
+        .await
+        .unwrap();
+        app.type_into("Session ID", secret).await;
+    } else {
+        app.type_into("User ID", USER_ID).await;
+        app.type_into("Token", secret).await;
+    }
+}
+
+async fn check_and_expect(app: &App, outcome: &str) {
+    app.button("Check connection").await.click().await.unwrap();
+    let result = app.find(By::Css("[data-testid='check-result']")).await;
+    let text = result.text().await.unwrap();
+    assert!(text.starts_with(outcome), "expected {outcome}: {text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_are_kept_in_the_keyring_and_never_leak() {
+    let sandbox = Arc::new(
+        Sandbox::start(Options {
+            credentials: Credentials {
+                ssid: SSID.into(),
+                user_id: USER_ID.into(),
+                token: TOKEN.into(),
+            },
+            ..Options::default()
+        })
+        .await
+        .unwrap(),
+    );
+    let home = Arc::new(TempDir::new("accounts"));
+    let launch = || Launch {
+        sandbox: Some(sandbox.clone()),
+        home: Some(home.clone()),
+        ..Launch::new("accounts")
+    };
+    let mut replies = Vec::new();
+
+    // ---- first run: welcome, then connect by User ID + token ----------
+    let app = App::launch_with(launch()).await;
+    app.record_ipc().await;
+    app.wait_heading("Welcome to DeepCall Desk").await;
+    app.button("Connect a DeepCall account")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.wait_heading("Accounts").await;
+    add_account(&app, "Head office", false, TOKEN).await;
+    app.screenshot("account-form-token").await;
+    check_and_expect(&app, "Connected").await;
+    app.button("Save").await.click().await.unwrap();
+    app.wait_text("was added and is now the active account")
+        .await;
+    assert_eq!(app.active_account().await, "Head office");
+    assert!(
+        app.driver
+            .find_all(By::Css(".sandbox-bar"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "no Sandbox bar for a real account"
+    );
+
+    // ---- a second account by Session ID ---------------------------------
+    app.button("Add a DeepCall account")
+        .await
+        .click()
+        .await
+        .unwrap();
+    add_account(&app, "Branch", true, SSID).await;
+    app.screenshot("account-form-session").await;
+    assert!(
+        app.driver
+            .find_all(By::XPath("//label[normalize-space(.)='User ID']"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "the Session ID method shows no User ID field"
+    );
+    check_and_expect(&app, "Connected").await;
+    app.button("Save").await.click().await.unwrap();
+    app.wait_text("“Branch” was added").await;
+    assert_eq!(app.active_account().await, "Branch");
+
+    // ---- a wrong token: plain words, and only an explicit Save anyway ----
+    app.button("Add a DeepCall account")
+        .await
+        .click()
+        .await
+        .unwrap();
+    add_account(&app, "Typo", false, "not-the-token").await;
+    check_and_expect(&app, "Wrong credentials").await;
+    assert!(app
+        .driver
+        .find_all(By::XPath("//button[normalize-space(.)='Save']"))
+        .await
+        .unwrap()
+        .is_empty());
+    app.button("Save anyway").await;
+    app.screenshot("account-check-failed").await;
+    app.button("Cancel").await.click().await.unwrap();
+    app.find(By::XPath("//ul[@aria-label='Accounts on this computer']"))
+        .await;
+    app.screenshot("accounts-list").await;
+
+    // The active account (Branch, Session ID) really talks to DeepCall.
+    sandbox.clear_requests();
+    let ok = app.invoke("group_members", json!({ "group": "28" })).await;
+    assert_eq!(
+        ok["ok"]["members"].as_array().map(Vec::len),
+        Some(3),
+        "{ok}"
+    );
+    let sent = sandbox.requests_to("Group/getGroupAgentRelation");
+    let body = sent[0].json.as_ref().unwrap();
+    assert_eq!(body["ssid"], SSID);
+    assert!(body.get("token").is_none() && body.get("userId").is_none());
+
+    let head_id = account_id(&home.0, "Head office");
+    let branch_id = account_id(&home.0, "Branch");
+    let listed = secret_tool_search();
+    assert!(
+        listed.contains(&head_id) && listed.contains(&branch_id),
+        "{listed}"
+    );
+
+    replies.extend(app.ipc_replies().await);
+    app.close().await;
+
+    // ---- restart: the accounts are still there and work ------------------
+    let app = App::launch_with(launch()).await;
+    app.record_ipc().await;
+    assert_eq!(app.active_account().await, "Branch");
+    // Switch from anywhere: the header's account picker, from the Groups screen.
+    app.button("Groups").await.click().await.unwrap();
+    app.wait_heading("Groups").await;
+    let picker = app.find(By::Id("account-switch")).await;
+    SelectElement::new(&picker)
+        .await
+        .unwrap()
+        .select_by_visible_text("Head office")
+        .await
+        .unwrap();
+    app.button("Accounts").await.click().await.unwrap();
+    app.wait_heading("Accounts").await;
+    let active_row = |name: &str| {
+        By::XPath(format!(
+            "//li[@aria-label='{name}']//*[normalize-space(.)='Active']"
+        ))
+    };
+    app.find(active_row("Head office")).await;
+    assert_eq!(app.active_account().await, "Head office");
+    // …and back and forth with the list's own buttons.
+    app.button("Use “Branch”").await.click().await.unwrap();
+    app.find(active_row("Branch")).await;
+    app.button("Use “Head office”").await.click().await.unwrap();
+    app.find(active_row("Head office")).await;
+    sandbox.clear_requests();
+    let ok = app.invoke("group_members", json!({ "group": "28" })).await;
+    assert!(ok.get("ok").is_some(), "{ok}");
+    let body = sandbox.requests_to("Group/getGroupAgentRelation")[0]
+        .json
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (body["userId"].as_str(), body["token"].as_str()),
+        (Some(USER_ID), Some(TOKEN))
+    );
+
+    // ---- remove one: confirmation names it; keyring entry gone -----------
+    app.button("Remove “Branch”").await.click().await.unwrap();
+    let dialog = app.find(By::Css("dialog[open]")).await;
+    assert_eq!(
+        dialog
+            .find(By::Tag("h2"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "Remove “Branch”?"
+    );
+    app.screenshot("account-remove-confirm").await;
+    dialog
+        .find(By::XPath(".//button[normalize-space(.)='Remove “Branch”']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.wait_text("“Branch” was removed from this computer.")
+        .await;
+    assert!(app
+        .driver
+        .find_all(By::XPath("//li[@aria-label='Branch']"))
+        .await
+        .unwrap()
+        .is_empty());
+    let listed = secret_tool_search();
+    assert!(
+        !listed.contains(&branch_id),
+        "Branch's secret left in the keyring: {listed}"
+    );
+    assert!(listed.contains(&head_id));
+
+    // Clean the shared keyring for later runs.
+    app.button("Remove “Head office”")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.find(By::XPath(
+        "//dialog[@open]//button[normalize-space(.)='Remove “Head office”']",
+    ))
+    .await
+    .click()
+    .await
+    .unwrap();
+    app.wait_text("“Head office” was removed").await;
+    assert_eq!(app.active_account().await, "Sandbox");
+
+    replies.extend(app.ipc_replies().await);
+    app.close().await;
+
+    // ---- the leak check ----------------------------------------------------
+    assert!(
+        replies.len() >= 10,
+        "the IPC recorder saw the flow: {}",
+        replies.len()
+    );
+    // Positive controls: the same searches do find what is meant to be there.
+    assert!(replies.iter().any(|r| r.contains("Head office")));
+    assert!(!files_containing(&home.0, "\"accounts\"").is_empty());
+    for secret in [TOKEN, SSID] {
+        let in_replies: Vec<_> = replies.iter().filter(|r| r.contains(secret)).collect();
+        assert!(
+            in_replies.is_empty(),
+            "{secret} in IPC replies: {in_replies:?}"
+        );
+        // Config, data (WebKit's storage included) and cache of the app, and
+        // everything the app and drivers printed (app-output.log is in home).
+        let hits = files_containing(&home.0, secret);
+        assert!(hits.is_empty(), "{secret} found in {hits:?}");
+    }
+    let printed = std::fs::read_to_string(home.0.join("app-output.log")).unwrap_or_default();
+    assert!(!printed.contains(TOKEN) && !printed.contains(SSID));
+}
+
+/// A private session bus with no services at all: no Secret Service provider.
+struct BareBus {
+    child: std::process::Child,
+    address: String,
+    _dir: TempDir,
+}
+
+impl BareBus {
+    fn start() -> Self {
+        let dir = TempDir::new("bare-bus");
+        let config = dir.0.join("bus.conf");
+        std::fs::write(
+            &config,
+            format!(
+                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir={}</listen>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>"#,
+                dir.0.display()
+            ),
+        )
+        .unwrap();
+        let mut child = Command::new("dbus-daemon")
+            .arg(format!("--config-file={}", config.display()))
+            .args(["--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("dbus-daemon runs");
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        Self {
+            child,
+            address: line.trim().to_owned(),
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for BareBus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_secret_service_the_app_explains_and_the_sandbox_works() {
+    let bus = BareBus::start();
+    let app = App::launch_with(Launch {
+        env: vec![("DBUS_SESSION_BUS_ADDRESS".into(), bus.address.clone())],
+        ..Launch::new("no-keyring")
+    })
+    .await;
+    app.wait_heading("Welcome to DeepCall Desk").await;
+    let notice = app.find(By::Css("[data-testid='keyring-notice']")).await;
+    let text = notice.text().await.unwrap();
+    assert!(text.contains("No keyring on this computer"), "{text}");
+    assert!(text.contains("GNOME Keyring"), "{text}");
+    assert!(
+        text.contains("The Sandbox works without a keyring."),
+        "{text}"
+    );
+    app.screenshot("keyring-missing").await;
+
+    // Saving an account says why it cannot, and keeps what was typed.
+    app.button("Connect a DeepCall account")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.wait_heading("Accounts").await;
+    add_account(&app, "Head office", false, "sandbox-token").await;
+    check_and_expect(&app, "Connected").await;
+    app.button("Save").await.click().await.unwrap();
+    let alert = app.wait_text("nowhere safe to keep").await;
+    assert!(alert.is_displayed().await.unwrap());
+    assert_eq!(
+        app.field("Account name")
+            .await
+            .value()
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Head office")
+    );
+
+    // The Sandbox still works.
+    app.button("Groups").await.click().await.unwrap();
+    app.wait_heading("Groups").await;
+    let ok = app.invoke("group_members", json!({ "group": "28" })).await;
+    assert_eq!(
+        ok["ok"]["members"].as_array().map(Vec::len),
+        Some(3),
+        "{ok}"
+    );
+    assert_eq!(app.active_account().await, "Sandbox");
+    app.close().await;
+}
