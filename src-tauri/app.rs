@@ -115,6 +115,14 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
 }
 
 pub fn run() {
+    #[cfg(all(unix, not(target_os = "macos")))]
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        eprintln!(
+            "DeepCall Desk needs a desktop to open its window, and none was found (DISPLAY and \
+             WAYLAND_DISPLAY are not set). Start it from the computer's own desktop session."
+        );
+        std::process::exit(1);
+    }
     if let Err(e) =
         build(tauri::Builder::default()).run(tauri::generate_context!("tauri.conf.json"))
     {

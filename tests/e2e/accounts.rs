@@ -3,7 +3,7 @@
 //! Service at all, and a search for the secrets everywhere they must not be.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 
 use deepcall_desk::credentials::SERVICE;
@@ -12,7 +12,7 @@ use serde_json::json;
 use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
 
-use crate::harness::{App, Launch, TempDir};
+use crate::harness::{App, BareBus, Launch, TempDir};
 
 /// Distinctive secrets: the leak check searches for these.
 const TOKEN: &str = "tok-E2E-LEAKCHECK-8c41f2d9";
@@ -318,62 +318,6 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
     }
     let printed = std::fs::read_to_string(home.0.join("app-output.log")).unwrap_or_default();
     assert!(!printed.contains(TOKEN) && !printed.contains(SSID));
-}
-
-/// A private session bus with no services at all: no Secret Service provider.
-struct BareBus {
-    child: std::process::Child,
-    address: String,
-    _dir: TempDir,
-}
-
-impl BareBus {
-    fn start() -> Self {
-        let dir = TempDir::new("bare-bus");
-        let config = dir.0.join("bus.conf");
-        std::fs::write(
-            &config,
-            format!(
-                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir={}</listen>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>"#,
-                dir.0.display()
-            ),
-        )
-        .unwrap();
-        let mut child = Command::new("dbus-daemon")
-            .arg(format!("--config-file={}", config.display()))
-            .args(["--nofork", "--print-address=1"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("dbus-daemon runs");
-        let mut line = String::new();
-        std::io::BufRead::read_line(
-            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-            &mut line,
-        )
-        .unwrap();
-        Self {
-            child,
-            address: line.trim().to_owned(),
-            _dir: dir,
-        }
-    }
-}
-
-impl Drop for BareBus {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,7 @@
 //! End-to-end: the built app in a real WebKitGTK window under Xvfb.
 //! Run with the README's test command (it starts Xvfb and a keyring).
 
+mod a11y;
 mod accounts;
 mod frame;
 mod harness;
