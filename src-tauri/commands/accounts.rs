@@ -6,7 +6,9 @@ use tauri::State;
 
 use super::{blocking, AppError};
 use crate::app::AppState;
-use crate::credentials::{auth_from, AccountInput, AccountRecord, KeyringProblem, SignIn};
+use crate::credentials::{
+    auth_from, check_sign_in, AccountInput, AccountRecord, KeyringProblem, SignIn,
+};
 use crate::deepcall::{ApiErrorKind, BaseUrl, Client, DeepCallError};
 use crate::secret::Secret;
 
@@ -104,11 +106,7 @@ pub async fn check_connection(
 ) -> Result<ConnectionCheck, AppError> {
     let state = state.inner().clone();
     let base = BaseUrl::parse(&draft.host).map_err(|e| AppError::field("host", e.to_string()))?;
-    if let SignIn::UserToken { user_id } = &draft.sign_in {
-        if user_id.trim().is_empty() {
-            return Err(AppError::field("userId", "Enter your DeepCall user ID."));
-        }
-    }
+    let sign_in = check_sign_in(&draft.sign_in)?;
     let secret = match (draft.secret, draft.id) {
         (Some(s), _) if !s.is_empty() => s,
         (_, Some(id)) => {
@@ -123,12 +121,6 @@ pub async fn check_connection(
             .await?
         }
         _ => return Err(AppError::field("secret", "Enter the token or session ID.")),
-    };
-    let sign_in = match draft.sign_in {
-        SignIn::UserToken { user_id } => SignIn::UserToken {
-            user_id: user_id.trim().to_owned(),
-        },
-        other => other,
     };
     let client = Client::new(state.http().clone(), base, auth_from(&sign_in, secret));
     Ok(describe_check(client.check_access().await))

@@ -207,24 +207,7 @@ impl Accounts {
             ));
         }
         let base = BaseUrl::parse(&input.host).map_err(|e| invalid("host", e.to_string()))?;
-        let sign_in = match &input.sign_in {
-            SignIn::SessionId => SignIn::SessionId,
-            SignIn::UserToken { user_id } => {
-                let user_id = user_id.trim();
-                if user_id.is_empty() {
-                    return Err(invalid("userId", "Enter your DeepCall user ID."));
-                }
-                if user_id.chars().any(char::is_whitespace) || user_id.len() > 64 {
-                    return Err(invalid(
-                        "userId",
-                        "A user ID has no spaces, for example 29791451.",
-                    ));
-                }
-                SignIn::UserToken {
-                    user_id: user_id.to_owned(),
-                }
-            }
-        };
+        let sign_in = check_sign_in(&input.sign_in)?;
         if let Some(s) = &input.secret {
             if s.is_empty() {
                 return Err(invalid("secret", secret_prompt(&sign_in)));
@@ -353,6 +336,28 @@ impl Accounts {
         })
         .map_err(|e| storage(std::io::Error::other(e)))?;
         write_atomically(&self.path, &body).map_err(storage)
+    }
+}
+
+/// Checks a sign-in method's own fields; returns it trimmed.
+pub fn check_sign_in(sign_in: &SignIn) -> Result<SignIn, AccountError> {
+    match sign_in {
+        SignIn::SessionId => Ok(SignIn::SessionId),
+        SignIn::UserToken { user_id } => {
+            let user_id = user_id.trim();
+            if user_id.is_empty() {
+                return Err(invalid("userId", "Enter your DeepCall user ID."));
+            }
+            if user_id.chars().any(char::is_whitespace) || user_id.len() > 64 {
+                return Err(invalid(
+                    "userId",
+                    "A user ID has no spaces, for example 29791451.",
+                ));
+            }
+            Ok(SignIn::UserToken {
+                user_id: user_id.to_owned(),
+            })
+        }
     }
 }
 

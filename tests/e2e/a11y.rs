@@ -26,43 +26,6 @@ async fn check(app: &App, screen: &str) {
     app.assert_accessible_except(screen, KNOWN_VIOLATIONS).await;
 }
 
-async fn go(app: &App, nav: &str) {
-    app.button(nav).await.click().await.unwrap();
-    app.wait_heading(nav).await;
-}
-
-async fn choose_session_id(app: &App) {
-    app.find(By::XPath(
-        "//label[normalize-space(.)='Session ID']/input[@type='radio']",
-    ))
-    .await
-    .click()
-    .await
-    .unwrap();
-    app.field("Session ID").await;
-}
-
-/// Presses Check connection and waits for the verdict starting with `outcome`.
-async fn check_connection(app: &App, outcome: &str) {
-    app.button("Check connection").await.click().await.unwrap();
-    app.find(By::XPath(format!(
-        "//*[@data-testid='check-result'][starts-with(normalize-space(.), '{outcome}')]"
-    )))
-    .await;
-}
-
-/// Presses the open confirmation's Remove button and waits for the outcome.
-async fn confirm_removal(app: &App, name: &str) {
-    app.find(By::XPath(format!(
-        "//dialog[@open]//button[normalize-space(.)='Remove “{name}”']"
-    )))
-    .await
-    .click()
-    .await
-    .unwrap();
-    app.wait_text(&format!("“{name}” was removed")).await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sandbox_screens_pass_axe() {
     let app = App::launch("a11y-sandbox").await;
@@ -75,10 +38,10 @@ async fn sandbox_screens_pass_axe() {
     app.wait_heading("Groups").await;
     check(&app, "Groups").await;
 
-    go(&app, "Contacts").await;
+    app.go("Contacts").await;
     check(&app, "Contacts").await;
 
-    go(&app, "Accounts").await;
+    app.go("Accounts").await;
     app.button("Add a DeepCall account").await;
     check(&app, "Accounts list (Sandbox only)").await;
 
@@ -123,13 +86,13 @@ async fn account_screens_pass_axe() {
     app.type_into("DeepCall address", &sandbox.url()).await;
     app.type_into("User ID", &creds.user_id).await;
     app.type_into("Token", "not-the-token").await;
-    check_connection(&app, "Wrong credentials").await;
+    app.check_connection("Wrong credentials").await;
     app.button("Save anyway").await;
     check(&app, "Add-account form, failed check (Wrong credentials)").await;
 
     // A successful check, then save.
     app.type_into("Token", &creds.token).await;
-    check_connection(&app, "Connected").await;
+    app.check_connection("Connected").await;
     check(&app, "Add-account form, connected (User ID + token)").await;
     app.button("Save").await.click().await.unwrap();
     app.wait_text("was added and is now the active account")
@@ -142,19 +105,19 @@ async fn account_screens_pass_axe() {
         .click()
         .await
         .unwrap();
-    choose_session_id(&app).await;
+    app.choose_session_id().await;
     app.type_into("Account name", "Branch").await;
     app.type_into("DeepCall address", &sandbox.url()).await;
     app.type_into("Session ID", &creds.ssid).await;
     check(&app, "Add-account form, Session ID (filled)").await;
-    check_connection(&app, "Connected").await;
+    app.check_connection("Connected").await;
     check(&app, "Add-account form, connected (Session ID)").await;
     app.button("Save").await.click().await.unwrap();
     app.wait_text("“Branch” was added").await;
 
     // ---- the list with two accounts, editing, removing -------------------
-    go(&app, "Groups").await;
-    go(&app, "Accounts").await;
+    app.go("Groups").await;
+    app.go("Accounts").await;
     app.button("Use “Head office”").await;
     check(&app, "Accounts list, two saved accounts").await;
 
@@ -173,13 +136,13 @@ async fn account_screens_pass_axe() {
     check(&app, "Remove-account confirmation dialog").await;
 
     // Confirm, then remove the other one too: this cleans the shared keyring.
-    confirm_removal(&app, "Branch").await;
+    app.confirm_removal("Branch").await;
     app.button("Remove “Head office”")
         .await
         .click()
         .await
         .unwrap();
-    confirm_removal(&app, "Head office").await;
+    app.confirm_removal("Head office").await;
     assert_eq!(app.active_account().await, "Sandbox");
 
     app.close().await;
@@ -213,7 +176,7 @@ async fn keyring_missing_notice_passes_axe() {
     app.type_into("DeepCall address", &app.sandbox.url()).await;
     app.type_into("User ID", &creds.user_id).await;
     app.type_into("Token", &creds.token).await;
-    check_connection(&app, "Connected").await;
+    app.check_connection("Connected").await;
     app.button("Save").await.click().await.unwrap();
     app.wait_text("nowhere safe to keep").await;
     check(&app, "Add-account form, save failed without a keyring").await;

@@ -66,25 +66,12 @@ async fn add_account(app: &App, name: &str, session: bool, secret: &str) {
     app.type_into("Account name", name).await;
     app.type_into("DeepCall address", &app.sandbox.url()).await;
     if session {
-        app.find(By::XPath(
-            "//label[normalize-space(.)='Session ID']/input[@type='radio']",
-        ))
-        .await
-        .click()
-        .await
-        .unwrap();
+        app.choose_session_id().await;
         app.type_into("Session ID", secret).await;
     } else {
         app.type_into("User ID", USER_ID).await;
         app.type_into("Token", secret).await;
     }
-}
-
-async fn check_and_expect(app: &App, outcome: &str) {
-    app.button("Check connection").await.click().await.unwrap();
-    let result = app.find(By::Css("[data-testid='check-result']")).await;
-    let text = result.text().await.unwrap();
-    assert!(text.starts_with(outcome), "expected {outcome}: {text}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -121,7 +108,7 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
     app.wait_heading("Accounts").await;
     add_account(&app, "Head office", false, TOKEN).await;
     app.screenshot("account-form-token").await;
-    check_and_expect(&app, "Connected").await;
+    app.check_connection("Connected").await;
     app.button("Save").await.click().await.unwrap();
     app.wait_text("was added and is now the active account")
         .await;
@@ -151,7 +138,7 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
             .is_empty(),
         "the Session ID method shows no User ID field"
     );
-    check_and_expect(&app, "Connected").await;
+    app.check_connection("Connected").await;
     app.button("Save").await.click().await.unwrap();
     app.wait_text("“Branch” was added").await;
     assert_eq!(app.active_account().await, "Branch");
@@ -163,7 +150,7 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
         .await
         .unwrap();
     add_account(&app, "Typo", false, "not-the-token").await;
-    check_and_expect(&app, "Wrong credentials").await;
+    app.check_connection("Wrong credentials").await;
     assert!(app
         .driver
         .find_all(By::XPath("//button[normalize-space(.)='Save']"))
@@ -255,15 +242,7 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
         "Remove “Branch”?"
     );
     app.screenshot("account-remove-confirm").await;
-    dialog
-        .find(By::XPath(".//button[normalize-space(.)='Remove “Branch”']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    app.wait_text("“Branch” was removed from this computer.")
-        .await;
+    app.confirm_removal("Branch").await;
     assert!(app
         .driver
         .find_all(By::XPath("//li[@aria-label='Branch']"))
@@ -283,14 +262,7 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
         .click()
         .await
         .unwrap();
-    app.find(By::XPath(
-        "//dialog[@open]//button[normalize-space(.)='Remove “Head office”']",
-    ))
-    .await
-    .click()
-    .await
-    .unwrap();
-    app.wait_text("“Head office” was removed").await;
+    app.confirm_removal("Head office").await;
     assert_eq!(app.active_account().await, "Sandbox");
 
     replies.extend(app.ipc_replies().await);
@@ -347,7 +319,7 @@ async fn without_a_secret_service_the_app_explains_and_the_sandbox_works() {
         .unwrap();
     app.wait_heading("Accounts").await;
     add_account(&app, "Head office", false, "sandbox-token").await;
-    check_and_expect(&app, "Connected").await;
+    app.check_connection("Connected").await;
     app.button("Save").await.click().await.unwrap();
     let alert = app.wait_text("nowhere safe to keep").await;
     assert!(alert.is_displayed().await.unwrap());

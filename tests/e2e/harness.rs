@@ -278,6 +278,49 @@ impl App {
         .await
     }
 
+    /// Opens a screen from the main navigation and waits for its heading.
+    pub async fn go(&self, screen: &str) {
+        self.button(screen).await.click().await.expect("click");
+        self.wait_heading(screen).await;
+    }
+
+    /// In the account form, picks the Session ID sign-in method.
+    pub async fn choose_session_id(&self) {
+        self.find(By::XPath(
+            "//label[normalize-space(.)='Session ID']/input[@type='radio']",
+        ))
+        .await
+        .click()
+        .await
+        .expect("click");
+        self.field("Session ID").await;
+    }
+
+    /// Presses Check connection and waits for a verdict starting with `outcome`.
+    pub async fn check_connection(&self, outcome: &str) {
+        self.button("Check connection")
+            .await
+            .click()
+            .await
+            .expect("click");
+        self.find(By::XPath(format!(
+            "//*[@data-testid='check-result'][starts-with(normalize-space(.), '{outcome}')]"
+        )))
+        .await;
+    }
+
+    /// Presses the open confirmation's "Remove “name”" and waits for the outcome.
+    pub async fn confirm_removal(&self, name: &str) {
+        self.find(By::XPath(format!(
+            "//dialog[@open]//button[normalize-space(.)='Remove “{name}”']"
+        )))
+        .await
+        .click()
+        .await
+        .expect("click");
+        self.wait_text(&format!("“{name}” was removed")).await;
+    }
+
     /// Records every IPC reply the UI receives from now on.
     pub async fn record_ipc(&self) {
         let installed = self
