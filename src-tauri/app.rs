@@ -7,6 +7,7 @@ use tauri::{Manager, Runtime};
 use crate::commands::{self, AppError};
 use crate::credentials::{self, Accounts};
 use crate::deepcall::{Auth, BaseUrl, Client, Http, HttpConfig};
+use crate::recent::RecentGroups;
 use crate::sandbox::{self, Sandbox};
 use crate::secret::Secret;
 
@@ -24,6 +25,10 @@ struct Inner {
     /// The embedded sandbox, kept alive for the app's lifetime.
     _embedded: Option<Sandbox>,
     accounts: Accounts,
+    recent: RecentGroups,
+    /// Changes of who receives calls run one at a time: each reads the
+    /// group and sends complete lists, so two at once could undo each other.
+    assignment: tokio::sync::Mutex<()>,
 }
 
 impl AppState {
@@ -33,6 +38,23 @@ impl AppState {
 
     pub fn accounts(&self) -> &Accounts {
         &self.0.accounts
+    }
+
+    pub fn recent(&self) -> &RecentGroups {
+        &self.0.recent
+    }
+
+    pub fn assignment_lock(&self) -> &tokio::sync::Mutex<()> {
+        &self.0.assignment
+    }
+
+    /// The active account's id, or `sandbox`: whose recent groups to use.
+    /// Blocking (reads the accounts file).
+    pub fn account_key(&self) -> String {
+        self.accounts()
+            .active()
+            .map(|a| a.id)
+            .unwrap_or_else(|| "sandbox".into())
     }
 
     pub fn sandbox_url(&self) -> &str {
@@ -67,7 +89,11 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     tauri_specta::Builder::<R>::new()
         .commands(tauri_specta::collect_commands![
             commands::app_status,
-            commands::group_members,
+            commands::groups::group_members,
+            commands::groups::recent_groups,
+            commands::groups::group_choices,
+            commands::groups::change_receiving,
+            commands::groups::export_members::<tauri::Wry>,
             commands::accounts::accounts_overview,
             commands::accounts::retry_keyring,
             commands::accounts::check_connection,
@@ -88,6 +114,9 @@ pub fn typescript() -> specta_typescript::Typescript {
 pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     let specta = specta_builder::<R>();
     builder
+        // Used from Rust only (the export's save dialog); the window is
+        // granted none of its commands.
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(specta.invoke_handler())
         .setup(|app| {
             let (sandbox_url, embedded) = match std::env::var(SANDBOX_URL_ENV) {
@@ -99,7 +128,8 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                     (sandbox.url(), Some(sandbox))
                 }
             };
-            let accounts_file = app.path().app_config_dir()?.join("accounts.json");
+            let config_dir = app.path().app_config_dir()?;
+            let accounts_file = config_dir.join("accounts.json");
             let accounts = Accounts::open(
                 accounts_file,
                 Arc::new(credentials::vault::open_platform_store),
@@ -109,6 +139,8 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 sandbox_url,
                 _embedded: embedded,
                 accounts,
+                recent: RecentGroups::new(config_dir.join("recent-groups.json")),
+                assignment: tokio::sync::Mutex::new(()),
             })));
             Ok(())
         })

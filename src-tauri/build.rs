@@ -22,6 +22,10 @@ fn desktop() {
 const COMMANDS: &[&str] = &[
     "app_status",
     "group_members",
+    "recent_groups",
+    "group_choices",
+    "change_receiving",
+    "export_members",
     "accounts_overview",
     "retry_keyring",
     "check_connection",

@@ -5,6 +5,9 @@
 
 pub mod credentials;
 pub mod deepcall;
+pub mod export;
+pub mod files;
+pub mod recent;
 pub mod sandbox;
 pub mod secret;
 

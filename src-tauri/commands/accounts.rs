@@ -192,7 +192,12 @@ pub async fn save_account(
 #[specta::specta]
 pub async fn remove_account(state: State<'_, AppState>, id: String) -> Result<(), AppError> {
     let state = state.inner().clone();
-    blocking(move || Ok(state.accounts().remove(&id)?)).await
+    blocking(move || {
+        state.accounts().remove(&id)?;
+        let _ = state.recent().forget(&id);
+        Ok(())
+    })
+    .await
 }
 
 /// Makes an account active; `null` switches to the Sandbox.

@@ -32,6 +32,8 @@ pub enum ErrorKind {
     KeyringLocked,
     /// The accounts file could not be written.
     Storage,
+    /// A file the manager asked to save (an export) could not be written.
+    FileNotSaved,
     /// A bug on our side; the message says so plainly.
     Internal,
 }
@@ -112,6 +114,7 @@ impl From<DeepCallError> for AppError {
             | DeepCallError::HttpStatus { .. }
             | DeepCallError::NotDeepCall { .. }
             | DeepCallError::UnexpectedAnswer { .. } => (ErrorKind::BadAnswer, None),
+            DeepCallError::NotApplied => (ErrorKind::Rejected, None),
             DeepCallError::Api { kind, .. } => (
                 match kind {
                     ApiErrorKind::InvalidToken => ErrorKind::Unauthorized,

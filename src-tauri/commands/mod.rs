@@ -4,6 +4,7 @@
 
 pub mod accounts;
 mod error;
+pub mod groups;
 
 use serde::Serialize;
 use tauri::State;
@@ -11,7 +12,6 @@ use tauri::State;
 pub use error::{AppError, ErrorKind};
 
 use crate::app::AppState;
-use crate::deepcall::group::{GroupId, GroupMembers};
 
 /// Which DeepCall the app is talking to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
@@ -61,15 +61,4 @@ pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, AppErro
         })
     })
     .await
-}
-
-/// A group with its members and who receives its calls.
-#[tauri::command]
-#[specta::specta]
-pub async fn group_members(
-    state: State<'_, AppState>,
-    group: String,
-) -> Result<GroupMembers, AppError> {
-    let id = GroupId::parse(&group)?;
-    Ok(state.client().await?.group_members(id).await?)
 }

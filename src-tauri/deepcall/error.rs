@@ -170,6 +170,10 @@ pub enum DeepCallError {
 
     #[error("{message}")]
     InvalidInput { field: String, message: String },
+
+    /// DeepCall said yes, but reading again shows something else.
+    #[error("DeepCall accepted the change, but reading the group again shows it was not applied. Nothing else was changed; try again, and if it happens again ask the account's administrator.")]
+    NotApplied,
 }
 
 impl DeepCallError {
@@ -202,7 +206,8 @@ impl DeepCallError {
         match self {
             DeepCallError::Network { .. }
             | DeepCallError::Timeout { .. }
-            | DeepCallError::HttpStatus { .. } => true,
+            | DeepCallError::HttpStatus { .. }
+            | DeepCallError::NotApplied => true,
             DeepCallError::Api { kind, .. } => matches!(
                 kind,
                 ApiErrorKind::SomethingWentWrong | ApiErrorKind::DatabaseError

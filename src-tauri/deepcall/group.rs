@@ -284,6 +284,88 @@ impl Assignment {
     }
 }
 
+/// One switch flipped by the manager: whether `agent_id` receives calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceivingChange {
+    pub agent_id: u64,
+    pub receives_calls: bool,
+}
+
+/// How a change of who receives calls ended. Every variant carries the
+/// group as DeepCall has it now, so the screen always shows the server.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(tag = "outcome", rename_all = "camelCase")]
+pub enum ChangeOutcome {
+    /// Sent, and a fresh read shows it applied.
+    #[serde(rename_all = "camelCase")]
+    Applied { group: GroupMembers, sent: bool },
+    /// Nothing sent: afterwards nobody would receive the group's calls, and
+    /// the manager has not said yes to that.
+    #[serde(rename_all = "camelCase")]
+    NobodyWouldReceive { group: GroupMembers },
+    /// Nothing sent: these agents are no longer members (someone else
+    /// changed the group meanwhile).
+    #[serde(rename_all = "camelCase")]
+    NoLongerMembers {
+        group: GroupMembers,
+        agent_ids: Vec<u64>,
+    },
+}
+
+/// What `changes` does to `current`: the complete assignment to send, or
+/// why nothing should be sent.
+pub enum Plan {
+    /// The server already has every change.
+    AlreadyApplied,
+    Send(Assignment),
+    NobodyWouldReceive,
+    NoLongerMembers(Vec<u64>),
+}
+
+impl Assignment {
+    /// Applies `changes` (in order) to the group as it is now.
+    pub fn plan(
+        group: GroupId,
+        current: &GroupMembers,
+        changes: &[ReceivingChange],
+        allow_nobody: bool,
+    ) -> Plan {
+        let mut assignment = Self::from_current(group, current);
+        let missing: Vec<u64> = changes
+            .iter()
+            .filter(|c| !assignment.set_receiving(c.agent_id, c.receives_calls))
+            .map(|c| c.agent_id)
+            .collect();
+        if !missing.is_empty() {
+            return Plan::NoLongerMembers(missing);
+        }
+        if assignment.same_receivers(&Self::from_current(group, current)) {
+            return Plan::AlreadyApplied;
+        }
+        if assignment.receiving.is_empty() && !assignment.members.is_empty() && !allow_nobody {
+            return Plan::NobodyWouldReceive;
+        }
+        Plan::Send(assignment)
+    }
+
+    fn same_receivers(&self, other: &Self) -> bool {
+        let a: HashSet<_> = self.receiving.iter().collect();
+        let b: HashSet<_> = other.receiving.iter().collect();
+        a == b
+    }
+
+    /// Whether `group` (a fresh read) shows exactly this assignment.
+    pub fn is_shown_by(&self, group: &GroupMembers) -> bool {
+        let receiving: HashSet<_> = self.receiving.iter().copied().collect();
+        group.members.len() == self.members.len()
+            && group.members.iter().all(|m| {
+                self.members.contains(&m.agent_id)
+                    && m.receives_calls == receiving.contains(&m.agent_id)
+            })
+    }
+}
+
 /// One entry of `Group/list`, when its undocumented answer can be read.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -342,6 +424,46 @@ impl Client {
         self.call(Module::Group, "submitAssignGroupToAgent", assignment.body())
             .await
             .map(|_| ())
+    }
+
+    /// Changes who receives the group's calls, safely although the docs do
+    /// not say whether `submitAssignGroupToAgent` replaces or merges: read
+    /// the group, send the complete member and receive-call lists with
+    /// `changes` applied, then read again to confirm.
+    pub async fn change_receiving(
+        &self,
+        group: GroupId,
+        changes: &[ReceivingChange],
+        allow_nobody: bool,
+    ) -> Result<ChangeOutcome, DeepCallError> {
+        let current = self.group_members(group).await?;
+        let assignment = match Assignment::plan(group, &current, changes, allow_nobody) {
+            Plan::AlreadyApplied => {
+                return Ok(ChangeOutcome::Applied {
+                    group: current,
+                    sent: false,
+                })
+            }
+            Plan::NobodyWouldReceive => {
+                return Ok(ChangeOutcome::NobodyWouldReceive { group: current })
+            }
+            Plan::NoLongerMembers(agent_ids) => {
+                return Ok(ChangeOutcome::NoLongerMembers {
+                    group: current,
+                    agent_ids,
+                })
+            }
+            Plan::Send(a) => a,
+        };
+        self.assign_group(&assignment).await?;
+        let after = self.group_members(group).await?;
+        if !assignment.is_shown_by(&after) {
+            return Err(DeepCallError::NotApplied);
+        }
+        Ok(ChangeOutcome::Applied {
+            group: after,
+            sent: true,
+        })
     }
 
     /// One harmless authenticated read: `Group/list` with `forward: false`,

@@ -95,6 +95,9 @@ pub enum Fault {
     /// not carried out. Every other fault lets the request take effect and
     /// then loses or spoils the answer.
     ApiError { code: i64, message: String },
+    /// Says success without carrying the request out, as a server that
+    /// silently drops a change would.
+    IgnoreRequest,
 }
 
 /// One request as the sandbox received it.
@@ -131,7 +134,8 @@ pub(crate) struct Data {
 struct Shared {
     data: Mutex<Data>,
     log: Mutex<Vec<RecordedRequest>>,
-    next_faults: Mutex<VecDeque<Fault>>,
+    /// Each fault with the endpoint it waits for (`None`: any).
+    next_faults: Mutex<VecDeque<(Option<String>, Fault)>>,
     standing_fault: Mutex<Option<Fault>>,
     credentials: Credentials,
 }
@@ -205,7 +209,13 @@ impl Sandbox {
 
     /// The next API request gets this fault (queued after any already set).
     pub fn fail_next(&self, fault: Fault) {
-        lock(&self.shared.next_faults).push_back(fault);
+        lock(&self.shared.next_faults).push_back((None, fault));
+    }
+
+    /// The next request to `endpoint` (e.g. `Group/submitAssignGroupToAgent`)
+    /// gets this fault; other requests pass untouched.
+    pub fn fail_next_on(&self, endpoint: &str, fault: Fault) {
+        lock(&self.shared.next_faults).push_back((Some(endpoint.to_owned()), fault));
     }
 
     /// Every API request gets this fault until [`Sandbox::clear_faults`].
@@ -322,9 +332,14 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, req: Request<Incoming>) 
         return plain(StatusCode::METHOD_NOT_ALLOWED, "use POST");
     }
 
-    let fault = lock(&shared.next_faults)
-        .pop_front()
-        .or_else(|| lock(&shared.standing_fault).clone());
+    let fault = {
+        let mut queue = lock(&shared.next_faults);
+        let mine = queue
+            .iter()
+            .position(|(only, _)| only.as_deref().is_none_or(|e| e == endpoint));
+        mine.and_then(|i| queue.remove(i)).map(|(_, f)| f)
+    }
+    .or_else(|| lock(&shared.standing_fault).clone());
     if let Some(fault) = &fault {
         match fault {
             Fault::Delay(d) => tokio::time::sleep(*d).await,
@@ -342,6 +357,9 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, req: Request<Incoming>) 
             StatusCode::OK,
             &serde_json::json!({"status": "error", "message": message, "code": code}),
         );
+    }
+    if let Some(Fault::IgnoreRequest) = &fault {
+        return json_response(StatusCode::OK, &serde_json::json!({"status": "success"}));
     }
     // Every other fault loses or spoils the answer after the request was
     // carried out, as a broken proxy or connection does.
@@ -433,7 +451,7 @@ fn faulty(fault: Fault, answer: &Value) -> Response<Body> {
                 .body(StreamBody::new(stream).boxed())
                 .unwrap_or_else(|_| internal())
         }
-        Fault::ApiError { .. } | Fault::Delay(_) | Fault::DropConnection => {
+        Fault::ApiError { .. } | Fault::IgnoreRequest | Fault::Delay(_) | Fault::DropConnection => {
             json_response(StatusCode::OK, answer)
         }
     }

@@ -1,7 +1,9 @@
 //! The Group module: getGroupAgentRelation, submitAssignGroupToAgent, list,
 //! with every documented error code, through the real client and raw.
 
-use deepcall_desk::deepcall::group::{Assignment, GroupId, GroupSummary};
+use deepcall_desk::deepcall::group::{
+    Assignment, ChangeOutcome, GroupId, GroupMembers, GroupSummary, ReceivingChange,
+};
 use deepcall_desk::deepcall::{ApiErrorKind, Auth, DeepCallError, Module};
 use deepcall_desk::sandbox::{Fault, Options, Sandbox};
 use deepcall_desk::secret::Secret;
@@ -637,4 +639,154 @@ async fn large_group_of_ten_thousand_members() {
     assert_eq!(g.members[9_999].agent_id, 109_999);
     assert_eq!(g.other_agents.len(), 11, "the seed's own agents");
     eprintln!("10,000-member group read in {took:?}");
+}
+
+fn change(agent_id: u64, receives_calls: bool) -> ReceivingChange {
+    ReceivingChange {
+        agent_id,
+        receives_calls,
+    }
+}
+
+fn receiving(group: &GroupMembers) -> Vec<(u64, bool)> {
+    group
+        .members
+        .iter()
+        .map(|m| (m.agent_id, m.receives_calls))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn change_receiving_reads_sends_complete_lists_and_confirms() {
+    let sb = sandbox().await;
+    let client = token_client(&sb);
+    let outcome = bounded(client.change_receiving(gid(29), &[change(12, true)], false))
+        .await
+        .unwrap();
+    let ChangeOutcome::Applied { group, sent } = outcome else {
+        panic!("applied, got {outcome:?}");
+    };
+    assert!(sent);
+    assert_eq!(
+        receiving(&group),
+        [(4, true), (12, true), (6, false), (10, true)]
+    );
+    // Read, send, read again: in that order, and nothing else.
+    let endpoints: Vec<String> = sb
+        .requests()
+        .iter()
+        .map(|r| r.endpoint().to_owned())
+        .collect();
+    assert_eq!(
+        endpoints,
+        [
+            "Group/getGroupAgentRelation",
+            "Group/submitAssignGroupToAgent",
+            "Group/getGroupAgentRelation"
+        ]
+    );
+    let body = sb.requests_to("Group/submitAssignGroupToAgent")[0]
+        .json
+        .clone()
+        .unwrap();
+    assert_eq!(body["agent_unique_id"], json!(["4", "12", "6", "10"]));
+    assert_eq!(body["receive_call"], json!(["4", "10", "12"]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn change_receiving_sends_nothing_when_already_so() {
+    let sb = sandbox().await;
+    let client = token_client(&sb);
+    let outcome = bounded(client.change_receiving(gid(28), &[change(3, true)], false))
+        .await
+        .unwrap();
+    assert!(matches!(
+        outcome,
+        ChangeOutcome::Applied { sent: false, .. }
+    ));
+    assert!(sb.requests_to("Group/submitAssignGroupToAgent").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn change_receiving_asks_before_leaving_nobody() {
+    let sb = sandbox().await;
+    let client = token_client(&sb);
+    let all_off = [change(3, false), change(8, false), change(2, false)];
+    let outcome = bounded(client.change_receiving(gid(28), &all_off, false))
+        .await
+        .unwrap();
+    let ChangeOutcome::NobodyWouldReceive { group } = outcome else {
+        panic!("a question first, got {outcome:?}");
+    };
+    assert_eq!(group.receiving_count(), 3, "the group as it is now");
+    assert!(sb.requests_to("Group/submitAssignGroupToAgent").is_empty());
+
+    let outcome = bounded(client.change_receiving(gid(28), &all_off, true))
+        .await
+        .unwrap();
+    assert!(matches!(outcome, ChangeOutcome::Applied { sent: true, .. }));
+    assert_eq!(
+        sb.group_members(28).unwrap(),
+        [(3, false), (8, false), (2, false)]
+    );
+    let body = sb.requests_to("Group/submitAssignGroupToAgent")[0]
+        .json
+        .clone()
+        .unwrap();
+    assert_eq!(body["agent_unique_id"], json!(["3", "8", "2"]));
+    assert_eq!(body["receive_call"], json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn change_receiving_for_a_former_member_sends_nothing() {
+    let sb = sandbox().await;
+    let client = token_client(&sb);
+    let outcome = bounded(client.change_receiving(gid(28), &[change(5, true)], false))
+        .await
+        .unwrap();
+    let ChangeOutcome::NoLongerMembers { agent_ids, .. } = outcome else {
+        panic!("not a member, got {outcome:?}");
+    };
+    assert_eq!(agent_ids, [5]);
+    assert!(sb.requests_to("Group/submitAssignGroupToAgent").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn change_receiving_notices_a_change_that_was_not_applied() {
+    let sb = sandbox().await;
+    let client = token_client(&sb);
+    sb.fail_next_on("Group/submitAssignGroupToAgent", Fault::IgnoreRequest);
+    let err = bounded(client.change_receiving(gid(28), &[change(8, false)], false))
+        .await
+        .unwrap_err();
+    assert_eq!(err, DeepCallError::NotApplied);
+    assert!(err.is_retryable());
+    assert_plain_words(&err);
+    assert_eq!(
+        sb.group_members(28).unwrap(),
+        [(3, true), (8, true), (2, true)]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn change_receiving_refused_changes_nothing() {
+    let sb = sandbox().await;
+    let client = token_client(&sb);
+    sb.fail_next_on(
+        "Group/submitAssignGroupToAgent",
+        Fault::ApiError {
+            code: 1009,
+            message: "Something went wrong".into(),
+        },
+    );
+    let err = bounded(client.change_receiving(gid(28), &[change(8, false)], false))
+        .await
+        .unwrap_err();
+    assert_eq!(err.api_kind(), Some(ApiErrorKind::SomethingWentWrong));
+    assert_eq!(
+        sb.group_members(28).unwrap(),
+        [(3, true), (8, true), (2, true)]
+    );
+    // The read before the refused write went through untouched.
+    assert_eq!(sb.requests_to("Group/getGroupAgentRelation").len(), 1);
 }

@@ -8,8 +8,30 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 export const commands = {
 	/**  What the window frame shows: version, mode and the active account. */
 	appStatus: () => typedError<AppStatus, AppError_Serialize>(__TAURI_INVOKE("app_status")),
-	/**  A group with its members and who receives its calls. */
+	/**
+	 *  A group with its members and who receives its calls. Remembered as a
+	 *  recent group of the active account.
+	 */
 	groupMembers: (group: string) => typedError<GroupMembers_Serialize, AppError_Serialize>(__TAURI_INVOKE("group_members", { group })),
+	/**  The active account's recently opened groups, most recent first. */
+	recentGroups: () => typedError<RecentGroup[], AppError_Serialize>(__TAURI_INVOKE("recent_groups")),
+	/**
+	 *  The account's groups from `Group/list`, or `null` when that list is not
+	 *  available (it failed, or its answer could not be read): the screen then
+	 *  simply asks for a number.
+	 */
+	groupChoices: () => typedError<GroupSummary[] | null, AppError_Serialize>(__TAURI_INVOKE("group_choices")),
+	/**
+	 *  Changes who receives a group's calls: reads the group, sends the
+	 *  complete lists with `changes` applied, reads again to confirm. Changes
+	 *  are applied one at a time, in the order they arrive.
+	 */
+	changeReceiving: (group: string, changes: ReceivingChange[], allowNobody: boolean) => typedError<ChangeOutcome_Serialize, AppError_Serialize>(__TAURI_INVOKE("change_receiving", { group, changes, allowNobody })),
+	/**
+	 *  Saves the group's member list (read fresh from DeepCall) as CSV where
+	 *  the manager chooses in a save dialog. `null` when they cancel.
+	 */
+	exportMembers: (group: string) => typedError<ExportDone | null, AppError_Serialize>(__TAURI_INVOKE("export_members", { group })),
 	/**  The saved accounts, the active one, and whether the keyring works. */
 	accountsOverview: () => typedError<AccountsOverview_Serialize, AppError_Serialize>(__TAURI_INVOKE("accounts_overview")),
 	/**  Opens the keyring again (after the manager installed or unlocked it). */
@@ -125,6 +147,48 @@ export type AppStatus = {
 	host: string,
 };
 
+/**
+ *  How a change of who receives calls ended. Every variant carries the
+ *  group as DeepCall has it now, so the screen always shows the server.
+ */
+export type ChangeOutcome = ChangeOutcome_Serialize | ChangeOutcome_Deserialize;
+
+/**
+ *  How a change of who receives calls ended. Every variant carries the
+ *  group as DeepCall has it now, so the screen always shows the server.
+ */
+export type ChangeOutcome_Deserialize = 
+/**  Sent, and a fresh read shows it applied. */
+{ outcome: "applied"; group: GroupMembers_Deserialize; sent: boolean } | 
+/**
+ *  Nothing sent: afterwards nobody would receive the group's calls, and
+ *  the manager has not said yes to that.
+ */
+{ outcome: "nobodyWouldReceive"; group: GroupMembers_Deserialize } | 
+/**
+ *  Nothing sent: these agents are no longer members (someone else
+ *  changed the group meanwhile).
+ */
+{ outcome: "noLongerMembers"; group: GroupMembers_Deserialize; agentIds: number[] };
+
+/**
+ *  How a change of who receives calls ended. Every variant carries the
+ *  group as DeepCall has it now, so the screen always shows the server.
+ */
+export type ChangeOutcome_Serialize = 
+/**  Sent, and a fresh read shows it applied. */
+{ outcome: "applied"; group: GroupMembers_Serialize; sent: boolean } | 
+/**
+ *  Nothing sent: afterwards nobody would receive the group's calls, and
+ *  the manager has not said yes to that.
+ */
+{ outcome: "nobodyWouldReceive"; group: GroupMembers_Serialize } | 
+/**
+ *  Nothing sent: these agents are no longer members (someone else
+ *  changed the group meanwhile).
+ */
+{ outcome: "noLongerMembers"; group: GroupMembers_Serialize; agentIds: number[] };
+
 export type CheckOutcome = "Connected" | "WrongCredentials" | "Unreachable" | "NotDeepCall" | "NoPermission" | "Failed";
 
 export type ConnectionCheck = {
@@ -153,8 +217,16 @@ export type ErrorKind =
 "KeyringLocked" | 
 /**  The accounts file could not be written. */
 "Storage" | 
+/**  A file the manager asked to save (an export) could not be written. */
+"FileNotSaved" | 
 /**  A bug on our side; the message says so plainly. */
 "Internal";
+
+export type ExportDone = {
+	/**  Where the file was saved, to show the manager. */
+	path: string,
+	members: number,
+};
 
 export type Group = Group_Serialize | Group_Deserialize;
 
@@ -174,6 +246,12 @@ export type GroupMembers_Serialize = {
 	members: Member_Serialize[],
 	/**  The account's agents who are not members. */
 	otherAgents: Agent[],
+};
+
+/**  One entry of `Group/list`, when its undocumented answer can be read. */
+export type GroupSummary = {
+	id: number,
+	name: string,
 };
 
 export type Group_Deserialize = {
@@ -240,6 +318,17 @@ export type Mode =
 "Sandbox" | 
 /**  A real DeepCall account. */
 "Account";
+
+/**  One switch flipped by the manager: whether `agent_id` receives calls. */
+export type ReceivingChange = {
+	agentId: number,
+	receivesCalls: boolean,
+};
+
+export type RecentGroup = {
+	id: number,
+	name: string,
+};
 
 /**  How an account signs in to DeepCall. */
 export type SignIn = 

@@ -1,0 +1,98 @@
+//! A group's member list as CSV, for a spreadsheet. No Tauri here.
+
+use crate::deepcall::group::GroupMembers;
+
+/// RFC 4180 CSV (CRLF line ends) with a UTF-8 byte-order mark, so that
+/// Excel shows names in any script correctly.
+pub fn members_csv(group: &GroupMembers) -> String {
+    let mut out = String::from("\u{feff}");
+    push_row(&mut out, &["Name", "Number", "Receives calls", "Note"]);
+    for m in &group.members {
+        let number = m.agent_id.to_string();
+        push_row(
+            &mut out,
+            &[
+                m.name.as_deref().unwrap_or(""),
+                &number,
+                if m.receives_calls { "Yes" } else { "No" },
+                if m.in_agent_list {
+                    ""
+                } else {
+                    "Not in the account's agent list"
+                },
+            ],
+        );
+    }
+    out
+}
+
+fn push_row(out: &mut String, cells: &[&str]) {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&cell_text(cell));
+    }
+    out.push_str("\r\n");
+}
+
+/// Quotes when needed, and defuses text a spreadsheet would run as a
+/// formula (a name from the server starting with `=`, `+`, `-` or `@`).
+fn cell_text(cell: &str) -> String {
+    let defused = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    };
+    if defused.contains([',', '"', '\n', '\r']) || defused.trim() != defused {
+        format!("\"{}\"", defused.replace('"', "\"\""))
+    } else {
+        defused
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deepcall::group::{Group, Member};
+
+    fn member(id: u64, name: Option<&str>, on: bool, listed: bool) -> Member {
+        Member {
+            agent_id: id,
+            name: name.map(str::to_owned),
+            in_agent_list: listed,
+            receives_calls: on,
+        }
+    }
+
+    #[test]
+    fn quotes_defuses_and_marks() {
+        let g = GroupMembers {
+            group: Group {
+                id: 28,
+                name: "G".into(),
+                status: None,
+                created_at: None,
+                created_by: None,
+            },
+            members: vec![
+                member(3, Some("bhawesh"), true, true),
+                member(4, Some("Sharma, \"Raj\""), false, true),
+                member(5, Some("=HYPERLINK(\"x\")"), true, true),
+                member(12, None, false, false),
+                member(13, Some("Zoë 😀"), true, true),
+            ],
+            other_agents: vec![],
+        };
+        let csv = members_csv(&g);
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
+        assert_eq!(lines[0], "Name,Number,Receives calls,Note");
+        assert_eq!(lines[1], "bhawesh,3,Yes,");
+        assert_eq!(lines[2], "\"Sharma, \"\"Raj\"\"\",4,No,");
+        assert_eq!(lines[3], "\"'=HYPERLINK(\"\"x\"\")\",5,Yes,");
+        assert_eq!(lines[4], ",12,No,Not in the account's agent list");
+        assert_eq!(lines[5], "Zoë 😀,13,Yes,");
+        assert_eq!(lines[6], "");
+        assert!(csv.starts_with('\u{feff}'));
+    }
+}
