@@ -4,4 +4,5 @@
 mod a11y;
 mod accounts;
 mod frame;
+mod groups;
 mod harness;

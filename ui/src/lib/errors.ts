@@ -78,6 +78,11 @@ export const ERROR_ADVICE: Record<ErrorKind, ErrorAdvice> = {
     severity: "error",
     nextStep: "Check that the disk is not full, then try again.",
   },
+  FileNotSaved: {
+    title: "The file could not be saved",
+    severity: "error",
+    nextStep: "Choose another folder, for example Documents, and try again.",
+  },
   Internal: {
     title: "Something went wrong in DeepCall Desk",
     severity: "error",

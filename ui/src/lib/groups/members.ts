@@ -1,0 +1,63 @@
+import type { Group, Member } from "../../bindings";
+
+/** Who is shown: everyone, only those receiving calls, or only those not. */
+export type Filter = "everyone" | "receiving" | "notReceiving";
+export type Sort = "name" | "number";
+
+/** A member as a manager reads it: never a name without its number. */
+export function memberName(m: Pick<Member, "agentId" | "name">): string {
+  return m.name ?? `Agent #${m.agentId}`;
+}
+
+/** "bhawesh (#3)" or "Agent #12". */
+export function memberLabel(m: Pick<Member, "agentId" | "name">): string {
+  return m.name ? `${m.name} (#${m.agentId})` : `Agent #${m.agentId}`;
+}
+
+const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
+
+/** The members to show, in order: search by name or number, filter, sort. */
+export function visibleMembers(
+  members: readonly Member[],
+  receives: (m: Member) => boolean,
+  search: string,
+  filter: Filter,
+  sort: Sort,
+): Member[] {
+  const q = search.trim().replace(/^#/, "").toLocaleLowerCase();
+  const shown = members.filter((m) => {
+    if (filter === "receiving" && !receives(m)) return false;
+    if (filter === "notReceiving" && receives(m)) return false;
+    if (!q) return true;
+    return String(m.agentId).includes(q) || (m.name ?? "").toLocaleLowerCase().includes(q);
+  });
+  return shown.sort((a, b) =>
+    sort === "number"
+      ? a.agentId - b.agentId
+      : collator.compare(a.name ?? "", b.name ?? "") || a.agentId - b.agentId,
+  );
+}
+
+/** DeepCall's status number in words. */
+export function statusWords(status: number | null | undefined): string | null {
+  if (status == null) return null;
+  if (status === 1) return "Active";
+  if (status === 0) return "Inactive";
+  return `Status ${status}`;
+}
+
+/** The creation date in this computer's own language and format. */
+export function createdWords(group: Group): string | null {
+  if (group.createdAt == null) return null;
+  const date = new Date(group.createdAt * 1000);
+  if (Number.isNaN(date.getTime())) return null;
+  const day = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" }).format(date);
+  return group.createdBy ? `Created ${day} by user ${group.createdBy}` : `Created ${day}`;
+}
+
+/** "3 members · 2 receive calls". */
+export function countWords(members: number, receiving: number): string {
+  const m = members === 1 ? "1 member" : `${members.toLocaleString()} members`;
+  const r = receiving === 1 ? "1 receives calls" : `${receiving.toLocaleString()} receive calls`;
+  return `${m} · ${r}`;
+}
