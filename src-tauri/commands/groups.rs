@@ -1,7 +1,7 @@
 //! The Groups screen: open a group, change who receives its calls, export.
 
 use serde::Serialize;
-use tauri::{Runtime, State, Window};
+use tauri::{Manager, Runtime, State, Window};
 use tauri_plugin_dialog::DialogExt;
 
 use super::{blocking, AppError, ErrorKind};
@@ -99,13 +99,24 @@ pub async fn export_members<R: Runtime>(
 ) -> Result<Option<ExportDone>, AppError> {
     let id = GroupId::parse(&group)?;
     let members = state.client().await?.group_members(id).await?;
-    let dialog = window
+    // Start in Documents (else the home folder), not wherever the app was
+    // started from.
+    let start = window
+        .path()
+        .document_dir()
+        .ok()
+        .filter(|d| d.is_dir())
+        .or_else(|| window.path().home_dir().ok());
+    let mut dialog = window
         .dialog()
         .file()
         .set_parent(&window)
         .set_title("Save the member list")
         .set_file_name(format!("group-{}-members.csv", id.get()))
         .add_filter("CSV spreadsheet", &["csv"]);
+    if let Some(dir) = start {
+        dialog = dialog.set_directory(dir);
+    }
     let chosen = blocking(move || Ok(dialog.blocking_save_file())).await?;
     let Some(chosen) = chosen else {
         return Ok(None);

@@ -185,12 +185,15 @@ async fn opens_a_group_by_number_recent_list_and_shows_every_member() {
             field.send_keys(typed).await.unwrap();
         }
         app.button("Open group").await.click().await.unwrap();
-        let problem = app.find(By::Id("group-number-problem")).await;
-        assert!(
-            problem.text().await.unwrap().contains(message),
-            "{typed:?}: {}",
-            problem.text().await.unwrap()
-        );
+        wait_until(
+            &app,
+            &format!(
+                "const p = document.getElementById('group-number-problem'); return !!p && p.textContent.includes({});",
+                serde_json::to_string(message).unwrap()
+            ),
+            &format!("{typed:?}: {message}"),
+        )
+        .await;
     }
     app.screenshot("groups-number-problem").await;
     assert!(
@@ -286,11 +289,13 @@ async fn opens_a_group_by_number_recent_list_and_shows_every_member() {
     wait_group(&app, "28").await;
 
     // The account's groups from Group/list, searchable.
-    app.find(By::XPath("//summary[starts-with(normalize-space(.), 'Choose from your groups')]"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    app.find(By::XPath(
+        "//summary[starts-with(normalize-space(.), 'Choose from your groups')]",
+    ))
+    .await
+    .click()
+    .await
+    .unwrap();
     app.type_into("Find a group", "night").await;
     let shown = app
         .driver
@@ -301,11 +306,7 @@ async fn opens_a_group_by_number_recent_list_and_shows_every_member() {
         .await
         .unwrap();
     assert_eq!(shown.json(), &json!(["Night shift (#29)"]));
-    app.button("Night shift (#29)")
-        .await
-        .click()
-        .await
-        .unwrap();
+    app.button("Night shift (#29)").await.click().await.unwrap();
     wait_group(&app, "29").await;
     app.screenshot("groups-choices").await;
 }
@@ -339,7 +340,9 @@ async fn a_toggle_sends_complete_lists_with_one_change_confirms_and_undo_restore
     // Pending: the row says so while DeepCall is slow.
     sb.fail_next_on(SUBMIT, Fault::Delay(Duration::from_millis(2500)));
     switch(&app, "manoj (#8)").await.click().await.unwrap();
-    let row = app.find(By::XPath("//li[@data-agent='8'][@aria-busy='true']")).await;
+    let row = app
+        .find(By::XPath("//li[@data-agent='8'][@aria-busy='true']"))
+        .await;
     assert!(row.text().await.unwrap().contains("Saving…"));
     app.screenshot("groups-pending").await;
     wait_switch(&app, "manoj (#8)", false).await;
@@ -400,15 +403,22 @@ async fn a_failed_change_leaves_the_display_equal_to_the_server() {
             message: "Something went wrong".into(),
         },
     );
-    switch(&app, "bhawesh (#4)").await.click().await.unwrap();
+    switch(&app, "vijay developer (#4)")
+        .await
+        .click()
+        .await
+        .unwrap();
     let alert = app.find(By::Css("[data-testid='change-failed']")).await;
     wait_idle(&app).await;
     let text = alert.text().await.unwrap();
     assert!(
-        text.contains("Could not change whether bhawesh (#4) receives calls"),
+        text.contains("Could not change whether vijay developer (#4) receives calls"),
         "{text}"
     );
-    assert!(text.contains("DeepCall had a problem on its side"), "{text}");
+    assert!(
+        text.contains("DeepCall had a problem on its side"),
+        "{text}"
+    );
     assert!(!text.contains("1009"), "no raw code: {text}");
     assert_eq!(sb.group_members(29).unwrap(), before, "server unchanged");
     let shown: Vec<bool> = switches(&app).await.iter().map(|s| s.1).collect();
@@ -434,7 +444,7 @@ async fn a_failed_change_leaves_the_display_equal_to_the_server() {
 
     // Retry applies it.
     app.button("Retry").await.click().await.unwrap();
-    wait_switch(&app, "bhawesh (#4)", false).await;
+    wait_switch(&app, "vijay developer (#4)", false).await;
     assert_eq!(
         sb.group_members(29).unwrap(),
         [(4, false), (12, false), (6, false), (10, true)]
@@ -458,7 +468,9 @@ async fn a_failed_change_leaves_the_display_equal_to_the_server() {
     assert!(text.contains("administrator"), "{text}");
     assert!(app
         .driver
-        .find(By::XPath("//*[@data-testid='change-failed']//button[.='Retry']"))
+        .find(By::XPath(
+            "//*[@data-testid='change-failed']//button[.='Retry']"
+        ))
         .await
         .is_err());
     sb.set_agent_to_agent_call(true);
@@ -479,8 +491,12 @@ async fn quick_clicks_on_several_rows_are_applied_in_order() {
     // The first change is slow, so the next clicks arrive while it runs.
     sb.fail_next_on(SUBMIT, Fault::Delay(Duration::from_millis(1500)));
     switch(&app, "Agent #12").await.click().await.unwrap();
-    switch(&app, "bhawesh (#6)").await.click().await.unwrap();
-    switch(&app, "bhawesh (#10)").await.click().await.unwrap();
+    switch(&app, "Bhawna (#6)").await.click().await.unwrap();
+    switch(&app, "Manoj Kumar111 (#10)")
+        .await
+        .click()
+        .await
+        .unwrap();
     // All three show what was asked while they wait their turn.
     let busy = app
         .driver
@@ -502,14 +518,7 @@ async fn quick_clicks_on_several_rows_are_applied_in_order() {
     for body in &sent {
         assert_eq!(ids(body, "agent_unique_id"), [4, 6, 10, 12]);
     }
-    assert_eq!(
-        switches(&app)
-            .await
-            .into_iter()
-            .filter(|s| s.1)
-            .count(),
-        3
-    );
+    assert_eq!(switches(&app).await.into_iter().filter(|s| s.1).count(), 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -531,18 +540,12 @@ async fn keyboard_only_open_move_flip_and_answer_the_nobody_warning() {
         presses += 1;
         assert!(presses < 20, "Tab never reached a switch");
     }
-    assert_eq!(
-        focused(&app).await["label"],
-        "bhawesh (#2) receives calls"
-    );
+    assert_eq!(focused(&app).await["label"], "bhawesh (#2) receives calls");
     press(&app, Key::Space).await;
     wait_switch(&app, "bhawesh (#2)", false).await;
     // Down moves to the next member's switch.
     press(&app, Key::Down).await;
-    assert_eq!(
-        focused(&app).await["label"],
-        "bhawesh (#3) receives calls"
-    );
+    assert_eq!(focused(&app).await["label"], "bhawesh (#3) receives calls");
     press(&app, Key::Space).await;
     wait_switch(&app, "bhawesh (#3)", false).await;
     press(&app, Key::Down).await;
@@ -553,7 +556,10 @@ async fn keyboard_only_open_move_flip_and_answer_the_nobody_warning() {
     press(&app, Key::Space).await;
     let dialog = app.find(By::Css("dialog[open]")).await;
     let words = dialog.text().await.unwrap();
-    assert!(words.contains("Nobody will receive this group's calls"), "{words}");
+    assert!(
+        words.contains("Nobody will receive this group's calls"),
+        "{words}"
+    );
     assert!(words.contains("Mahipal singh"), "{words}");
     assert_eq!(focused(&app).await["text"], "Cancel");
     app.assert_accessible("groups-nobody-warning").await;
@@ -597,7 +603,12 @@ async fn search_filter_sort_and_switch_a_selection_in_one_change() {
     // By name (the default), then by number.
     assert_eq!(
         labels(switches(&app).await),
-        ["bhawesh (#4)", "bhawesh (#6)", "bhawesh (#10)", "Agent #12"]
+        [
+            "Agent #12",
+            "Bhawna (#6)",
+            "Manoj Kumar111 (#10)",
+            "vijay developer (#4)"
+        ]
     );
     let sort = app.find(By::Id("member-sort")).await;
     SelectElement::new(&sort)
@@ -608,7 +619,12 @@ async fn search_filter_sort_and_switch_a_selection_in_one_change() {
         .unwrap();
     assert_eq!(
         labels(switches(&app).await),
-        ["bhawesh (#4)", "bhawesh (#6)", "bhawesh (#10)", "Agent #12"]
+        [
+            "vijay developer (#4)",
+            "Bhawna (#6)",
+            "Manoj Kumar111 (#10)",
+            "Agent #12"
+        ]
     );
     // Filter: not receiving.
     let filter = app.find(By::Id("member-filter")).await;
@@ -618,7 +634,7 @@ async fn search_filter_sort_and_switch_a_selection_in_one_change() {
         .select_by_value("notReceiving")
         .await
         .unwrap();
-    assert_eq!(labels(switches(&app).await), ["bhawesh (#6)", "Agent #12"]);
+    assert_eq!(labels(switches(&app).await), ["Bhawna (#6)", "Agent #12"]);
     assert_eq!(
         app.find(By::Css("[data-testid='showing']"))
             .await
@@ -661,8 +677,8 @@ async fn search_filter_sort_and_switch_a_selection_in_one_change() {
         .unwrap();
     app.type_into("Search by name or number", "#12").await;
     assert_eq!(labels(switches(&app).await), ["Agent #12"]);
-    app.type_into("Search by name or number", "BHAW").await;
-    assert_eq!(switches(&app).await.len(), 3);
+    app.type_into("Search by name or number", "MANOJ").await;
+    assert_eq!(labels(switches(&app).await), ["Manoj Kumar111 (#10)"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -682,7 +698,9 @@ async fn errors_in_plain_words_with_retry_where_it_helps() {
     assert!(!text.contains("1503"));
     assert!(app
         .driver
-        .find(By::XPath("//*[contains(@class,'notice')]//button[.='Retry']"))
+        .find(By::XPath(
+            "//*[contains(@class,'notice')]//button[.='Retry']"
+        ))
         .await
         .is_err());
     app.screenshot("groups-not-found").await;
@@ -700,11 +718,13 @@ async fn errors_in_plain_words_with_retry_where_it_helps() {
     app.wait_text("The connection to DeepCall broke").await;
     app.assert_accessible("groups-network-error").await;
     app.screenshot("groups-network-error").await;
-    app.find(By::XPath("//*[contains(@class,'notice')]//button[.='Retry']"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    app.find(By::XPath(
+        "//*[contains(@class,'notice')]//button[.='Retry']",
+    ))
+    .await
+    .click()
+    .await
+    .unwrap();
     wait_group(&app, "28").await;
 
     // An invalid request (1000) on a change: plain words, no raw code.
@@ -735,6 +755,21 @@ async fn the_10000_member_group_opens_scrolls_and_is_measured() {
     let app = launch_on_groups("groups-large", Some(sb.clone())).await;
     let before = memory_of_app(&sb.url());
 
+    // The IPC call alone (Rust reads and joins the group; the answer
+    // crosses into the webview), for the breakdown.
+    let ret = app
+        .driver
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               const t0 = performance.now();
+               window.__TAURI_INTERNALS__.invoke('group_members', { group: '9000' })
+                 .then(() => done(performance.now() - t0), (e) => done(-1));"#,
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    let ipc_ms = ret.json().as_f64().unwrap();
+    assert!(ipc_ms >= 0.0, "the group reads");
     app.type_into("Group number", &LARGE_GROUP_ID.to_string())
         .await;
     // From the click on "Open group" to the first rows painted.
@@ -749,7 +784,10 @@ async fn the_10000_member_group_opens_scrolls_and_is_measured() {
                const check = () => {
                  const title = document.getElementById('group-title');
                  if (title && title.textContent.includes('#9000') && document.querySelector('li[data-row]')) {
-                   requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0)));
+                   requestAnimationFrame(() => requestAnimationFrame(() => {
+                     const arrived = performance.getEntriesByName('group-arrived').at(-1);
+                     done([performance.now() - t0, arrived ? arrived.startTime - t0 : -1]);
+                   }));
                  } else {
                    requestAnimationFrame(check);
                  }
@@ -759,16 +797,27 @@ async fn the_10000_member_group_opens_scrolls_and_is_measured() {
         )
         .await
         .expect("the large group opens");
-    let first_rows_ms = ret.json().as_f64().unwrap();
+    let first_rows_ms = ret.json()[0].as_f64().unwrap();
+    let arrived_ms = ret.json()[1].as_f64().unwrap();
     let counts = app
         .find(By::Css("[data-testid='group-counts']"))
         .await
         .text()
         .await
         .unwrap();
-    assert_eq!(counts, "10,000 members · 6,667 receive calls");
+    // Digits grouped as this computer's language does (or not at all).
+    let digits: String = counts
+        .chars()
+        .filter(|c| !matches!(c, ',' | '.' | ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    assert_eq!(digits, "10000members·6667receivecalls", "{counts}");
     // Only what is on screen is drawn.
-    let drawn = app.driver.find_all(By::Css("li[data-row]")).await.unwrap().len();
+    let drawn = app
+        .driver
+        .find_all(By::Css("li[data-row]"))
+        .await
+        .unwrap()
+        .len();
     assert!(drawn > 5 && drawn < 80, "{drawn} rows drawn");
     app.screenshot("groups-large").await;
     app.assert_accessible("groups-large").await;
@@ -788,14 +837,21 @@ async fn the_10000_member_group_opens_scrolls_and_is_measured() {
         "the last row",
     )
     .await;
-    let drawn = app.driver.find_all(By::Css("li[data-row]")).await.unwrap().len();
+    let drawn = app
+        .driver
+        .find_all(By::Css("li[data-row]"))
+        .await
+        .unwrap()
+        .len();
     assert!(drawn < 80, "{drawn} rows drawn at the end");
     app.screenshot("groups-large-end").await;
 
     // Toggling a member far down still sends the complete list.
     sb.clear_requests();
     let last = app
-        .find(By::XPath("//li[@aria-posinset='10000']//button[@role='switch']"))
+        .find(By::XPath(
+            "//li[@aria-posinset='10000']//button[@role='switch']",
+        ))
         .await;
     let label = last.attr("aria-label").await.unwrap().unwrap();
     let was_on = last.attr("aria-checked").await.unwrap().as_deref() == Some("true");
@@ -810,12 +866,20 @@ async fn the_10000_member_group_opens_scrolls_and_is_measured() {
     let report = format!(
         "# Groups screen, 10,000-member group (tests/e2e/groups.rs)\n\
          first_rows_painted_ms {first_rows_ms:.0}\n\
+         of_which_until_the_answer_arrived_ms {arrived_ms:.0}\n\
+         of_which_drawing_ms {:.0}\n\
+         reading_the_group_over_ipc_alone_ms {ipc_ms:.0}\n\
          memory_before_open_rss_mib {:.1}\n\
          memory_before_open_pss_mib {:.1}\n\
          memory_with_group_open_rss_mib {:.1}\n\
          memory_with_group_open_pss_mib {:.1}\n\
          processes {}\n",
-        before.rss_mib, before.pss_mib, after.rss_mib, after.pss_mib, after.processes
+        first_rows_ms - arrived_ms,
+        before.rss_mib,
+        before.pss_mib,
+        after.rss_mib,
+        after.pss_mib,
+        after.processes
     );
     std::fs::write(dir.join("groups-large.txt"), &report).unwrap();
     println!("{report}");
@@ -872,7 +936,11 @@ fn memory_of_app(sandbox_url: &str) -> Memory {
         .map(|pid| procs.iter().find(|p| p.0 == *pid).unwrap().2.clone())
         .collect();
     Memory {
-        rss_mib: tree.iter().map(|p| kib(*p, "status", "VmRSS:")).sum::<f64>() / 1024.0,
+        rss_mib: tree
+            .iter()
+            .map(|p| kib(*p, "status", "VmRSS:"))
+            .sum::<f64>()
+            / 1024.0,
         pss_mib: tree
             .iter()
             .map(|p| kib(*p, "smaps_rollup", "Pss:"))
@@ -895,17 +963,24 @@ async fn exports_the_member_list_to_csv_through_the_save_dialog() {
     app_screenshot_x("groups-export-dialog");
     xdotool(&["windowfocus", "--sync", &window]);
     xdotool(&["key", "--window", &window, "ctrl+a"]);
-    xdotool(&["type", "--window", &window, "--delay", "20", &target.display().to_string()]);
+    xdotool(&[
+        "type",
+        "--window",
+        &window,
+        "--delay",
+        "20",
+        &target.display().to_string(),
+    ]);
     xdotool(&["key", "--window", &window, "Return"]);
     app.wait_text("Saved 4 members to").await;
     let csv = std::fs::read_to_string(&target).expect("the file was written");
     assert_eq!(
         csv.trim_start_matches('\u{feff}'),
         "Name,Number,Receives calls,Note\r\n\
-         bhawesh,4,Yes,\r\n\
+         vijay developer,4,Yes,\r\n\
          ,12,No,Not in the account's agent list\r\n\
-         bhawesh,6,No,\r\n\
-         bhawesh,10,Yes,\r\n"
+         Bhawna,6,No,\r\n\
+         Manoj Kumar111,10,Yes,\r\n"
     );
     app.screenshot("groups-exported").await;
 }

@@ -166,10 +166,23 @@ impl App {
             json!({ "application": env!("CARGO_BIN_EXE_deepcall-desk"), "args": [] }),
         )
         .expect("capabilities");
-        let driver = WebDriver::builder(format!("http://127.0.0.1:{port}"), caps)
-            .request_timeout(Duration::from_secs(60))
-            .await
-            .expect("a WebDriver session with the app");
+        // tauri-driver can accept the connection a moment before it can
+        // serve it: retry the session request a few times, briefly.
+        let mut attempt = 0;
+        let driver = loop {
+            attempt += 1;
+            match WebDriver::builder(format!("http://127.0.0.1:{port}"), caps.clone())
+                .request_timeout(Duration::from_secs(60))
+                .await
+            {
+                Ok(driver) => break driver,
+                Err(e) if attempt < 3 && format!("{e:?}").contains("HttpError") => {
+                    eprintln!("WebDriver session attempt {attempt} failed ({e}); retrying");
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+                Err(e) => panic!("a WebDriver session with the app: {e:?}"),
+            }
+        };
         let app = Self {
             driver,
             sandbox,

@@ -44,7 +44,9 @@ export class GroupsModel {
   inputProblem = $state<string | null>(null);
   loading = $state(false);
   loadError = $state<AppError | null>(null);
-  data = $state<GroupMembers | null>(null);
+  /** Replaced whole on every read, never changed in place: no deep proxy
+   * (10,000 members would cost 10,000 proxies). */
+  data = $state.raw<GroupMembers | null>(null);
   recent = $state<RecentGroup[]>([]);
   /** `null`: Group/list is not available; type a number instead. */
   choices = $state<GroupSummary[] | null>(null);
@@ -111,6 +113,8 @@ export class GroupsModel {
     this.loading = true;
     try {
       const r = await commands.groupMembers(group);
+      // For the scripted timing of large groups (tests/e2e/groups.rs).
+      performance.mark("group-arrived");
       if (r.status === "error") {
         if (r.error.kind === "InvalidInput") this.inputProblem = r.error.message;
         else this.loadError = r.error;
@@ -229,18 +233,21 @@ export class GroupsModel {
     try {
       let outcome = await this.send(id, job, false);
       if (outcome.outcome === "nobodyWouldReceive") {
+        // Nothing was sent: show DeepCall's state while the manager decides.
         this.show(outcome.group);
+        this.settle(job);
+        const g = outcome.group.group;
         const yes = await confirm({
           title: "Nobody will receive this group's calls",
-          message: `After this change no agent in ${outcome.group.group.name || `group #${id}`} receives calls, so callers to this group will not reach anyone. Make the change anyway?`,
+          message: `After this change no agent in the group ${g.name ? `“${g.name}” (#${g.id})` : `#${g.id}`} receives calls, so callers to this group will not reach anyone. Make the change anyway?`,
           confirmLabel: "Yes, nobody receives calls",
           danger: true,
         });
         if (!yes) {
-          this.settle(job);
           this.done = { message: "Nothing was changed.", undo: null };
           return;
         }
+        this.markPending(job);
         outcome = await this.send(id, job, true);
       }
       this.afterOutcome(job, outcome, before);

@@ -14,7 +14,10 @@ export function memberLabel(m: Pick<Member, "agentId" | "name">): string {
   return m.name ? `${m.name} (#${m.agentId})` : `Agent #${m.agentId}`;
 }
 
-const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
+/** Case and accents do not count: "émile" sorts with "Emile". */
+function sortKey(name: string): string {
+  return name.normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase();
+}
 
 /** The members to show, in order: search by name or number, filter, sort. */
 export function visibleMembers(
@@ -31,11 +34,12 @@ export function visibleMembers(
     if (!q) return true;
     return String(m.agentId).includes(q) || (m.name ?? "").toLocaleLowerCase().includes(q);
   });
-  return shown.sort((a, b) =>
-    sort === "number"
-      ? a.agentId - b.agentId
-      : collator.compare(a.name ?? "", b.name ?? "") || a.agentId - b.agentId,
-  );
+  if (sort === "number") return shown.sort((a, b) => a.agentId - b.agentId);
+  // One sort key per member, compared cheaply: a full collator compare per
+  // comparison costs seconds on 10,000 members in WebKit.
+  const keyed = shown.map((m) => ({ m, key: sortKey(memberName(m)) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.m.agentId - b.m.agentId));
+  return keyed.map((k) => k.m);
 }
 
 /** DeepCall's status number in words. */
