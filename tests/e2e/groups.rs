@@ -739,6 +739,28 @@ async fn errors_in_plain_words_with_retry_where_it_helps() {
     app.wait_text("DeepCall did not accept one of the values sent.")
         .await;
     wait_switch(&app, "manoj (#8)", true).await;
+
+    // No answer at all: the app gives up after its 30-second limit, says
+    // so, and offers Retry. (The one slow step of this suite.)
+    sb.fail_next_on(RELATION, Fault::Delay(Duration::from_secs(45)));
+    app.button("Reload").await.click().await.unwrap();
+    app.driver
+        .query(By::XPath(
+            "//*[contains(normalize-space(.), 'DeepCall did not answer within 30 seconds')]",
+        ))
+        .wait(Duration::from_secs(45), Duration::from_millis(200))
+        .first()
+        .await
+        .expect("the timeout message");
+    app.screenshot("groups-timeout").await;
+    app.find(By::XPath(
+        "//*[contains(@class,'notice')]//button[.='Retry']",
+    ))
+    .await
+    .click()
+    .await
+    .unwrap();
+    wait_group(&app, "28").await;
 }
 
 /// Not a timed assertion: the figures go to target/measurements for the note.
@@ -958,6 +980,18 @@ async fn exports_the_member_list_to_csv_through_the_save_dialog() {
     open_group(&app, "29").await;
     let out = TempDir::new("groups-export-out");
     let target = out.0.join("night-shift.csv");
+    // The dialog plugin serves Rust only: the window may not call it.
+    let denied = app
+        .invoke(
+            "plugin:dialog|save",
+            json!({ "options": { "defaultPath": "/tmp/x.csv" } }),
+        )
+        .await;
+    assert!(denied.get("error").is_some(), "{denied}");
+    assert!(
+        denied.to_string().contains("not allowed"),
+        "refused by the capability: {denied}"
+    );
     app.button("Export to CSV").await.click().await.unwrap();
     let window = wait_for_x_window("Save the member list");
     app_screenshot_x("groups-export-dialog");
