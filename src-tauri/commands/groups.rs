@@ -57,13 +57,15 @@ pub async fn group_choices(
     Ok(client.group_list().await.ok().flatten())
 }
 
-/// Changes who receives a group's calls: reads the group, sends the
+/// Changes who receives a group's calls on `account` (the active one, or
+/// `null` for the Sandbox): reads the group, sends the
 /// complete lists with `changes` applied, reads again to confirm. Changes
 /// are applied one at a time, in the order they arrive.
 #[tauri::command]
 #[specta::specta]
 pub async fn change_receiving(
     state: State<'_, AppState>,
+    account: Option<String>,
     group: String,
     changes: Vec<ReceivingChange>,
     allow_nobody: bool,
@@ -73,6 +75,18 @@ pub async fn change_receiving(
         return Err(AppError::field(
             "changes",
             "Choose at least one agent to change.",
+        ));
+    }
+    // `account` is the account the screen showed (`null`: the Sandbox). A
+    // change queued just before the manager switched accounts must not
+    // reach the other account's group of the same number.
+    let check = state.inner().clone();
+    let active = blocking(move || Ok(check.accounts().active().map(|a| a.id))).await?;
+    if active != account {
+        return Err(AppError::new(
+            ErrorKind::Rejected,
+            "The active account changed before this change was sent, so nothing was sent. \
+             Open the group again to change it on the account now in use.",
         ));
     }
     let client = state.client().await?;

@@ -386,6 +386,26 @@ async fn a_toggle_sends_complete_lists_with_one_change_confirms_and_undo_restore
     );
     // An undo offers no undo of its own.
     assert!(!status_text(&app).await.contains("Undo"));
+
+    // A change meant for another account than the active one is refused
+    // before anything is read or sent (the manager switched accounts).
+    sb.clear_requests();
+    let refused = app
+        .invoke(
+            "change_receiving",
+            json!({
+                "account": "another-account",
+                "group": "28",
+                "changes": [{ "agentId": 8, "receivesCalls": false }],
+                "allowNobody": false
+            }),
+        )
+        .await;
+    assert!(
+        refused.to_string().contains("The active account changed"),
+        "{refused}"
+    );
+    assert!(sb.requests().is_empty(), "nothing reached DeepCall");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

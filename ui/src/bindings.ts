@@ -22,11 +22,12 @@ export const commands = {
 	 */
 	groupChoices: () => typedError<GroupSummary[] | null, AppError_Serialize>(__TAURI_INVOKE("group_choices")),
 	/**
-	 *  Changes who receives a group's calls: reads the group, sends the
+	 *  Changes who receives a group's calls on `account` (the active one, or
+	 *  `null` for the Sandbox): reads the group, sends the
 	 *  complete lists with `changes` applied, reads again to confirm. Changes
 	 *  are applied one at a time, in the order they arrive.
 	 */
-	changeReceiving: (group: string, changes: ReceivingChange[], allowNobody: boolean) => typedError<ChangeOutcome_Serialize, AppError_Serialize>(__TAURI_INVOKE("change_receiving", { group, changes, allowNobody })),
+	changeReceiving: (account: string | null, group: string, changes: ReceivingChange[], allowNobody: boolean) => typedError<ChangeOutcome_Serialize, AppError_Serialize>(__TAURI_INVOKE("change_receiving", { account, group, changes, allowNobody })),
 	/**
 	 *  Saves the group's member list (read fresh from DeepCall) as CSV where
 	 *  the manager chooses in a save dialog. `null` when they cancel.

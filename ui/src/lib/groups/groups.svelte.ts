@@ -40,6 +40,14 @@ export interface Failed {
 
 /** The Groups screen's state: the open group, pending changes, the queue. */
 export class GroupsModel {
+  /** The account this screen shows (`null`: the Sandbox); every change is
+   * sent for this account only. */
+  readonly account: string | null;
+
+  constructor(account: string | null = null) {
+    this.account = account;
+  }
+
   groupInput = $state("");
   inputProblem = $state<string | null>(null);
   loading = $state(false);
@@ -257,7 +265,7 @@ export class GroupsModel {
   }
 
   private async send(id: string, job: Job, allowNobody: boolean): Promise<ChangeOutcome> {
-    const r = await commands.changeReceiving(id, job.changes, allowNobody);
+    const r = await commands.changeReceiving(this.account, id, job.changes, allowNobody);
     if (r.status === "error") throw r.error;
     return r.data;
   }
