@@ -3,5 +3,6 @@
 
 mod a11y;
 mod accounts;
+mod contacts;
 mod frame;
 mod harness;
