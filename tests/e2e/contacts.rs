@@ -254,7 +254,7 @@ async fn keyboard_only_blacklist_warning_both_ways_then_save() {
 
     // Change a field by keyboard.
     app.tab_to("contact-name", 3).await;
-    app.press(Key::Control + "a").await;
+    app.press_ctrl('a').await;
     app.press("Ravi K. Verma").await;
 
     // Blacklisted: Space opens the warning, with Cancel focused.

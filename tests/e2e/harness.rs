@@ -645,11 +645,12 @@ impl App {
 
     /// Presses keys on whatever has the focus, as a keyboard does.
     pub async fn press(&self, keys: impl Into<thirtyfour::TypingData>) {
+        // Key actions go to whatever has the focus, as a keyboard's do; an
+        // element's send_keys would first move the focus to that element.
         self.driver
-            .active_element()
-            .await
-            .expect("a focused element")
+            .action_chain()
             .send_keys(keys)
+            .perform()
             .await
             .expect("keys");
     }
@@ -727,5 +728,19 @@ impl App {
             id,
             "Shift+Tab did not reach #{id} in {max} presses"
         );
+    }
+}
+
+impl App {
+    /// Ctrl + `key` on whatever has the focus (Ctrl+A selects a field's text).
+    pub async fn press_ctrl(&self, key: char) {
+        self.driver
+            .action_chain()
+            .key_down(Key::Control)
+            .send_keys(key.to_string())
+            .key_up(Key::Control)
+            .perform()
+            .await
+            .expect("keys");
     }
 }
