@@ -216,6 +216,7 @@ async fn every_field_type_reaches_deepcall_and_one_edit_sends_one_field() {
             "Last call date: 18-11-2026 → 20-11-2026",
         ]
     );
+    app.scroll_to("[data-testid='review']").await;
     app.screenshot("contacts-review").await;
     save_button(&app).await.click().await.unwrap();
     app.find(By::XPath(
@@ -313,6 +314,7 @@ async fn keyboard_only_blacklist_warning_both_ways_then_save() {
         app.sandbox.requests().is_empty(),
         "nothing sent before Save"
     );
+    app.scroll_to("[data-testid='review']").await;
     app.screenshot("contacts-review-blacklist").await;
     app.assert_accessible("Contacts, review with blacklist")
         .await;
@@ -380,6 +382,7 @@ async fn invalid_input_sends_nothing_and_every_error_keeps_the_form() {
         .await
         .contains("underscores"));
     assert!(!save_enabled(&app).await, "Save stays disabled");
+    app.scroll_to("#contact-title").await;
     app.screenshot("contacts-validation").await;
     app.assert_accessible("Contacts, inline validation errors")
         .await;

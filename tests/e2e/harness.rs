@@ -744,3 +744,19 @@ impl App {
             .expect("keys");
     }
 }
+
+impl App {
+    /// Scrolls the main area so the element matching `css` is at its top
+    /// (for screenshots of a part of a long screen).
+    pub async fn scroll_to(&self, css: &str) {
+        self.driver
+            .execute(
+                r#"const el = document.querySelector(arguments[0]);
+                   const main = el && el.closest("main");
+                   if (main) main.scrollTop += el.getBoundingClientRect().top - main.getBoundingClientRect().top - 12;"#,
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .expect("script runs");
+    }
+}
