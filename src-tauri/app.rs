@@ -100,6 +100,9 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::accounts::save_account,
             commands::accounts::remove_account,
             commands::accounts::set_active_account,
+            commands::contacts::contact_lookup,
+            commands::contacts::check_contact_changes,
+            commands::contacts::save_contact,
         ])
         // Ids are checked to fit a JavaScript number when they are read.
         .dangerously_cast_bigints_to_number()

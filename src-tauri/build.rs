@@ -32,4 +32,7 @@ const COMMANDS: &[&str] = &[
     "save_account",
     "remove_account",
     "set_active_account",
+    "contact_lookup",
+    "check_contact_changes",
+    "save_contact",
 ];

@@ -118,7 +118,9 @@ impl From<DeepCallError> for AppError {
             DeepCallError::Api { kind, .. } => (
                 match kind {
                     ApiErrorKind::InvalidToken => ErrorKind::Unauthorized,
-                    ApiErrorKind::PermissionDenied => ErrorKind::PermissionDenied,
+                    ApiErrorKind::PermissionDenied | ApiErrorKind::GroupPermissionDenied => {
+                        ErrorKind::PermissionDenied
+                    }
                     ApiErrorKind::GroupNotFound
                     | ApiErrorKind::ContactNotFound
                     | ApiErrorKind::GroupIdDoesNotExist => ErrorKind::NotFound,

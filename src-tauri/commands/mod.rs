@@ -3,6 +3,7 @@
 //! and in `app::specta_builder` (its TypeScript binding).
 
 pub mod accounts;
+pub mod contacts;
 mod error;
 pub mod groups;
 

@@ -11,6 +11,8 @@ use serde_json::{Map, Value};
 
 use super::{wire, Client, DeepCallError, Module};
 
+pub mod form;
+
 /// A phone number as DeepCall's directory keys it: digits only.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, specta::Type)]
 #[serde(transparent)]
@@ -217,7 +219,7 @@ impl ContactUpdate {
                 "name" => rules::name(value),
                 "email" => rules::email(value),
                 "dob" => rules::date(value),
-                f if f.trim().is_empty() => Some("A custom field needs a name.".into()),
+                f if !INFO_FIELDS.contains(&f) => form::custom_field_name(f),
                 _ => None,
             };
             if let Some(message) = problem {

@@ -41,10 +41,14 @@ pub enum ApiErrorKind {
     PermissionDenied,
     InvalidRequestData,
     // Group module.
+    /// Group 1015: the AGENT_TO_AGENT_CALL permission is missing.
+    GroupPermissionDenied,
     GroupNameMissing,
     GroupIdMissing,
     GroupNotFound,
     // Directory module.
+    /// Directory 1000: a field or value of the contact was refused.
+    InvalidField,
     InvalidContactNumber,
     ContactNotFound,
     StickyAgentError,
@@ -65,10 +69,12 @@ impl ApiErrorKind {
     pub fn classify(module: Module, code: i64) -> Self {
         use ApiErrorKind::*;
         match (module, code) {
+            (Module::Directory, 1000) => InvalidField,
             (_, 1000) => InvalidParameter,
             (_, 1009) => SomethingWentWrong,
             (_, 1010) => DatabaseError,
             (_, 1014) => InvalidToken,
+            (Module::Group, 1015) => GroupPermissionDenied,
             (_, 1015) => PermissionDenied,
             (_, 1047) => InvalidRequestData,
             (Module::Group, 1501) => GroupNameMissing,
@@ -97,22 +103,24 @@ impl ApiErrorKind {
             SomethingWentWrong => "DeepCall had a problem on its side. Try again in a moment.",
             DatabaseError => "DeepCall could not reach its database. Try again in a few minutes.",
             InvalidToken => "DeepCall did not accept the saved sign-in (wrong or expired token or session ID). Update the account's credentials.",
-            PermissionDenied => "This DeepCall user is not allowed to do this. It needs the AGENT_TO_AGENT_CALL permission, which the account's administrator can grant.",
+            PermissionDenied => "This DeepCall user is not allowed to do this. The account's administrator can grant the permission in DeepCall.",
+            GroupPermissionDenied => "This DeepCall user is not allowed to manage agent groups. It needs the AGENT_TO_AGENT_CALL permission, which the account's administrator can grant in DeepCall.",
             InvalidRequestData => "DeepCall could not read the request. Try again; if it keeps happening, report it.",
             GroupNameMissing => "DeepCall needs a group name for this.",
             GroupIdMissing => "Enter a group number.",
             GroupNotFound => "There is no such group, or it does not belong to this account.",
-            InvalidContactNumber => "DeepCall says this is not a valid phone number.",
-            ContactNotFound => "This number is not in your DeepCall directory.",
-            StickyAgentError => "DeepCall could not set the sticky agent for this contact.",
-            TypeNotValid => "DeepCall did not accept the type of one of the values sent.",
-            AccountManagerError => "DeepCall could not set the account manager for this contact.",
-            CreateFailed => "DeepCall could not create the record.",
+            InvalidField => "DeepCall did not accept one of the fields or values sent. Check the values you changed, and that any custom field you added exists on this account (its name must match DeepCall's exactly).",
+            InvalidContactNumber => "DeepCall says this is not a valid phone number. Check the number, with the country code if your account stores one.",
+            ContactNotFound => "This number is not in your DeepCall directory. Check the number; a contact must already be in the directory to be changed.",
+            StickyAgentError => "DeepCall could not set the sticky agent (the agent who always takes this caller) for this contact. Try again; if it keeps happening, ask your DeepCall administrator.",
+            TypeNotValid => "DeepCall did not accept the kind of one of the values sent. Check the numbers and dates you changed.",
+            AccountManagerError => "DeepCall could not set the account manager for this contact. Ask your DeepCall administrator to check it.",
+            CreateFailed => "DeepCall could not save the record. Try again in a moment.",
             CliNotFound => "That caller ID (CLI) does not exist on this account.",
             GroupIdDoesNotExist => "That group does not exist on this account.",
             AgentNotInGroup => "That agent is not in the group.",
             BadExpiry => "The expiry date is not valid.",
-            DoNotCallError => "DeepCall's do-not-call (DNC) list refused this change.",
+            DoNotCallError => "DeepCall refused the change because of its do-not-call (DNC) list. Ask your DeepCall administrator about this number.",
             Unknown => "DeepCall refused the request with an error this app does not know.",
         }
     }

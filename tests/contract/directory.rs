@@ -162,7 +162,7 @@ async fn refused_by_both(update: ContactUpdate, field: &str, raw_extra: Value) {
     let mut body = obj(json!({"contact": RAVI}));
     body.extend(obj(raw_extra.clone()));
     let r = bounded(client.call(Module::Directory, "update", body.clone())).await;
-    assert_api(r, Module::Directory, 1000, ApiErrorKind::InvalidParameter);
+    assert_api(r, Module::Directory, 1000, ApiErrorKind::InvalidField);
     assert_raw_error(
         raw_post_json(&sb.url(), UPDATE_PATH, None, &raw_body(Value::Object(body))).await,
         1000,
@@ -240,7 +240,7 @@ async fn update_1000_wrong_types_and_unknown_fields() {
         let mut body = obj(json!({"contact": RAVI}));
         body.extend(obj(extra.clone()));
         let r = bounded(client.call(Module::Directory, "update", body.clone())).await;
-        assert_api(r, Module::Directory, 1000, ApiErrorKind::InvalidParameter);
+        assert_api(r, Module::Directory, 1000, ApiErrorKind::InvalidField);
         assert_raw_error(
             raw_post_json(
                 &sb.url(),
@@ -256,7 +256,7 @@ async fn update_1000_wrong_types_and_unknown_fields() {
     // own custom fields) and DeepCall refuses it.
     let r = bounded(client.update_contact(&number(RAVI), &info_update("favourite_colour", "blue")))
         .await;
-    let msg = assert_api(r, Module::Directory, 1000, ApiErrorKind::InvalidParameter);
+    let msg = assert_api(r, Module::Directory, 1000, ApiErrorKind::InvalidField);
     assert!(msg.contains("favourite_colour"), "{msg}");
     // A custom field this account does define is fine.
     bounded(client.update_contact(&number(RAVI), &info_update("customer_tier", "Gold")))
@@ -403,7 +403,7 @@ async fn every_directory_code_has_its_directory_meaning() {
     let client = ssid_client(&sb);
     let update = info_update("name", "Sunil Singh");
     let cases = [
-        (1000, ApiErrorKind::InvalidParameter),
+        (1000, ApiErrorKind::InvalidField),
         (1005, ApiErrorKind::InvalidContactNumber),
         (1009, ApiErrorKind::SomethingWentWrong),
         (1010, ApiErrorKind::DatabaseError),

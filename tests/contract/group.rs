@@ -233,11 +233,11 @@ async fn group_relation_1015_permission_revoked() {
     let client = token_client(&sb);
     sb.set_agent_to_agent_call(false);
     let r = bounded(client.group_members(gid(28))).await;
-    assert_api(r, Module::Group, 1015, ApiErrorKind::PermissionDenied);
+    assert_api(r, Module::Group, 1015, ApiErrorKind::GroupPermissionDenied);
     let text = DeepCallError::Api {
         module: Module::Group,
         code: 1015,
-        kind: ApiErrorKind::PermissionDenied,
+        kind: ApiErrorKind::GroupPermissionDenied,
         server_message: String::new(),
     }
     .to_string();
@@ -515,7 +515,7 @@ async fn assign_1502_1503_1015_1014() {
         receiving: vec![3],
     };
     let r = bounded(client.assign_group(&keep)).await;
-    assert_api(r, Module::Group, 1015, ApiErrorKind::PermissionDenied);
+    assert_api(r, Module::Group, 1015, ApiErrorKind::GroupPermissionDenied);
     sb.set_agent_to_agent_call(true);
     // 1014: wrong credentials.
     let wrong = client_with(
@@ -606,7 +606,7 @@ async fn group_list_returns_readable_summaries() {
         obj(json!({"forward": false, "quick": true})),
     ))
     .await;
-    assert_api(r, Module::Group, 1015, ApiErrorKind::PermissionDenied);
+    assert_api(r, Module::Group, 1015, ApiErrorKind::GroupPermissionDenied);
     // The name filter is case-insensitive.
     let answer =
         bounded(token_client(&sb).call(Module::Group, "list", obj(json!({"name": "NIGHT"}))))

@@ -617,3 +617,159 @@ fn describe_violation(v: &serde_json::Value) -> String {
     }
     out
 }
+
+// ---- Contacts helpers ---------------------------------------------------------
+
+impl App {
+    /// A switch (`role="switch"`) by the text of the label that names it.
+    pub async fn switch(&self, label: &str) -> WebElement {
+        self.find(By::XPath(format!(
+            "//*[@role='switch'][@aria-labelledby=//*[normalize-space(.)='{label}']/@id]"
+        )))
+        .await
+    }
+
+    /// Whether a switch is on, as assistive technology reads it.
+    pub async fn switch_is_on(&self, label: &str) -> bool {
+        let s = self.switch(label).await;
+        s.attr("aria-checked")
+            .await
+            .expect("aria-checked")
+            .as_deref()
+            == Some("true")
+    }
+
+    /// The id and text of the element that has the keyboard focus.
+    pub async fn focused(&self) -> (String, String) {
+        let ret = self
+            .driver
+            .execute(
+                "const a = document.activeElement; return a ? [a.id || '', (a.innerText || a.value || '').trim()] : ['', ''];",
+                Vec::new(),
+            )
+            .await
+            .expect("script runs");
+        let v = ret.json();
+        (
+            v[0].as_str().unwrap_or_default().to_owned(),
+            v[1].as_str().unwrap_or_default().to_owned(),
+        )
+    }
+
+    /// Presses keys on whatever has the focus, as a keyboard does.
+    pub async fn press(&self, keys: impl Into<thirtyfour::TypingData>) {
+        // Key actions go to whatever has the focus, as a keyboard's do; an
+        // element's send_keys would first move the focus to that element.
+        self.driver
+            .action_chain()
+            .send_keys(keys)
+            .perform()
+            .await
+            .expect("keys");
+    }
+
+    /// Presses Tab until the element with `id` has the focus; fails after `max` presses.
+    pub async fn tab_to(&self, id: &str, max: usize) {
+        for _ in 0..max {
+            if self.focused().await.0 == id {
+                return;
+            }
+            self.press(Key::Tab).await;
+        }
+        assert_eq!(
+            self.focused().await.0,
+            id,
+            "Tab did not reach #{id} in {max} presses"
+        );
+    }
+
+    /// The open modal dialog's text, or `None` when no dialog is open.
+    pub async fn open_dialog_text(&self) -> Option<String> {
+        let ret = self
+            .driver
+            .execute(
+                "const d = document.querySelector('dialog[open]'); return d ? d.innerText : null;",
+                Vec::new(),
+            )
+            .await
+            .expect("script runs");
+        ret.json().as_str().map(str::to_owned)
+    }
+
+    /// Waits until no modal dialog is open.
+    pub async fn wait_dialog_closed(&self) {
+        let deadline = Instant::now() + WAIT;
+        while self.open_dialog_text().await.is_some() {
+            assert!(Instant::now() < deadline, "the dialog did not close");
+            tokio::time::sleep(POLL).await;
+        }
+    }
+}
+
+impl App {
+    /// Sets a date field to `iso` (YYYY-MM-DD) the way its date picker does:
+    /// the value, then `input` and `change` events. (WebKitGTK's segmented
+    /// date field does not take typed digits over WebDriver reliably.)
+    pub async fn pick_date(&self, label: &str, iso: &str) {
+        let input = self.field(label).await;
+        self.driver
+            .execute(
+                r#"const [el, v] = arguments;
+                   el.focus();
+                   el.value = v;
+                   el.dispatchEvent(new Event("input", { bubbles: true }));
+                   el.dispatchEvent(new Event("change", { bubbles: true }));"#,
+                vec![input.to_json().expect("element"), serde_json::json!(iso)],
+            )
+            .await
+            .expect("script runs");
+        assert_eq!(input.value().await.unwrap().as_deref(), Some(iso));
+    }
+}
+
+impl App {
+    /// Presses Shift+Tab until the element with `id` has the focus.
+    pub async fn tab_back_to(&self, id: &str, max: usize) {
+        for _ in 0..max {
+            if self.focused().await.0 == id {
+                return;
+            }
+            self.press(Key::Shift + Key::Tab).await;
+        }
+        assert_eq!(
+            self.focused().await.0,
+            id,
+            "Shift+Tab did not reach #{id} in {max} presses"
+        );
+    }
+}
+
+impl App {
+    /// Ctrl + `key` on whatever has the focus (Ctrl+A selects a field's text).
+    pub async fn press_ctrl(&self, key: char) {
+        self.driver
+            .action_chain()
+            .key_down(Key::Control)
+            .send_keys(key.to_string())
+            .key_up(Key::Control)
+            .perform()
+            .await
+            .expect("keys");
+    }
+}
+
+impl App {
+    /// Scrolls the main area so the element matching `css` is at its top
+    /// (for screenshots of a part of a long screen).
+    pub async fn scroll_to(&self, css: &str) {
+        self.driver
+            .execute(
+                r#"const el = document.querySelector(arguments[0]);
+                   const main = el && el.closest("main");
+                   if (main) main.scrollTop += el.getBoundingClientRect().top - main.getBoundingClientRect().top - 12;"#,
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .expect("script runs");
+    }
+}

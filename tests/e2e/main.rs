@@ -3,6 +3,7 @@
 
 mod a11y;
 mod accounts;
+mod contacts;
 mod frame;
 mod groups;
 mod harness;

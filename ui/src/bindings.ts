@@ -45,6 +45,22 @@ export const commands = {
 	removeAccount: (id: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("remove_account", { id })),
 	/**  Makes an account active; `null` switches to the Sandbox. */
 	setActiveAccount: (id: string | null) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_active_account", { id })),
+	/**
+	 *  Looks the number up with `Directory/getInfo`. A number that cannot be a
+	 *  phone number is refused before any request.
+	 */
+	contactLookup: (number: string) => typedError<ContactLookup_Serialize, AppError_Serialize>(__TAURI_INVOKE("contact_lookup", { number })),
+	/**
+	 *  What the form would change, and every problem with it, for the UI to
+	 *  show beside each field as the manager types. Sends nothing.
+	 */
+	checkContactChanges: (original: ContactForm_Deserialize, edited: ContactForm_Deserialize) => __TAURI_INVOKE<ChangeReview>("check_contact_changes", { original, edited }),
+	/**
+	 *  Sends exactly the changes from `original` to `edited` in one
+	 *  `Directory/update`, after checking them again. Blacklisting also needs
+	 *  `blacklist_confirmed`: the manager accepted the warning.
+	 */
+	saveContact: (number: string, original: ContactForm_Deserialize, edited: ContactForm_Deserialize, blacklistConfirmed: boolean) => typedError<SavedContact, AppError_Serialize>(__TAURI_INVOKE("save_contact", { number, original, edited, blacklistConfirmed })),
 };
 
 /* Types */
@@ -190,11 +206,94 @@ export type ChangeOutcome_Serialize =
  */
 { outcome: "noLongerMembers"; group: GroupMembers_Serialize; agentIds: number[] };
 
+/**  What the form would send now, and what stops it. */
+export type ChangeReview = {
+	/**  In the editor's order: details, custom fields, status, dialling. */
+	changes: FieldChange[],
+	/**  Field name → the sentence to show beside it. Empty when saving may go ahead. */
+	problems: { [key in string]: string },
+};
+
 export type CheckOutcome = "Connected" | "WrongCredentials" | "Unreachable" | "NotDeepCall" | "NoPermission" | "Failed";
 
 export type ConnectionCheck = {
 	outcome: CheckOutcome,
 	message: string,
+};
+
+/**
+ *  Every field of the editor. Dates are `YYYY-MM-DD` (what a date picker
+ *  gives) or `dd-mm-YYYY` (what DeepCall uses); both are read.
+ */
+export type ContactForm = ContactForm_Serialize | ContactForm_Deserialize;
+
+/**
+ *  Every field of the editor. Dates are `YYYY-MM-DD` (what a date picker
+ *  gives) or `dd-mm-YYYY` (what DeepCall uses); both are read.
+ */
+export type ContactForm_Deserialize = {
+	/**
+	 *  `contactinfo` by DeepCall's names: the documented fields and any
+	 *  custom ones the account uses.
+	 */
+	info: { [key in string]: string },
+	/**  `other`'s text fields: obd, ibd, pc, ctc, totalcalls, source, lastcalltime. */
+	other: { [key in string]: string },
+	/**  `None`: not known (the current value could not be read). */
+	vip?: boolean | null,
+	blacklist?: boolean | null,
+};
+
+/**
+ *  Every field of the editor. Dates are `YYYY-MM-DD` (what a date picker
+ *  gives) or `dd-mm-YYYY` (what DeepCall uses); both are read.
+ */
+export type ContactForm_Serialize = {
+	/**
+	 *  `contactinfo` by DeepCall's names: the documented fields and any
+	 *  custom ones the account uses.
+	 */
+	info: { [key in string]: string },
+	/**  `other`'s text fields: obd, ibd, pc, ctc, totalcalls, source, lastcalltime. */
+	other: { [key in string]: string },
+	/**  `None`: not known (the current value could not be read). */
+	vip: boolean | null,
+	blacklist: boolean | null,
+};
+
+/**  A contact ready to edit. */
+export type ContactLookup = ContactLookup_Serialize | ContactLookup_Deserialize;
+
+/**  A contact ready to edit. */
+export type ContactLookup_Deserialize = {
+	/**  The number as DeepCall keys it (digits only); sent back on save. */
+	number: string,
+	/**  The number as the manager wrote it, tidied: digits with their leading `+`. */
+	display: string,
+	/**  The contact's name, when DeepCall sent one. */
+	name?: string | null,
+	/**  What the form starts with: the current values, or every field empty. */
+	form: ContactForm_Deserialize,
+	/**  Whether `form` holds DeepCall's current values. */
+	prefilled: boolean,
+	/**  Why the form starts empty, in plain words. */
+	note?: string | null,
+};
+
+/**  A contact ready to edit. */
+export type ContactLookup_Serialize = {
+	/**  The number as DeepCall keys it (digits only); sent back on save. */
+	number: string,
+	/**  The number as the manager wrote it, tidied: digits with their leading `+`. */
+	display: string,
+	/**  The contact's name, when DeepCall sent one. */
+	name: string | null,
+	/**  What the form starts with: the current values, or every field empty. */
+	form: ContactForm_Serialize,
+	/**  Whether `form` holds DeepCall's current values. */
+	prefilled: boolean,
+	/**  Why the form starts empty, in plain words. */
+	note: string | null,
 };
 
 export type ErrorKind = 
@@ -227,6 +326,18 @@ export type ExportDone = {
 	/**  Where the file was saved, to show the manager. */
 	path: string,
 	members: number,
+};
+
+/**  One field whose value changes, as the review shows it. */
+export type FieldChange = {
+	/**  DeepCall's name of the field (`name`, `vip`, `totalcalls`, a custom name…). */
+	field: string,
+	/**
+	 *  The value before, for reading: "(empty)", "on", "off", "(not known)",
+	 *  dates as dd-mm-yyyy.
+	 */
+	before: string,
+	after: string,
 };
 
 export type Group = Group_Serialize | Group_Deserialize;
@@ -329,6 +440,11 @@ export type ReceivingChange = {
 export type RecentGroup = {
 	id: number,
 	name: string,
+};
+
+/**  What was saved. */
+export type SavedContact = {
+	changes: FieldChange[],
 };
 
 /**  How an account signs in to DeepCall. */
