@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use tauri::{Manager, Runtime};
 
-use crate::commands::{self, AppError};
-use crate::credentials::{self, Accounts};
+use crate::commands::{self, AppError, ErrorKind};
+use crate::credentials::{self, AccountRecord, Accounts};
 use crate::deepcall::{Auth, BaseUrl, Client, Http, HttpConfig};
 use crate::recent::RecentGroups;
 use crate::sandbox::{self, Sandbox};
@@ -64,11 +64,35 @@ impl AppState {
     /// The client for the active account, or for the Sandbox.
     pub async fn client(&self) -> Result<Client, AppError> {
         let state = self.clone();
-        commands::blocking(move || match state.accounts().active() {
-            Some(record) => Ok(state.accounts().client(state.http(), &record)?),
-            None => state.sandbox_client(),
+        commands::blocking(move || state.client_of(state.accounts().active())).await
+    }
+
+    /// The client for `account` (an account id, `None` for the Sandbox),
+    /// which must still be the active one: a change the manager asked for
+    /// on one account must not reach another after a switch. One read of
+    /// the accounts file serves both the check and the client.
+    pub async fn client_for(&self, account: Option<String>) -> Result<Client, AppError> {
+        let state = self.clone();
+        commands::blocking(move || {
+            let active = state.accounts().active();
+            if active.as_ref().map(|a| &a.id) != account.as_ref() {
+                return Err(AppError::new(
+                    ErrorKind::Rejected,
+                    "The active account changed before this change was sent, so nothing was \
+                     sent. Open the group again to change it on the account now in use.",
+                ));
+            }
+            state.client_of(active)
         })
         .await
+    }
+
+    /// Blocking: reads the account's secret from the keyring.
+    fn client_of(&self, active: Option<AccountRecord>) -> Result<Client, AppError> {
+        match active {
+            Some(record) => Ok(self.accounts().client(self.http(), &record)?),
+            None => self.sandbox_client(),
+        }
     }
 
     fn sandbox_client(&self) -> Result<Client, AppError> {

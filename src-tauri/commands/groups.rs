@@ -77,19 +77,8 @@ pub async fn change_receiving(
             "Choose at least one agent to change.",
         ));
     }
-    // `account` is the account the screen showed (`null`: the Sandbox). A
-    // change queued just before the manager switched accounts must not
-    // reach the other account's group of the same number.
-    let check = state.inner().clone();
-    let active = blocking(move || Ok(check.accounts().active().map(|a| a.id))).await?;
-    if active != account {
-        return Err(AppError::new(
-            ErrorKind::Rejected,
-            "The active account changed before this change was sent, so nothing was sent. \
-             Open the group again to change it on the account now in use.",
-        ));
-    }
-    let client = state.client().await?;
+    // `account` is the account the screen showed (`null`: the Sandbox).
+    let client = state.client_for(account).await?;
     let _one_at_a_time = state.assignment_lock().lock().await;
     Ok(client.change_receiving(id, &changes, allow_nobody).await?)
 }

@@ -331,7 +331,8 @@ impl Assignment {
         changes: &[ReceivingChange],
         allow_nobody: bool,
     ) -> Plan {
-        let mut assignment = Self::from_current(group, current);
+        let unchanged = Self::from_current(group, current);
+        let mut assignment = unchanged.clone();
         let missing: Vec<u64> = changes
             .iter()
             .filter(|c| !assignment.set_receiving(c.agent_id, c.receives_calls))
@@ -340,7 +341,7 @@ impl Assignment {
         if !missing.is_empty() {
             return Plan::NoLongerMembers(missing);
         }
-        if assignment.same_receivers(&Self::from_current(group, current)) {
+        if assignment.same_receivers(&unchanged) {
             return Plan::AlreadyApplied;
         }
         if assignment.receiving.is_empty() && !assignment.members.is_empty() && !allow_nobody {

@@ -133,17 +133,8 @@ fn ids(body: &Value, key: &str) -> Vec<u64> {
     v
 }
 
-async fn press(app: &App, keys: impl Into<TypingData>) {
-    app.driver
-        .active_element()
-        .await
-        .expect("something has the focus")
-        .send_keys(keys)
-        .await
-        .expect("keys");
-}
-
-async fn focused(app: &App) -> Value {
+/// Where the keyboard focus is: tag, role, accessible label, id, text.
+async fn focus_info(app: &App) -> Value {
     app.driver
         .execute(
             "const a = document.activeElement; return a ? { tag: a.tagName, role: a.getAttribute('role'), label: a.getAttribute('aria-label'), id: a.id, text: a.textContent.trim() } : null;",
@@ -546,34 +537,40 @@ async fn keyboard_only_open_move_flip_and_answer_the_nobody_warning() {
     let app = launch_on_groups("groups-keyboard", None).await;
     let sb = app.sandbox.clone();
     // The screen's heading has the focus; Tab reaches the number field.
-    assert_eq!(focused(&app).await["tag"], "H1");
-    press(&app, Key::Tab).await;
-    assert_eq!(focused(&app).await["id"], "group-number");
-    press(&app, "28" + Key::Enter).await;
+    assert_eq!(focus_info(&app).await["tag"], "H1");
+    app.press(Key::Tab).await;
+    assert_eq!(focus_info(&app).await["id"], "group-number");
+    app.press("28" + Key::Enter).await;
     wait_group(&app, "28").await;
     sb.clear_requests();
 
     // Tab to the first member's switch.
     let mut presses = 0;
-    while focused(&app).await["role"] != "switch" {
-        press(&app, Key::Tab).await;
+    while focus_info(&app).await["role"] != "switch" {
+        app.press(Key::Tab).await;
         presses += 1;
         assert!(presses < 20, "Tab never reached a switch");
     }
-    assert_eq!(focused(&app).await["label"], "bhawesh (#2) receives calls");
-    press(&app, Key::Space).await;
+    assert_eq!(
+        focus_info(&app).await["label"],
+        "bhawesh (#2) receives calls"
+    );
+    app.press(Key::Space).await;
     wait_switch(&app, "bhawesh (#2)", false).await;
     // Down moves to the next member's switch.
-    press(&app, Key::Down).await;
-    assert_eq!(focused(&app).await["label"], "bhawesh (#3) receives calls");
-    press(&app, Key::Space).await;
+    app.press(Key::Down).await;
+    assert_eq!(
+        focus_info(&app).await["label"],
+        "bhawesh (#3) receives calls"
+    );
+    app.press(Key::Space).await;
     wait_switch(&app, "bhawesh (#3)", false).await;
-    press(&app, Key::Down).await;
-    assert_eq!(focused(&app).await["label"], "manoj (#8) receives calls");
+    app.press(Key::Down).await;
+    assert_eq!(focus_info(&app).await["label"], "manoj (#8) receives calls");
     assert_eq!(submits(&sb).len(), 2);
 
     // The last one receiving: a warning first, with Cancel focused.
-    press(&app, Key::Space).await;
+    app.press(Key::Space).await;
     let dialog = app.find(By::Css("dialog[open]")).await;
     let words = dialog.text().await.unwrap();
     assert!(
@@ -581,24 +578,24 @@ async fn keyboard_only_open_move_flip_and_answer_the_nobody_warning() {
         "{words}"
     );
     assert!(words.contains("Mahipal singh"), "{words}");
-    assert_eq!(focused(&app).await["text"], "Cancel");
+    assert_eq!(focus_info(&app).await["text"], "Cancel");
     app.assert_accessible("groups-nobody-warning").await;
     app.screenshot("groups-nobody-warning").await;
     // Escape: nothing is sent, the switch stays on.
-    press(&app, Key::Escape).await;
+    app.press(Key::Escape).await;
     wait_status(&app, "Nothing was changed.").await;
     wait_switch(&app, "manoj (#8)", true).await;
     assert_eq!(submits(&sb).len(), 2, "cancelled: nothing sent");
     assert_eq!(sb.group_members(28).unwrap()[1], (8, true));
 
     // Again, and this time Tab to the yes and press Enter.
-    let back = focused(&app).await;
+    let back = focus_info(&app).await;
     assert_eq!(back["label"], "manoj (#8) receives calls", "focus returns");
-    press(&app, Key::Space).await;
+    app.press(Key::Space).await;
     app.find(By::Css("dialog[open]")).await;
-    press(&app, Key::Tab).await;
-    assert_eq!(focused(&app).await["text"], "Yes, nobody receives calls");
-    press(&app, Key::Enter).await;
+    app.press(Key::Tab).await;
+    assert_eq!(focus_info(&app).await["text"], "Yes, nobody receives calls");
+    app.press(Key::Enter).await;
     wait_switch(&app, "manoj (#8)", false).await;
     assert_eq!(
         sb.group_members(28).unwrap(),
