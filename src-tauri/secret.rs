@@ -6,6 +6,7 @@
 //! is [`Secret::expose`], which is called exactly where the value must go on
 //! the wire.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use zeroize::Zeroizing;
@@ -36,6 +37,43 @@ impl Secret {
         }
         text.replace(self.0.as_str(), "[redacted]")
     }
+}
+
+impl Secret {
+    /// Replaces every occurrence of this secret in a JSON answer, as raw
+    /// bytes and as JSON would escape it, with `[redacted]`. Cheap when the
+    /// secret is absent (one substring search per form).
+    pub fn scrub_json_bytes<'a>(&self, bytes: &'a [u8]) -> Cow<'a, [u8]> {
+        if self.0.len() < 4 {
+            return Cow::Borrowed(bytes);
+        }
+        let escaped = serde_json::to_string(self.0.as_str()).unwrap_or_default();
+        let escaped = escaped
+            .strip_prefix('"')
+            .and_then(|e| e.strip_suffix('"'))
+            .unwrap_or(self.0.as_str());
+        // `/` may also be written `\/` in JSON.
+        let slashed = escaped.replace('/', "\\/");
+        let mut out = Cow::Borrowed(bytes);
+        for form in [self.0.as_str(), escaped, slashed.as_str()] {
+            if memchr::memmem::find(&out, form.as_bytes()).is_some() {
+                out = Cow::Owned(replace_all(&out, form.as_bytes(), b"[redacted]"));
+            }
+        }
+        out
+    }
+}
+
+fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut rest = haystack;
+    while let Some(i) = memchr::memmem::find(rest, needle) {
+        out.extend_from_slice(&rest[..i]);
+        out.extend_from_slice(with);
+        rest = &rest[i + needle.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 impl fmt::Debug for Secret {
@@ -89,6 +127,17 @@ mod tests {
             "bad token [redacted]!"
         );
         assert!(Secret::new("  ").is_empty());
+    }
+
+    #[test]
+    fn json_answers_are_scrubbed_in_every_form() {
+        let s = Secret::new("tok/dist\"inct");
+        let answer = br#"{"a":"tok/dist\"inct","b":"tok\/dist\"inct","c":"x"}"#;
+        let clean = s.scrub_json_bytes(answer);
+        let text = String::from_utf8_lossy(&clean);
+        assert_eq!(text, r#"{"a":"[redacted]","b":"[redacted]","c":"x"}"#);
+        let untouched = br#"{"c":"nothing here"}"#;
+        assert!(matches!(s.scrub_json_bytes(untouched), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::app::AppState;
 use crate::credentials::{
     auth_from, check_sign_in, AccountInput, AccountRecord, KeyringProblem, SignIn,
 };
-use crate::deepcall::{ApiErrorKind, BaseUrl, Client, DeepCallError};
+use crate::deepcall::{BaseUrl, Client, ConnectionCheck};
 use crate::secret::Secret;
 
 /// What the Accounts screen shows.
@@ -44,23 +44,6 @@ pub struct AccountDraft {
     pub sign_in: SignIn,
     #[specta(type = Option<String>)]
     pub secret: Option<Secret>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
-pub enum CheckOutcome {
-    Connected,
-    WrongCredentials,
-    Unreachable,
-    NotDeepCall,
-    NoPermission,
-    Failed,
-}
-
-#[derive(Debug, Clone, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectionCheck {
-    pub outcome: CheckOutcome,
-    pub message: String,
 }
 
 fn overview(state: &AppState) -> AccountsOverview {
@@ -123,39 +106,7 @@ pub async fn check_connection(
         _ => return Err(AppError::field("secret", "Enter the token or session ID.")),
     };
     let client = Client::new(state.http().clone(), base, auth_from(&sign_in, secret));
-    Ok(describe_check(client.check_access().await))
-}
-
-fn describe_check(result: Result<(), DeepCallError>) -> ConnectionCheck {
-    let (outcome, message) = match result {
-        Ok(()) => (
-            CheckOutcome::Connected,
-            "Connected: DeepCall accepted these credentials.".to_owned(),
-        ),
-        Err(e) => match &e {
-            DeepCallError::Api { kind: ApiErrorKind::InvalidToken, .. } => (
-                CheckOutcome::WrongCredentials,
-                "Wrong credentials: DeepCall did not accept this user ID and token (or session ID). Check them in your DeepCall panel and enter them again.".to_owned(),
-            ),
-            DeepCallError::Api { kind: ApiErrorKind::PermissionDenied, .. } => (
-                CheckOutcome::NoPermission,
-                "Connected, but this DeepCall user lacks the AGENT_TO_AGENT_CALL permission that the Groups screen needs. Your DeepCall administrator can grant it.".to_owned(),
-            ),
-            DeepCallError::Network { .. } | DeepCallError::Timeout { .. } => (
-                CheckOutcome::Unreachable,
-                format!("Host not reachable: {e} Check the address and this computer's internet connection."),
-            ),
-            DeepCallError::HttpStatus { .. }
-            | DeepCallError::NotDeepCall { .. }
-            | DeepCallError::UnexpectedAnswer { .. }
-            | DeepCallError::ResponseTooLarge { .. } => (
-                CheckOutcome::NotDeepCall,
-                "Not a DeepCall server: the address answered, but not the way DeepCall does. Check the address (for most accounts https://v4-api.deepcall.com).".to_owned(),
-            ),
-            _ => (CheckOutcome::Failed, e.to_string()),
-        },
-    };
-    ConnectionCheck { outcome, message }
+    Ok(client.check_connection().await)
 }
 
 /// Adds a new account (and makes it the active one) or saves an edit.

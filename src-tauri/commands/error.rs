@@ -105,9 +105,9 @@ impl From<DeepCallError> for AppError {
             DeepCallError::InvalidInput { field, .. } => {
                 (ErrorKind::InvalidInput, Some(field.clone()))
             }
-            DeepCallError::InvalidAddress { .. } | DeepCallError::InsecureAddress { .. } => {
-                (ErrorKind::InvalidAddress, None)
-            }
+            DeepCallError::InvalidAddress { .. }
+            | DeepCallError::InsecureAddress { .. }
+            | DeepCallError::Redirected { .. } => (ErrorKind::InvalidAddress, None),
             DeepCallError::Network { .. } => (ErrorKind::Network, None),
             DeepCallError::Timeout { .. } => (ErrorKind::Timeout, None),
             DeepCallError::ResponseTooLarge { .. }

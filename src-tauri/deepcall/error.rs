@@ -164,8 +164,19 @@ pub enum DeepCallError {
     #[error("The server's answer was not DeepCall data ({what}). Check the address, or try again later.")]
     NotDeepCall { what: String },
 
-    #[error("DeepCall's answer could not be understood ({detail}).")]
+    /// `detail` is the parser's own words, for engineers (the log), never shown.
+    #[error("DeepCall's answer could not be understood: it did not have the shape DeepCall's documentation describes. Check the address, or try again later.")]
     UnexpectedAnswer { detail: String },
+
+    /// The address answered with a redirect (3xx). It is never followed: the
+    /// credentials travel in the request body and would go with it.
+    #[error("{}", redirect_message(*status, to.as_deref()))]
+    Redirected {
+        status: u16,
+        /// Where it points, when that is a web address (scheme, host, port
+        /// and path only).
+        to: Option<String>,
+    },
 
     #[error("{}", kind.plain_message())]
     Api {
@@ -182,6 +193,21 @@ pub enum DeepCallError {
     /// DeepCall said yes, but reading again shows something else.
     #[error("DeepCall accepted the change, but reading the group again shows it was not applied. Nothing else was changed; try again, and if it happens again ask the account's administrator.")]
     NotApplied,
+}
+
+fn redirect_message(_status: u16, to: Option<&str>) -> String {
+    const WHY: &str = "DeepCall Desk does not follow forwarding, so that your sign-in is only ever sent to the address you saved it for.";
+    match to {
+        Some(to) if to.starts_with("https://") => format!(
+            "This address forwards to {to}. {WHY} If that is your DeepCall address, enter it instead."
+        ),
+        Some(to) => format!(
+            "This address forwards to {to}, which is not a secure (https) address. {WHY} Ask your DeepCall administrator for the right address."
+        ),
+        None => format!(
+            "This address forwards somewhere else. {WHY} Ask your DeepCall administrator for the right address."
+        ),
+    }
 }
 
 impl DeepCallError {

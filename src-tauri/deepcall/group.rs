@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::wire::{self, de_flag, de_id, de_list_or_null, de_opt_id, de_opt_int, de_opt_text};
-use super::{response_as, Client, DeepCallError, Module};
+use super::{Client, DeepCallError, Module};
 
 /// A group number, checked: a positive whole number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -411,10 +411,9 @@ impl Client {
         let mut body = Map::new();
         body.insert("groupId".into(), json!(group.get()));
         body.insert("quick".into(), Value::Bool(true));
-        let answer = self
-            .call(Module::Group, "getGroupAgentRelation", body)
+        let raw: RawGroupRelation = self
+            .call_for(Module::Group, "getGroupAgentRelation", body)
             .await?;
-        let raw: RawGroupRelation = response_as(answer)?;
         Ok(raw.join())
     }
 
@@ -467,16 +466,6 @@ impl Client {
         })
     }
 
-    /// One harmless authenticated read: `Group/list` with `forward: false`,
-    /// which (per the docs) also checks the AGENT_TO_AGENT_CALL permission
-    /// the Groups screen needs.
-    pub async fn check_access(&self) -> Result<(), DeepCallError> {
-        let mut body = Map::new();
-        body.insert("quick".into(), Value::Bool(true));
-        body.insert("forward".into(), Value::Bool(false));
-        self.call(Module::Group, "list", body).await.map(|_| ())
-    }
-
     /// `Group/list`. `Ok(None)` when the answer came but could not be read.
     pub async fn group_list(&self) -> Result<Option<Vec<GroupSummary>>, DeepCallError> {
         let mut body = Map::new();
@@ -488,6 +477,7 @@ impl Client {
 
 #[cfg(test)]
 mod tests {
+    use super::super::response_as;
     use super::*;
 
     /// The vendor's literal example answer (seed 001), body only.

@@ -5,6 +5,7 @@
 //! carries the credentials; success is decided by the body's `status`, never
 //! by the HTTP status alone.
 
+pub mod check;
 pub mod directory;
 pub mod error;
 pub mod group;
@@ -16,6 +17,7 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 use url::Url;
 
+pub use check::{CheckOutcome, ConnectionCheck};
 pub use error::{ApiErrorKind, DeepCallError, Module, NetworkStage};
 
 use crate::secret::Secret;
@@ -43,31 +45,55 @@ impl Default for HttpConfig {
     }
 }
 
-/// One HTTP client shared by every account: connection pool, timeouts, user
-/// agent, system proxy and rustls all set up once.
+/// The HTTP clients shared by every account: connection pools, timeouts,
+/// user agent and rustls set up once.
+///
+/// Two clients, because where a request goes decides how it may travel:
+/// - `remote`, for real DeepCall hosts: https only, and through the proxy
+///   the environment names (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`,
+///   `NO_PROXY`, upper or lower case; on Windows and macOS also the
+///   system's proxy settings);
+/// - `local`, for this computer (the Sandbox, `http://127.0.0.1…`): never
+///   through a proxy, so a company proxy cannot break or see it.
+///
+/// Neither follows a redirect: DeepCall carries the credentials in the
+/// request body, so a forwarded POST would hand them to whatever host the
+/// `Location` names. A 3xx answer is an error that names that address.
 #[derive(Debug, Clone)]
 pub struct Http {
-    inner: reqwest::Client,
+    remote: reqwest::Client,
+    local: reqwest::Client,
     config: HttpConfig,
 }
 
 impl Http {
     pub fn new(config: HttpConfig) -> Result<Self, DeepCallError> {
-        let inner = reqwest::Client::builder()
-            .user_agent(concat!("DeepCallDesk/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.timeout)
-            .https_only(false) // checked per address in `BaseUrl::parse`
-            .build()
-            .map_err(|e| DeepCallError::Network {
+        let builder = || {
+            reqwest::Client::builder()
+                .user_agent(concat!("DeepCallDesk/", env!("CARGO_PKG_VERSION")))
+                .connect_timeout(config.connect_timeout)
+                .timeout(config.timeout)
+                .redirect(reqwest::redirect::Policy::none())
+        };
+        let built = |b: reqwest::ClientBuilder| {
+            b.build().map_err(|e| DeepCallError::Network {
                 stage: NetworkStage::Connect,
                 detail: format!("could not set up the HTTP client: {e}"),
-            })?;
-        Ok(Self { inner, config })
+            })
+        };
+        Ok(Self {
+            remote: built(builder().https_only(true))?,
+            local: built(builder().no_proxy())?,
+            config,
+        })
     }
 
-    pub fn config(&self) -> &HttpConfig {
-        &self.config
+    fn client_for(&self, base: &BaseUrl) -> &reqwest::Client {
+        if base.is_loopback() {
+            &self.local
+        } else {
+            &self.remote
+        }
     }
 }
 
@@ -127,6 +153,11 @@ impl BaseUrl {
 
     pub fn as_str(&self) -> &str {
         self.0.as_str().trim_end_matches('/')
+    }
+
+    /// Whether this is an address on this computer (only those may be http).
+    pub fn is_loopback(&self) -> bool {
+        self.0.host_str().is_some_and(is_loopback)
     }
 
     fn endpoint(&self, module: Module, action: &str) -> String {
@@ -212,7 +243,7 @@ impl Client {
         let exchange = async {
             let response = self
                 .http
-                .inner
+                .client_for(&self.base)
                 .post(&url)
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(payload)
@@ -220,19 +251,44 @@ impl Client {
                 .await
                 .map_err(|e| transport_error(e, seconds))?;
             let status = response.status().as_u16();
+            if response.status().is_redirection() {
+                let to = response
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|l| forwarded_base(&url, l));
+                return Err(DeepCallError::Redirected { status, to });
+            }
             let bytes = read_capped(response, config.max_response_bytes, seconds).await?;
             Ok::<_, DeepCallError>((status, bytes))
         };
         let (status, bytes) =
             match tokio::time::timeout(config.timeout + Duration::from_secs(1), exchange).await {
-                Ok(result) => result?,
+                Ok(result) => result.map_err(|e| self.scrub(e))?,
                 Err(_) => return Err(DeepCallError::Timeout { seconds }),
             };
+        // A server that echoes the secret back (in a field, a name, an error
+        // message) must not carry it any further than this.
+        let bytes = self.auth.secret().scrub_json_bytes(&bytes);
         parse_envelope(module, status, &bytes).map_err(|e| self.scrub(e))
     }
 
-    /// Makes sure no server text that echoes the secret reaches an error.
+    /// [`Client::call`], with the answer's `response` read as `T`.
+    pub async fn call_for<T: serde::de::DeserializeOwned>(
+        &self,
+        module: Module,
+        action: &str,
+        body: Map<String, Value>,
+    ) -> Result<T, DeepCallError> {
+        let answer = self.call(module, action, body).await?;
+        // The parser's words quote the server's values, which may echo the
+        // secret in a form the byte scrub in `call` cannot see (escaped).
+        response_as(answer).map_err(|e| self.scrub(e))
+    }
+
+    /// Makes sure no server text in an error carries the secret.
     fn scrub(&self, e: DeepCallError) -> DeepCallError {
+        let secret = self.auth.secret();
         match e {
             DeepCallError::Api {
                 module,
@@ -243,11 +299,43 @@ impl Client {
                 module,
                 code,
                 kind,
-                server_message: self.auth.secret().scrub(&server_message),
+                server_message: secret.scrub(&server_message),
+            },
+            DeepCallError::Redirected { status, to } => DeepCallError::Redirected {
+                status,
+                to: to.filter(|t| secret.scrub(t) == *t),
+            },
+            DeepCallError::UnexpectedAnswer { detail } => DeepCallError::UnexpectedAnswer {
+                detail: secret.scrub(&detail),
+            },
+            DeepCallError::Network { stage, detail } => DeepCallError::Network {
+                stage,
+                detail: secret.scrub(&detail),
             },
             other => other,
         }
     }
+}
+
+/// The address to show for a redirect's `Location`: resolved against the
+/// request, only scheme, host, port and a path prefix (DeepCall's own
+/// `/api/v2/Module/action` removed), never a query. `None` when it is not a
+/// web address.
+fn forwarded_base(request_url: &str, location: &str) -> Option<String> {
+    let target = Url::parse(request_url).ok()?.join(location.trim()).ok()?;
+    if !matches!(target.scheme(), "http" | "https") {
+        return None;
+    }
+    let host = target.host_str()?;
+    let mut shown = format!("{}://{}", target.scheme(), host);
+    if let Some(port) = target.port() {
+        shown.push_str(&format!(":{port}"));
+    }
+    let path = target.path();
+    let prefix = path.find("/api/v2/").map_or(path, |i| &path[..i]);
+    shown.push_str(prefix.trim_end_matches('/'));
+    // Keep it readable: a very long address is not something to retype.
+    (shown.len() <= 200).then_some(shown)
 }
 
 fn transport_error(e: reqwest::Error, seconds: u64) -> DeepCallError {

@@ -56,10 +56,13 @@ impl std::fmt::Debug for Credentials {
 
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// Must be a loopback address: the sandbox's credentials are public.
     pub listen: SocketAddr,
     /// Adds group 9000 with this many members.
     pub large_group: Option<usize>,
     pub credentials: Credentials,
+    /// How much of the request log is kept (the newest requests).
+    pub log_limit: LogLimit,
 }
 
 impl Default for Options {
@@ -68,6 +71,25 @@ impl Default for Options {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             large_group: None,
             credentials: Credentials::default(),
+            log_limit: LogLimit::default(),
+        }
+    }
+}
+
+/// The request log keeps the newest requests within both limits, so a
+/// long-running sandbox (the app's Sandbox mode) cannot grow without bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogLimit {
+    pub requests: usize,
+    /// The request bodies together.
+    pub body_bytes: usize,
+}
+
+impl Default for LogLimit {
+    fn default() -> Self {
+        Self {
+            requests: 2_000,
+            body_bytes: 32 * 1024 * 1024,
         }
     }
 }
@@ -131,9 +153,36 @@ pub(crate) struct Data {
     pub agent_to_agent_call: bool,
 }
 
+/// The newest requests, within [`LogLimit`].
+struct RequestLog {
+    entries: VecDeque<RecordedRequest>,
+    body_bytes: usize,
+    limit: LogLimit,
+}
+
+impl RequestLog {
+    fn push(&mut self, request: RecordedRequest) {
+        self.body_bytes += request.body.len();
+        self.entries.push_back(request);
+        while self.entries.len() > self.limit.requests || self.body_bytes > self.limit.body_bytes {
+            let Some(old) = self.entries.pop_front() else {
+                break;
+            };
+            self.body_bytes -= old.body.len();
+        }
+    }
+
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.body_bytes = 0;
+    }
+}
+
 struct Shared {
     data: Mutex<Data>,
-    log: Mutex<Vec<RecordedRequest>>,
+    log: Mutex<RequestLog>,
+    /// Endpoints that answer as unknown ones do (`Module/action`).
+    switched_off: Mutex<Vec<String>>,
     /// Each fault with the endpoint it waits for (`None`: any).
     next_faults: Mutex<VecDeque<(Option<String>, Fault)>>,
     standing_fault: Mutex<Option<Fault>>,
@@ -154,8 +203,19 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
-    /// Binds and starts serving on the current tokio runtime.
+    /// Binds and starts serving on the current tokio runtime. Refuses any
+    /// address but loopback: the sandbox's credentials are public, so it
+    /// must never be reachable from another computer.
     pub async fn start(options: Options) -> std::io::Result<Self> {
+        if !options.listen.ip().is_loopback() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "the sandbox listens only on this computer (127.0.0.1 or [::1]), not on {}",
+                    options.listen.ip()
+                ),
+            ));
+        }
         let listener = TcpListener::bind(options.listen).await?;
         let addr = listener.local_addr()?;
         let seed = seed::seed(options.large_group);
@@ -167,7 +227,12 @@ impl Sandbox {
                 custom_fields: seed.custom_fields,
                 agent_to_agent_call: true,
             }),
-            log: Mutex::new(Vec::new()),
+            log: Mutex::new(RequestLog {
+                entries: VecDeque::new(),
+                body_bytes: 0,
+                limit: options.log_limit,
+            }),
+            switched_off: Mutex::new(Vec::new()),
             next_faults: Mutex::new(VecDeque::new()),
             standing_fault: Mutex::new(None),
             credentials: options.credentials,
@@ -190,9 +255,10 @@ impl Sandbox {
         format!("http://{}", self.addr)
     }
 
-    /// Every request received so far, oldest first.
+    /// Every request received so far (the newest within [`LogLimit`]),
+    /// oldest first.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.shared.log).clone()
+        lock(&self.shared.log).entries.iter().cloned().collect()
     }
 
     /// Requests to one `Module/action`, oldest first.
@@ -226,6 +292,12 @@ impl Sandbox {
     pub fn clear_faults(&self) {
         lock(&self.shared.next_faults).clear();
         *lock(&self.shared.standing_fault) = None;
+    }
+
+    /// Makes `endpoint` (e.g. `Group/list`) answer as an endpoint this
+    /// server does not have, as a DeepCall host without it would.
+    pub fn switch_off(&self, endpoint: &str) {
+        lock(&self.shared.switched_off).push(endpoint.to_owned());
     }
 
     /// Grants or revokes the user's AGENT_TO_AGENT_CALL permission (error 1015).
@@ -363,7 +435,10 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, req: Request<Incoming>) 
     }
     // Every other fault loses or spoils the answer after the request was
     // carried out, as a broken proxy or connection does.
-    let answer = {
+    let switched_off = lock(&shared.switched_off).iter().any(|e| e == endpoint);
+    let answer = if switched_off {
+        None
+    } else {
         let mut data = lock(&shared.data);
         api::dispatch(&mut data, &shared.credentials, endpoint, json)
     };

@@ -10,4 +10,6 @@ mod binary;
 mod directory;
 mod group;
 mod hostile;
+mod proxy;
 mod seed_examples;
+mod trust;

@@ -214,10 +214,15 @@ export type ChangeReview = {
 	problems: { [key in string]: string },
 };
 
-export type CheckOutcome = "Connected" | "WrongCredentials" | "Unreachable" | "NotDeepCall" | "NoPermission" | "Failed";
+export type CheckOutcome = "Connected" | "WrongCredentials" | "Unreachable" | "NotDeepCall" | 
+/**  The address forwards elsewhere (a redirect, never followed). */
+"Redirected" | 
+/**  Signed in, but the user lacks the AGENT_TO_AGENT_CALL permission. */
+"NoPermission" | "Failed";
 
 export type ConnectionCheck = {
 	outcome: CheckOutcome,
+	/**  Plain words for the manager; never a server's own text. */
 	message: string,
 };
 
