@@ -118,3 +118,13 @@ async fn bad_arguments_exit_2_with_a_plain_message() {
     let (_, stderr) = run_bad(&["--bogus"]).await;
     assert!(stderr.contains("usage: deepcall-sandbox"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn it_refuses_to_listen_beyond_this_computer() {
+    let (code, stderr) = run_bad(&["--listen", "0.0.0.0:0"]).await;
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("only on this computer (127.0.0.1 or [::1]), not on 0.0.0.0"),
+        "{stderr:?}"
+    );
+}
