@@ -2,9 +2,8 @@
 
 use serde_json::{json, Map, Value};
 
+use super::docs;
 use super::{Credentials, Data};
-use crate::deepcall::directory::{rules, Dialer, INFO_FIELDS};
-use crate::deepcall::wire;
 
 /// A DeepCall error answer.
 struct Refusal {
@@ -54,8 +53,8 @@ fn present<'a>(body: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
 
 fn authenticate(creds: &Credentials, body: &Map<String, Value>) -> Result<(), Refusal> {
     let ssid = present(body, "ssid");
-    let user = present(body, "userId").and_then(wire::text_from_value);
-    let token = present(body, "token").and_then(wire::text_from_value);
+    let user = present(body, "userId").and_then(docs::text);
+    let token = present(body, "token").and_then(docs::text);
     match (ssid, user, token) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(refuse(
             1000,
@@ -85,9 +84,7 @@ fn own_group_id(data: &Data, body: &Map<String, Value>, key: &str) -> Result<u64
         }
         Some(v) => v,
     };
-    let id = wire::id_from_value(v)
-        .filter(|id| *id > 0)
-        .ok_or_else(|| refuse(1000, "Invalid parameters: groupId"))?;
+    let id = docs::id(v).ok_or_else(|| refuse(1000, "Invalid parameters: groupId"))?;
     match data.groups.get(&id) {
         Some(g) if g.user_id == super::USER_ID => Ok(id),
         _ => Err(refuse(1503, "Group not found or not authorized")),
@@ -154,7 +151,7 @@ fn id_list(body: &Map<String, Value>, key: &str) -> Result<Vec<u64>, Refusal> {
         .ok_or_else(bad)?;
     let mut out = Vec::with_capacity(list.len());
     for v in list {
-        let id = wire::id_from_value(v).filter(|i| *i > 0).ok_or_else(bad)?;
+        let id = docs::id(v).ok_or_else(bad)?;
         if out.contains(&id) {
             return Err(bad());
         }
@@ -211,9 +208,7 @@ fn group_list(data: &mut Data, body: &Map<String, Value>) -> Answer {
     };
     let only = match present(body, "groupid") {
         None => None,
-        Some(v) => Some(
-            wire::id_from_value(v).ok_or_else(|| refuse(1000, "Invalid parameters: groupid"))?,
-        ),
+        Some(v) => Some(docs::id(v).ok_or_else(|| refuse(1000, "Invalid parameters: groupid"))?),
     };
     let list: Vec<Value> = data
         .groups
@@ -236,9 +231,7 @@ fn group_list(data: &mut Data, body: &Map<String, Value>) -> Answer {
 fn contact_key(v: Option<&Value>) -> Result<String, Refusal> {
     let text = match v {
         None => return Err(refuse(1000, "Invalid parameters: contact is required")),
-        Some(v) => {
-            wire::text_from_value(v).ok_or_else(|| refuse(1005, "Invalid contact number"))?
-        }
+        Some(v) => docs::text(v).ok_or_else(|| refuse(1005, "Invalid contact number"))?,
     };
     let t = text.trim();
     let digits = t.strip_prefix('+').unwrap_or(t);
@@ -296,7 +289,8 @@ fn directory_update(data: &mut Data, body: &Map<String, Value>) -> Answer {
     let invalid =
         |field: &str, why: &str| refuse(1000, format!("Invalid parameters: {field} {why}"));
     for (k, v) in &info {
-        let known = INFO_FIELDS.contains(&k.as_str()) || data.custom_fields.iter().any(|f| f == k);
+        let known = docs::CONTACT_INFO_FIELDS.contains(&k.as_str())
+            || data.custom_fields.iter().any(|f| f == k);
         if !known {
             return Err(invalid(
                 &format!("contactinfo.{k}"),
@@ -306,13 +300,13 @@ fn directory_update(data: &mut Data, body: &Map<String, Value>) -> Answer {
         let Some(text) = v.as_str() else {
             return Err(invalid(&format!("contactinfo.{k}"), "must be a string"));
         };
-        let problem = match k.as_str() {
-            "name" => rules::name(text),
-            "email" => rules::email(text),
-            "dob" => rules::date(text),
-            _ => None,
+        let valid = match k.as_str() {
+            "name" => docs::valid_name(text),
+            "email" => docs::valid_email(text),
+            "dob" => docs::valid_date(text),
+            _ => true,
         };
-        if problem.is_some() {
+        if !valid {
             return Err(invalid(&format!("contactinfo.{k}"), "is not valid"));
         }
     }
@@ -320,12 +314,10 @@ fn directory_update(data: &mut Data, body: &Map<String, Value>) -> Answer {
     for (k, v) in &other {
         let lower = k.to_ascii_lowercase();
         let ok = match lower.as_str() {
-            "updatetime" | "lastcalltime" => {
-                v.as_str().is_some_and(|s| rules::parse_date(s).is_some())
-            }
-            "totalcalls" | "source" => v.as_u64().is_some(),
+            "updatetime" | "lastcalltime" => v.as_str().is_some_and(docs::valid_date),
+            "totalcalls" | "source" => docs::valid_count(v),
             "vip" | "blacklist" => v.is_boolean(),
-            k if Dialer::from_key(k).is_some() => v.is_string() || v.is_number(),
+            k if docs::is_dialer_key(k) => v.is_string() || v.is_number(),
             _ => {
                 return Err(invalid(
                     &format!("other.{k}"),

@@ -7,6 +7,7 @@
 //! also make it misbehave ([`Fault`]) and read back every request it received.
 
 mod api;
+mod docs;
 pub mod seed;
 
 use std::collections::{BTreeMap, VecDeque};
