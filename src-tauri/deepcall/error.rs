@@ -235,18 +235,54 @@ impl DeepCallError {
         }
     }
 
-    /// Whether trying the same request again may succeed.
+    /// Whether trying the same request again may succeed: the one place
+    /// that decides whether a manager is offered *Retry*.
     pub fn is_retryable(&self) -> bool {
         match self {
             DeepCallError::Network { .. }
             | DeepCallError::Timeout { .. }
             | DeepCallError::HttpStatus { .. }
             | DeepCallError::NotApplied => true,
-            DeepCallError::Api { kind, .. } => matches!(
-                kind,
-                ApiErrorKind::SomethingWentWrong | ApiErrorKind::DatabaseError
-            ),
-            _ => false,
+            DeepCallError::Api { kind, .. } => kind.is_retryable(),
+            // The same address and the same input would get the same answer.
+            DeepCallError::InvalidAddress { .. }
+            | DeepCallError::InsecureAddress { .. }
+            | DeepCallError::ResponseTooLarge { .. }
+            | DeepCallError::NotDeepCall { .. }
+            | DeepCallError::UnexpectedAnswer { .. }
+            | DeepCallError::Redirected { .. }
+            | DeepCallError::InvalidInput { .. } => false,
+        }
+    }
+}
+
+impl ApiErrorKind {
+    /// Whether DeepCall may answer differently a moment later: its own
+    /// trouble, not a refusal of what was asked.
+    pub fn is_retryable(self) -> bool {
+        use ApiErrorKind::*;
+        match self {
+            SomethingWentWrong | DatabaseError | CreateFailed => true,
+            InvalidParameter
+            | InvalidToken
+            | PermissionDenied
+            | InvalidRequestData
+            | GroupPermissionDenied
+            | GroupNameMissing
+            | GroupIdMissing
+            | GroupNotFound
+            | InvalidField
+            | InvalidContactNumber
+            | ContactNotFound
+            | StickyAgentError
+            | TypeNotValid
+            | AccountManagerError
+            | CliNotFound
+            | GroupIdDoesNotExist
+            | AgentNotInGroup
+            | BadExpiry
+            | DoNotCallError
+            | Unknown => false,
         }
     }
 }
