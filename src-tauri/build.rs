@@ -7,9 +7,9 @@ fn main() {
 fn desktop() {
     // The UI is embedded at compile time: rebuild when it is rebuilt.
     println!("cargo:rerun-if-changed=ui/dist");
-    // Every command the webview may call is listed here; tauri-build turns
-    // each into an `allow-…` permission, and the capability in
-    // src-tauri/capabilities grants exactly these to the main window.
+    // Every command the webview may call is listed in commands/names.rs;
+    // tauri-build turns each into an `allow-…` permission, and the capability
+    // in src-tauri/capabilities grants exactly these to the main window.
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("src-tauri/capabilities/**/*")
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
@@ -19,20 +19,4 @@ fn desktop() {
 }
 
 #[cfg(feature = "desktop")]
-const COMMANDS: &[&str] = &[
-    "app_status",
-    "group_members",
-    "recent_groups",
-    "group_choices",
-    "change_receiving",
-    "export_members",
-    "accounts_overview",
-    "retry_keyring",
-    "check_connection",
-    "save_account",
-    "remove_account",
-    "set_active_account",
-    "contact_lookup",
-    "check_contact_changes",
-    "save_contact",
-];
+include!("commands/names.rs");

@@ -1,6 +1,7 @@
 //! The thin seam to the webview: check input, call the domain, map errors.
-//! Each command here is also listed in `src-tauri/build.rs` (its permission)
-//! and in `app::specta_builder` (its TypeScript binding).
+//! Each command is named once in `names.rs` (its permission and its grant to
+//! the window) and registered in `app::specta_builder` (its handler and
+//! TypeScript binding); tests/bindings.rs fails when the two disagree.
 
 pub mod accounts;
 pub mod contacts;
@@ -11,6 +12,8 @@ use serde::Serialize;
 use tauri::State;
 
 pub use error::{AppError, ErrorKind};
+
+include!("names.rs");
 
 use crate::app::AppState;
 

@@ -1,0 +1,23 @@
+// The commands the main window may call, by name: the one list.
+// - build.rs includes this file and makes an `allow-…` permission of each;
+// - `app::specta_builder` registers the handlers (and the TypeScript bindings);
+// - `src-tauri/capabilities/main.json` grants the permissions to the window.
+// tests/bindings.rs fails when the handlers or the capability disagree with
+// this list. (Plain comments only: build.rs `include!`s this file.)
+pub const COMMANDS: &[&str] = &[
+    "app_status",
+    "group_members",
+    "recent_groups",
+    "group_choices",
+    "change_receiving",
+    "export_members",
+    "accounts_overview",
+    "retry_keyring",
+    "check_connection",
+    "save_account",
+    "remove_account",
+    "set_active_account",
+    "contact_lookup",
+    "check_contact_changes",
+    "save_contact",
+];
