@@ -457,6 +457,8 @@ async fn a_saved_token_is_never_sent_to_a_changed_address_or_sign_in() {
         Some("true")
     );
     app.screenshot("account-edit-reenter-token").await;
+    app.assert_accessible("Edit-account form, enter the token again")
+        .await;
     // Rust refuses too, whatever the window sends: checking and saving.
     let answer = check_without_secret(&app, &id, &elsewhere.url(), token_sign_in.clone()).await;
     asks_for_the_secret_again(&answer, "The DeepCall address changed");
