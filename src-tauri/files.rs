@@ -1,5 +1,6 @@
 //! Writing the app's local files safely. No Tauri here.
 
+use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -12,50 +13,197 @@ pub enum Access {
     Document,
 }
 
-/// Writes `body` to a temporary file beside `path`, flushes it to disk and
-/// renames it over `path`: a crash or a full disk never leaves half a file.
+/// Writes `body` to a new temporary file beside `path`, flushes it to disk
+/// and renames it over `path`: a crash or a full disk never leaves half a
+/// file, and two writers never share a temporary file.
+///
+/// The temporary file has a name no one can predict and is created
+/// exclusively (`O_CREAT | O_EXCL`), which never follows a symbolic link; the
+/// rename replaces a link at `path` itself rather than writing through it.
 pub fn write_atomically(path: &Path, body: &[u8], access: Access) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = temporary_beside(path);
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let (tmp, mut f) = create_temporary(access, || random_temporary_name(path))?;
     let written = (|| {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        if access == Access::OwnerOnly {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut f = options.open(&tmp)?;
         f.write_all(body)?;
         f.sync_all()?;
+        drop(f);
         std::fs::rename(&tmp, path)
     })();
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
+        return written;
     }
-    written
+    sync_directory(dir);
+    Ok(())
 }
 
-fn temporary_beside(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".tmp");
-    path.with_file_name(name)
+/// `.<name>.<random>.tmp` beside `path`.
+fn random_temporary_name(path: &Path) -> PathBuf {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    path.with_file_name(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()))
+}
+
+/// Creates the first of `names` that does not exist yet, exclusively.
+fn create_temporary(
+    access: Access,
+    mut names: impl FnMut() -> PathBuf,
+) -> std::io::Result<(PathBuf, File)> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(match access {
+            Access::OwnerOnly => 0o600,
+            Access::Document => 0o666, // less the user's umask
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = access;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let tmp = names();
+        match options.open(&tmp) {
+            Ok(f) => return Ok((tmp, f)),
+            // Something (perhaps a planted link) already has that name; pick another.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 8 => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Makes the rename itself durable. Best effort: the file is already in place,
+/// so a failure here is not reported as a failed save.
+fn sync_directory(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn scratch(tag: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "deepcall-files-{tag}-{}-{}",
+            std::process::id(),
+            uuid::Uuid::new_v4().simple()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn replaces_the_file_and_leaves_no_temporary() {
-        let dir = std::env::temp_dir().join(format!("deepcall-files-{}", std::process::id()));
+        let dir = scratch("replace");
         let path = dir.join("a.csv");
         write_atomically(&path, b"one", Access::Document).unwrap();
         write_atomically(&path, b"two", Access::Document).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
-        assert!(!temporary_beside(&path).exists());
+        assert_eq!(names_in(&dir), vec!["a.csv".to_owned()]);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn owner_only_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = scratch("mode");
+        let path = dir.join("accounts.json");
+        write_atomically(&path, b"{}", Access::OwnerOnly).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn two_writers_at_once_never_mix_their_files() {
+        let dir = scratch("writers");
+        let path = dir.join("accounts.json");
+        let bodies: Vec<Vec<u8>> = (0..4)
+            .map(|i| format!("writer {i} ").repeat(20_000).into_bytes())
+            .collect();
+        std::thread::scope(|s| {
+            for body in &bodies {
+                let path = path.clone();
+                s.spawn(move || {
+                    for _ in 0..25 {
+                        write_atomically(&path, body, Access::OwnerOnly).unwrap();
+                    }
+                });
+            }
+            s.spawn(|| {
+                for _ in 0..200 {
+                    if let Ok(now) = std::fs::read(&path) {
+                        assert!(bodies.contains(&now), "a mixed file of {} bytes", now.len());
+                    }
+                }
+            });
+        });
+        assert!(bodies.contains(&std::fs::read(&path).unwrap()));
+        assert_eq!(names_in(&dir), vec!["accounts.json".to_owned()]);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn planted_links_are_never_written_through() {
+        let dir = scratch("links");
+        let victim = dir.join("victim.txt");
+        std::fs::write(&victim, b"precious").unwrap();
+        let path = dir.join("accounts.json");
+        // The old fixed temporary name, and a link at the target itself.
+        std::os::unix::fs::symlink(&victim, dir.join("accounts.json.tmp")).unwrap();
+        std::os::unix::fs::symlink(&victim, &path).unwrap();
+        write_atomically(&path, b"{}", Access::OwnerOnly).unwrap();
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+        assert_eq!(std::fs::read(&path).unwrap(), b"{}");
+        assert!(!std::fs::symlink_metadata(&path)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_the_temporary_name_is_refused_not_followed() {
+        let dir = scratch("tmplink");
+        let victim = dir.join("victim.txt");
+        std::fs::write(&victim, b"precious").unwrap();
+        let path = dir.join("accounts.json");
+        let planted = dir.join(".accounts.json.guessed.tmp");
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        // The first name tried is the planted link: it is skipped, not opened.
+        let mut names = vec![random_temporary_name(&path), planted.clone()];
+        let (tmp, mut f) = create_temporary(Access::OwnerOnly, || names.pop().unwrap()).unwrap();
+        assert_ne!(tmp, planted);
+        assert!(names.is_empty(), "both names were tried");
+        f.write_all(b"mine").unwrap();
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+        assert_eq!(std::fs::read(&tmp).unwrap(), b"mine");
+        // A link at every name tried: the write fails and touches nothing.
+        let e = create_temporary(Access::OwnerOnly, || planted.clone()).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -10,11 +10,18 @@ use deepcall_desk::credentials::{AccountInput, Accounts, SignIn, Vault, SERVICE}
 use deepcall_desk::deepcall::Auth;
 use deepcall_desk::secret::Secret;
 
-fn require_session_bus() {
+/// The tests share one keyring, and `secret-tool search --all` fails when
+/// another test deletes an item while it lists them: one test at a time.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Checks there is a session bus, and waits for this test's turn at the keyring.
+fn keyring_turn() -> std::sync::MutexGuard<'static, ()> {
+    let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     assert!(
         std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
         "no D-Bus session: run these tests through `bash scripts/test`, which starts gnome-keyring in a private session"
     );
+    turn
 }
 
 /// What `secret-tool search --all service <SERVICE>` prints.
@@ -38,7 +45,7 @@ fn accounts_file(tag: &str) -> PathBuf {
 
 #[test]
 fn vault_save_read_replace_delete_in_the_real_keyring() {
-    require_session_bus();
+    let _turn = keyring_turn();
     let vault = Vault::new(open_platform_store().expect("the Secret Service answers"));
     vault.probe().expect("a harmless read works");
     let (a, b) = ("it-vault-a", "it-vault-b");
@@ -90,7 +97,7 @@ fn vault_save_read_replace_delete_in_the_real_keyring() {
 
 #[test]
 fn accounts_keep_secrets_only_in_the_keyring() {
-    require_session_bus();
+    let _turn = keyring_turn();
     let path = accounts_file("accounts");
     let accounts = Accounts::open(path.clone(), Arc::new(open_platform_store));
     let head = accounts

@@ -6,10 +6,8 @@ use tauri::State;
 
 use super::{blocking, AppError};
 use crate::app::AppState;
-use crate::credentials::{
-    auth_from, check_sign_in, AccountInput, AccountRecord, KeyringProblem, SignIn,
-};
-use crate::deepcall::{BaseUrl, Client, ConnectionCheck};
+use crate::credentials::{AccountInput, AccountRecord, KeyringProblem, SignIn};
+use crate::deepcall::{Client, ConnectionCheck};
 use crate::secret::Secret;
 
 /// What the Accounts screen shows.
@@ -88,24 +86,18 @@ pub async fn check_connection(
     draft: AccountDraft,
 ) -> Result<ConnectionCheck, AppError> {
     let state = state.inner().clone();
-    let base = BaseUrl::parse(&draft.host).map_err(|e| AppError::field("host", e.to_string()))?;
-    let sign_in = check_sign_in(&draft.sign_in)?;
-    let secret = match (draft.secret, draft.id) {
-        (Some(s), _) if !s.is_empty() => s,
-        (_, Some(id)) => {
-            let st = state.clone();
-            blocking(move || {
-                st.accounts()
-                    .vault()
-                    .and_then(|v| v.load(&id))
-                    .map_err(AppError::from)?
-                    .ok_or_else(|| AppError::field("secret", "Enter the token or session ID."))
-            })
-            .await?
-        }
-        _ => return Err(AppError::field("secret", "Enter the token or session ID.")),
-    };
-    let client = Client::new(state.http().clone(), base, auth_from(&sign_in, secret));
+    // The saved secret is used only for the address and sign-in it was saved for.
+    let st = state.clone();
+    let (base, auth) = blocking(move || {
+        Ok(st.accounts().draft_auth(
+            draft.id.as_deref(),
+            &draft.host,
+            &draft.sign_in,
+            draft.secret,
+        )?)
+    })
+    .await?;
+    let client = Client::new(state.http().clone(), base, auth);
     Ok(client.check_connection().await)
 }
 

@@ -345,3 +345,186 @@ async fn without_a_secret_service_the_app_explains_and_the_sandbox_works() {
     assert_eq!(app.active_account().await, "Sandbox");
     app.close().await;
 }
+
+/// The words announced with an input (its `aria-describedby` texts), by its label.
+async fn field_description(app: &App, label: &str) -> String {
+    let input = app.field(label).await;
+    let ret = app
+        .driver
+        .execute(
+            r#"const ids = (arguments[0].getAttribute("aria-describedby") || "").split(" ");
+               return ids.map((id) => document.getElementById(id)?.textContent ?? "").join(" | ");"#,
+            vec![input.to_json().expect("element")],
+        )
+        .await
+        .expect("script runs");
+    ret.json().as_str().unwrap_or_default().to_owned()
+}
+
+/// Asks Rust directly, as the form would, to check a draft of the saved
+/// account that has no secret typed; returns the IPC answer.
+async fn check_without_secret(
+    app: &App,
+    id: &str,
+    host: &str,
+    sign_in: serde_json::Value,
+) -> serde_json::Value {
+    let draft =
+        json!({ "id": id, "name": "Head office", "host": host, "signIn": sign_in, "secret": null });
+    app.invoke("check_connection", json!({ "draft": draft }))
+        .await
+}
+
+/// The answer was the "enter it again" refusal on the secret field.
+fn asks_for_the_secret_again(answer: &serde_json::Value, why: &str) {
+    let error = &answer["error"];
+    assert_eq!(error["field"], "secret", "{answer}");
+    let message = error["message"].as_str().unwrap_or_default();
+    assert!(message.contains(why), "{answer}");
+    assert!(
+        !message.contains(TOKEN) && !message.contains(SSID),
+        "{answer}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_token_is_never_sent_to_a_changed_address_or_sign_in() {
+    let credentials = Credentials {
+        ssid: SSID.into(),
+        user_id: USER_ID.into(),
+        token: TOKEN.into(),
+    };
+    let start = || {
+        Sandbox::start(Options {
+            credentials: credentials.clone(),
+            ..Options::default()
+        })
+    };
+    let saved_at = Arc::new(start().await.unwrap());
+    let elsewhere = start().await.unwrap();
+    let home = Arc::new(TempDir::new("secret-host"));
+    let app = App::launch_with(Launch {
+        sandbox: Some(saved_at.clone()),
+        home: Some(home.clone()),
+        ..Launch::new("secret-host")
+    })
+    .await;
+    app.wait_heading("Welcome to DeepCall Desk").await;
+    app.button("Connect a DeepCall account")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.wait_heading("Accounts").await;
+    add_account(&app, "Head office", false, TOKEN).await;
+    app.check_connection("Connected").await;
+    app.button("Save").await.click().await.unwrap();
+    app.wait_text("was added and is now the active account")
+        .await;
+    let id = account_id(&home.0, "Head office");
+    let token_sign_in = json!({ "method": "userToken", "userId": USER_ID });
+
+    // ---- unchanged: the saved token is used, at its own address ----------
+    app.button("Edit “Head office”")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let kept = field_description(&app, "Token").await;
+    assert!(kept.contains("Leave this empty to keep it"), "{kept}");
+    saved_at.clear_requests();
+    app.check_connection("Connected").await;
+    let sent = saved_at.requests_to("Group/list");
+    assert_eq!(sent[0].json.as_ref().unwrap()["token"], TOKEN);
+
+    // ---- another address: the form asks for the token again --------------
+    elsewhere.clear_requests();
+    app.type_into("DeepCall address", &elsewhere.url()).await;
+    let why = field_description(&app, "Token").await;
+    assert!(
+        why.contains("The DeepCall address changed, so enter the token again: a saved token is only ever sent to the address it was saved for."),
+        "{why}"
+    );
+    app.button("Check connection").await.click().await.unwrap();
+    app.wait_text("Enter the token.").await;
+    assert_eq!(
+        app.field("Token")
+            .await
+            .attr("aria-invalid")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
+    app.screenshot("account-edit-reenter-token").await;
+    app.assert_accessible("Edit-account form, enter the token again")
+        .await;
+    // Rust refuses too, whatever the window sends: checking and saving.
+    let answer = check_without_secret(&app, &id, &elsewhere.url(), token_sign_in.clone()).await;
+    asks_for_the_secret_again(&answer, "The DeepCall address changed");
+    let draft = json!({ "id": id, "name": "Head office", "host": elsewhere.url(), "signIn": token_sign_in, "secret": null });
+    let answer = app.invoke("save_account", json!({ "draft": draft })).await;
+    asks_for_the_secret_again(&answer, "The DeepCall address changed");
+    assert!(
+        elsewhere.requests().is_empty(),
+        "the saved token went to the new address: {:?}",
+        elsewhere
+            .requests()
+            .iter()
+            .map(|r| &r.path)
+            .collect::<Vec<_>>()
+    );
+    let file =
+        std::fs::read_to_string(home.0.join("config/com.deepcalldesk.desk/accounts.json")).unwrap();
+    assert!(
+        file.contains(&saved_at.url()) && !file.contains(&elsewhere.url()),
+        "{file}"
+    );
+    // Typed again, the check reaches the new address with it.
+    app.type_into("Token", TOKEN).await;
+    app.check_connection("Connected").await;
+    let sent = elsewhere.requests_to("Group/list");
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].json.as_ref().unwrap()["token"], TOKEN);
+    app.button("Cancel").await.click().await.unwrap();
+
+    // ---- another sign-in method: the form asks for the session ID ----------
+    app.button("Edit “Head office”")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.choose_session_id().await;
+    let why = field_description(&app, "Session ID").await;
+    assert!(
+        why.contains("The sign-in method changed, so enter the session ID: a saved token is only ever sent with the sign-in method it was saved for."),
+        "{why}"
+    );
+    saved_at.clear_requests();
+    app.button("Check connection").await.click().await.unwrap();
+    app.wait_text("Enter the session ID.").await;
+    app.screenshot("account-edit-reenter-session").await;
+    let answer =
+        check_without_secret(&app, &id, &saved_at.url(), json!({ "method": "sessionId" })).await;
+    asks_for_the_secret_again(&answer, "The sign-in method changed");
+    assert!(
+        saved_at.requests().is_empty(),
+        "the saved token was sent as a session ID"
+    );
+    app.type_into("Session ID", SSID).await;
+    app.check_connection("Connected").await;
+    let sent = saved_at.requests_to("Group/list");
+    let body = sent[0].json.as_ref().unwrap();
+    assert_eq!(body["ssid"], SSID);
+    assert!(body.get("token").is_none());
+    app.button("Cancel").await.click().await.unwrap();
+
+    // Clean the shared keyring for later runs.
+    app.button("Remove “Head office”")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.confirm_removal("Head office").await;
+    app.close().await;
+}

@@ -98,4 +98,101 @@ describe("the account form", () => {
     ).toBeInTheDocument();
     expect(screen.getByLabelText("DeepCall address")).toHaveAttribute("aria-invalid", "true");
   });
+
+  describe("editing a saved account", () => {
+    const saved = {
+      id: "a1",
+      name: "Head office",
+      host: "https://v4-api.deepcall.com",
+      signIn: { method: "userToken" as const, userId: "29791451" },
+    };
+    const tokenField = () => screen.getByLabelText("Token");
+
+    function recordChecks() {
+      const checks: unknown[] = [];
+      mockIPC((cmd, args) => {
+        if (cmd === "check_connection") {
+          checks.push(args);
+          return { outcome: "Connected", message: "Connected." };
+        }
+        throw new Error(cmd);
+      });
+      return checks;
+    }
+
+    it("keeps the saved token while the address and sign-in stay the same", async () => {
+      const checks = recordChecks();
+      render(AccountForm, { editing: saved, onsaved: () => {}, oncancel: () => {} });
+      expect(tokenField()).toHaveAccessibleDescription(/Leave this empty to keep it/);
+      // The same address spelled differently is the same address.
+      await fireEvent.input(screen.getByLabelText("DeepCall address"), {
+        target: { value: " v4-api.deepcall.com/ " },
+      });
+      expect(tokenField()).toHaveAccessibleDescription(/Leave this empty to keep it/);
+      await fireEvent.click(screen.getByRole("button", { name: "Check connection" }));
+      await vi.waitFor(() => expect(checks).toHaveLength(1));
+      expect(checks[0]).toMatchObject({ draft: { id: "a1", secret: null } });
+    });
+
+    it("asks for the token again when the address changes, before any check", async () => {
+      const checks = recordChecks();
+      render(AccountForm, { editing: saved, onsaved: () => {}, oncancel: () => {} });
+      await fireEvent.input(screen.getByLabelText("DeepCall address"), {
+        target: { value: "http://127.0.0.1:8080" },
+      });
+      const why =
+        "The DeepCall address changed, so enter the token again: a saved token is only ever sent to the address it was saved for.";
+      expect(tokenField()).toHaveAccessibleDescription(why);
+      await fireEvent.click(screen.getByRole("button", { name: "Check connection" }));
+      expect(await screen.findByText("Enter the token.")).toBeInTheDocument();
+      expect(tokenField()).toHaveAttribute("aria-invalid", "true");
+      expect(checks).toHaveLength(0);
+      expect(screen.getByLabelText("DeepCall address")).toHaveValue("http://127.0.0.1:8080");
+      // Typed again, the check goes ahead with it.
+      await fireEvent.input(tokenField(), { target: { value: "tok-again" } });
+      await fireEvent.click(screen.getByRole("button", { name: "Check connection" }));
+      await vi.waitFor(() => expect(checks).toHaveLength(1));
+      expect(checks[0]).toMatchObject({
+        draft: { id: "a1", host: "http://127.0.0.1:8080", secret: "tok-again" },
+      });
+    });
+
+    it("asks for the new secret when the sign-in method or user ID changes", async () => {
+      const checks = recordChecks();
+      render(AccountForm, { editing: saved, onsaved: () => {}, oncancel: () => {} });
+      await fireEvent.input(screen.getByLabelText("User ID"), { target: { value: "11111111" } });
+      expect(tokenField()).toHaveAccessibleDescription(
+        /The user ID changed, so enter the token again/,
+      );
+      await fireEvent.click(screen.getByLabelText("Session ID"));
+      const ssid = screen.getByLabelText("Session ID", { selector: "input[type=password]" });
+      expect(ssid).toHaveAccessibleDescription(
+        "The sign-in method changed, so enter the session ID: a saved token is only ever sent with the sign-in method it was saved for.",
+      );
+      await fireEvent.click(screen.getByRole("button", { name: "Check connection" }));
+      expect(await screen.findByText("Enter the session ID.")).toBeInTheDocument();
+      expect(checks).toHaveLength(0);
+    });
+
+    it("shows Rust's refusal beside the secret field, keeping what was typed", async () => {
+      mockIPC((cmd) => {
+        if (cmd === "check_connection")
+          throw {
+            kind: "InvalidInput",
+            message: "The DeepCall address changed, so enter the token again.",
+            field: "secret",
+            retryable: false,
+          };
+        throw new Error(cmd);
+      });
+      render(AccountForm, { editing: saved, onsaved: () => {}, oncancel: () => {} });
+      await fireEvent.input(screen.getByLabelText("Account name"), { target: { value: "HQ" } });
+      await fireEvent.click(screen.getByRole("button", { name: "Check connection" }));
+      expect(
+        await screen.findByText("The DeepCall address changed, so enter the token again."),
+      ).toBeInTheDocument();
+      expect(tokenField()).toHaveAttribute("aria-invalid", "true");
+      expect(screen.getByLabelText("Account name")).toHaveValue("HQ");
+    });
+  });
 });
