@@ -121,6 +121,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::accounts::accounts_overview,
             commands::accounts::retry_keyring,
             commands::accounts::check_connection,
+            commands::accounts::secret_needed,
             commands::accounts::save_account,
             commands::accounts::remove_account,
             commands::accounts::set_active_account,
@@ -128,6 +129,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::contacts::check_contact_changes,
             commands::contacts::save_contact,
         ])
+        // The address most accounts use, for the account form.
+        .constant("DEFAULT_HOST", crate::deepcall::DEFAULT_HOST)
         // Ids are checked to fit a JavaScript number when they are read.
         .dangerously_cast_bigints_to_number()
 }
@@ -137,7 +140,7 @@ pub fn typescript() -> specta_typescript::Typescript {
     specta_typescript::Typescript::default().header("// @ts-nocheck\n/* eslint-disable */")
 }
 
-/// Wires a builder for any runtime, so tests can use `tauri::test::mock_builder()`.
+/// Wires the app's plugins, commands and state into a builder.
 pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     let specta = specta_builder::<R>();
     builder

@@ -101,6 +101,21 @@ pub async fn check_connection(
     Ok(client.check_connection().await)
 }
 
+/// Asked as the manager edits account `id`: why this address and sign-in
+/// need the token or session ID entered again, or `null` when the saved one
+/// is kept. Sends nothing anywhere.
+#[tauri::command]
+#[specta::specta]
+pub async fn secret_needed(
+    state: State<'_, AppState>,
+    id: String,
+    host: String,
+    sign_in: SignIn,
+) -> Result<Option<String>, AppError> {
+    let state = state.inner().clone();
+    blocking(move || Ok(state.accounts().secret_needed(&id, &host, &sign_in))).await
+}
+
 /// Adds a new account (and makes it the active one) or saves an edit.
 #[tauri::command]
 #[specta::specta]

@@ -14,6 +14,7 @@ pub const COMMANDS: &[&str] = &[
     "accounts_overview",
     "retry_keyring",
     "check_connection",
+    "secret_needed",
     "save_account",
     "remove_account",
     "set_active_account",

@@ -341,6 +341,20 @@ impl Accounts {
         Ok(Client::new(http.clone(), base, self.auth(record)?))
     }
 
+    /// Why editing `id` to this address and sign-in needs its token or
+    /// session ID entered again (the words of [`saved_secret_may_be_sent`]),
+    /// or `None` when the saved one may be kept. An address that cannot be
+    /// read yet says nothing here: its own field says what is wrong.
+    pub fn secret_needed(&self, id: &str, host: &str, sign_in: &SignIn) -> Option<String> {
+        let saved = self.get(id)?;
+        let base = BaseUrl::parse(host).ok()?;
+        let sign_in = check_sign_in(sign_in).unwrap_or_else(|_| sign_in.clone());
+        match saved_secret_may_be_sent(&saved, &base, &sign_in) {
+            Ok(()) => None,
+            Err(e) => Some(e.to_string()),
+        }
+    }
+
     /// The address and credentials for trying a draft before it is saved:
     /// the secret typed, or (editing `editing`) the saved one, only when the
     /// draft keeps the address and sign-in it was saved for.
@@ -738,6 +752,33 @@ mod tests {
                 ("https://v4-api.deepcall.com".into(), "tok-saved".into())
             );
         }
+
+        // What the form is told as the manager edits: the same rule's words.
+        for host in ["v4-api.deepcall.com", " https://V4-API.deepcall.com/ "] {
+            assert_eq!(
+                accounts.secret_needed(&a.id, host, &token("29791451")),
+                None
+            );
+        }
+        let said = accounts
+            .secret_needed(&a.id, "http://127.0.0.1:9", &token("29791451"))
+            .expect("a changed address needs the token again");
+        assert!(said.starts_with("The DeepCall address changed"), "{said}");
+        let said = accounts
+            .secret_needed(&a.id, "v4-api.deepcall.com", &token(" 11111111 "))
+            .expect("a changed user ID needs the token again");
+        assert!(said.starts_with("The user ID changed"), "{said}");
+        assert!(accounts
+            .secret_needed(&a.id, "v4-api.deepcall.com", &SignIn::SessionId)
+            .is_some_and(|m| m.contains("sign-in method changed")));
+        assert_eq!(
+            accounts.secret_needed(&a.id, "http://", &SignIn::SessionId),
+            None
+        );
+        assert_eq!(
+            accounts.secret_needed("no-such-id", "x.example", &SignIn::SessionId),
+            None
+        );
 
         // Another address, method or user ID: never the saved token.
         let other_host = accounts.draft_auth(

@@ -133,9 +133,11 @@ fn verdict<T>(answer: Result<T, DeepCallError>) -> Verdict {
         | DeepCallError::UnexpectedAnswer { .. }
         | DeepCallError::ResponseTooLarge { .. } => settled(
             NotDeepCall,
-            "Not a DeepCall server: the address answered, but not the way DeepCall does. \
-             Check the address (for most accounts https://v4-api.deepcall.com)."
-                .into(),
+            format!(
+                "Not a DeepCall server: the address answered, but not the way DeepCall does. \
+                 Check the address (for most accounts {}).",
+                super::DEFAULT_HOST
+            ),
         ),
         DeepCallError::Redirected { .. } => settled(Redirected, e.to_string()),
         DeepCallError::InvalidAddress { .. }

@@ -22,7 +22,8 @@ pub use error::{ApiErrorKind, DeepCallError, Module, NetworkStage};
 
 use crate::secret::Secret;
 
-/// The vendor's default public host.
+/// The vendor's default public host (also the account form's starting
+/// address, through the generated bindings).
 pub const DEFAULT_HOST: &str = "https://v4-api.deepcall.com";
 
 /// How the shared HTTP client behaves.

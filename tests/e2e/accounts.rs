@@ -12,7 +12,7 @@ use serde_json::json;
 use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
 
-use crate::harness::{App, BareBus, Launch, TempDir};
+use crate::harness::{App, BareBus, Launch, TempDir, WAIT};
 
 /// Distinctive secrets: the leak check searches for these.
 const TOKEN: &str = "tok-E2E-LEAKCHECK-8c41f2d9";
@@ -346,8 +346,21 @@ async fn without_a_secret_service_the_app_explains_and_the_sandbox_works() {
     app.close().await;
 }
 
-/// The words announced with an input (its `aria-describedby` texts), by its label.
-async fn field_description(app: &App, label: &str) -> String {
+/// The words announced with an input (its `aria-describedby` texts), by its
+/// label, once they contain `expected` (the form asks Rust as the manager
+/// types, so they follow an edit by a moment); what they are after [`WAIT`].
+async fn field_description(app: &App, label: &str, expected: &str) -> String {
+    let until = std::time::Instant::now() + WAIT;
+    loop {
+        let now = field_description_now(app, label).await;
+        if now.contains(expected) || std::time::Instant::now() > until {
+            return now;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+async fn field_description_now(app: &App, label: &str) -> String {
     let input = app.field(label).await;
     let ret = app
         .driver
@@ -430,17 +443,17 @@ async fn a_saved_token_is_never_sent_to_a_changed_address_or_sign_in() {
         .click()
         .await
         .unwrap();
-    let kept = field_description(&app, "Token").await;
+    let kept = field_description(&app, "Token", "Leave this empty to keep it").await;
     assert!(kept.contains("Leave this empty to keep it"), "{kept}");
     saved_at.clear_requests();
     app.check_connection("Connected").await;
-    let sent = saved_at.requests_to("Group/list");
+    let sent = saved_at.requests_to("Group/getGroupAgentRelation");
     assert_eq!(sent[0].json.as_ref().unwrap()["token"], TOKEN);
 
     // ---- another address: the form asks for the token again --------------
     elsewhere.clear_requests();
     app.type_into("DeepCall address", &elsewhere.url()).await;
-    let why = field_description(&app, "Token").await;
+    let why = field_description(&app, "Token", "The DeepCall address changed, so enter the token again: a saved token is only ever sent to the address it was saved for.").await;
     assert!(
         why.contains("The DeepCall address changed, so enter the token again: a saved token is only ever sent to the address it was saved for."),
         "{why}"
@@ -483,7 +496,7 @@ async fn a_saved_token_is_never_sent_to_a_changed_address_or_sign_in() {
     // Typed again, the check reaches the new address with it.
     app.type_into("Token", TOKEN).await;
     app.check_connection("Connected").await;
-    let sent = elsewhere.requests_to("Group/list");
+    let sent = elsewhere.requests_to("Group/getGroupAgentRelation");
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].json.as_ref().unwrap()["token"], TOKEN);
     app.button("Cancel").await.click().await.unwrap();
@@ -495,7 +508,7 @@ async fn a_saved_token_is_never_sent_to_a_changed_address_or_sign_in() {
         .await
         .unwrap();
     app.choose_session_id().await;
-    let why = field_description(&app, "Session ID").await;
+    let why = field_description(&app, "Session ID", "The sign-in method changed, so enter the session ID: a saved token is only ever sent with the sign-in method it was saved for.").await;
     assert!(
         why.contains("The sign-in method changed, so enter the session ID: a saved token is only ever sent with the sign-in method it was saved for."),
         "{why}"
@@ -513,7 +526,7 @@ async fn a_saved_token_is_never_sent_to_a_changed_address_or_sign_in() {
     );
     app.type_into("Session ID", SSID).await;
     app.check_connection("Connected").await;
-    let sent = saved_at.requests_to("Group/list");
+    let sent = saved_at.requests_to("Group/getGroupAgentRelation");
     let body = sent[0].json.as_ref().unwrap();
     assert_eq!(body["ssid"], SSID);
     assert!(body.get("token").is_none());

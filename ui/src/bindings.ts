@@ -39,6 +39,12 @@ export const commands = {
 	retryKeyring: () => typedError<AccountsOverview_Serialize, AppError_Serialize>(__TAURI_INVOKE("retry_keyring")),
 	/**  One harmless authenticated read with the draft's (or the saved) credentials. */
 	checkConnection: (draft: AccountDraft_Deserialize) => typedError<ConnectionCheck, AppError_Serialize>(__TAURI_INVOKE("check_connection", { draft })),
+	/**
+	 *  Asked as the manager edits account `id`: why this address and sign-in
+	 *  need the token or session ID entered again, or `null` when the saved one
+	 *  is kept. Sends nothing anywhere.
+	 */
+	secretNeeded: (id: string, host: string, signIn: SignIn) => typedError<string | null, AppError_Serialize>(__TAURI_INVOKE("secret_needed", { id, host, signIn })),
 	/**  Adds a new account (and makes it the active one) or saves an edit. */
 	saveAccount: (draft: AccountDraft_Deserialize) => typedError<AccountRecord, AppError_Serialize>(__TAURI_INVOKE("save_account", { draft })),
 	/**  Deletes the account's keyring entry and its record. */
@@ -62,6 +68,9 @@ export const commands = {
 	 */
 	saveContact: (number: string, original: ContactForm_Deserialize, edited: ContactForm_Deserialize, blacklistConfirmed: boolean) => typedError<SavedContact, AppError_Serialize>(__TAURI_INVOKE("save_contact", { number, original, edited, blacklistConfirmed })),
 };
+
+/* Constants */
+export const DEFAULT_HOST = "https://v4-api.deepcall.com" as const;
 
 /* Types */
 /**

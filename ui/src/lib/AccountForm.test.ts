@@ -108,41 +108,56 @@ describe("the account form", () => {
     };
     const tokenField = () => screen.getByLabelText("Token");
 
-    function recordChecks() {
+    /** What Rust says, by the arguments it was asked with (the rule itself
+     * is Rust's, tested there); records every check. */
+    function recordChecks(needed: (host: string, signIn: { method: string }) => string | null) {
       const checks: unknown[] = [];
+      const asked: unknown[] = [];
       mockIPC((cmd, args) => {
         if (cmd === "check_connection") {
           checks.push(args);
           return { outcome: "Connected", message: "Connected." };
         }
+        if (cmd === "secret_needed") {
+          asked.push(args);
+          const a = args as { host: string; signIn: { method: string } };
+          return needed(a.host, a.signIn);
+        }
         throw new Error(cmd);
       });
-      return checks;
+      return { checks, asked };
     }
 
-    it("keeps the saved token while the address and sign-in stay the same", async () => {
-      const checks = recordChecks();
+    const ADDRESS_CHANGED =
+      "The DeepCall address changed, so enter the token again: a saved token is only ever sent to the address it was saved for.";
+
+    it("keeps the saved token while Rust says it may", async () => {
+      const { checks, asked } = recordChecks(() => null);
       render(AccountForm, { editing: saved, onsaved: () => {}, oncancel: () => {} });
       expect(tokenField()).toHaveAccessibleDescription(/Leave this empty to keep it/);
-      // The same address spelled differently is the same address.
       await fireEvent.input(screen.getByLabelText("DeepCall address"), {
         target: { value: " v4-api.deepcall.com/ " },
       });
+      await vi.waitFor(() =>
+        expect(asked).toContainEqual({
+          id: "a1",
+          host: " v4-api.deepcall.com/ ",
+          signIn: { method: "userToken", userId: "29791451" },
+        }),
+      );
       expect(tokenField()).toHaveAccessibleDescription(/Leave this empty to keep it/);
       await fireEvent.click(screen.getByRole("button", { name: "Check connection" }));
       await vi.waitFor(() => expect(checks).toHaveLength(1));
       expect(checks[0]).toMatchObject({ draft: { id: "a1", secret: null } });
     });
 
-    it("asks for the token again when the address changes, before any check", async () => {
-      const checks = recordChecks();
+    it("asks for the token again when Rust says so, before any check", async () => {
+      const { checks } = recordChecks((host) => (host === saved.host ? null : ADDRESS_CHANGED));
       render(AccountForm, { editing: saved, onsaved: () => {}, oncancel: () => {} });
       await fireEvent.input(screen.getByLabelText("DeepCall address"), {
         target: { value: "http://127.0.0.1:8080" },
       });
-      const why =
-        "The DeepCall address changed, so enter the token again: a saved token is only ever sent to the address it was saved for.";
-      expect(tokenField()).toHaveAccessibleDescription(why);
+      await vi.waitFor(() => expect(tokenField()).toHaveAccessibleDescription(ADDRESS_CHANGED));
       await fireEvent.click(screen.getByRole("button", { name: "Check connection" }));
       expect(await screen.findByText("Enter the token.")).toBeInTheDocument();
       expect(tokenField()).toHaveAttribute("aria-invalid", "true");
@@ -155,19 +170,26 @@ describe("the account form", () => {
       expect(checks[0]).toMatchObject({
         draft: { id: "a1", host: "http://127.0.0.1:8080", secret: "tok-again" },
       });
+      // Back to the saved address: the saved token may be kept again.
+      await fireEvent.input(screen.getByLabelText("DeepCall address"), {
+        target: { value: saved.host },
+      });
+      await vi.waitFor(() =>
+        expect(tokenField()).toHaveAccessibleDescription(/Leave this empty to keep it/),
+      );
     });
 
-    it("asks for the new secret when the sign-in method or user ID changes", async () => {
-      const checks = recordChecks();
-      render(AccountForm, { editing: saved, onsaved: () => {}, oncancel: () => {} });
-      await fireEvent.input(screen.getByLabelText("User ID"), { target: { value: "11111111" } });
-      expect(tokenField()).toHaveAccessibleDescription(
-        /The user ID changed, so enter the token again/,
+    it("shows what Rust says for the latest sign-in method", async () => {
+      const { checks } = recordChecks((_host, signIn) =>
+        signIn.method === "sessionId" ? "Enter the session ID: the sign-in method changed." : null,
       );
+      render(AccountForm, { editing: saved, onsaved: () => {}, oncancel: () => {} });
       await fireEvent.click(screen.getByLabelText("Session ID"));
       const ssid = screen.getByLabelText("Session ID", { selector: "input[type=password]" });
-      expect(ssid).toHaveAccessibleDescription(
-        "The sign-in method changed, so enter the session ID: a saved token is only ever sent with the sign-in method it was saved for.",
+      await vi.waitFor(() =>
+        expect(ssid).toHaveAccessibleDescription(
+          "Enter the session ID: the sign-in method changed.",
+        ),
       );
       await fireEvent.click(screen.getByRole("button", { name: "Check connection" }));
       expect(await screen.findByText("Enter the session ID.")).toBeInTheDocument();
