@@ -114,8 +114,9 @@ pub async fn check_contact_changes(original: ContactForm, edited: ContactForm) -
 }
 
 /// Sends exactly the changes from `original` to `edited` in one
-/// `Directory/update`, after checking them again. Blacklisting also needs
-/// `blacklist_confirmed`: the manager accepted the warning.
+/// `Directory/update`, after checking them again. A change that blacklists
+/// the contact (read from the typed change, see `form::blacklists`) also
+/// needs `blacklist_confirmed`: the manager accepted the warning.
 #[tauri::command]
 #[specta::specta]
 pub async fn save_contact(
@@ -126,20 +127,13 @@ pub async fn save_contact(
     blacklist_confirmed: bool,
 ) -> Result<SavedContact, AppError> {
     let parsed = ContactNumber::parse(&number)?;
-    let review = form::review(&original, &edited);
-    if review.blacklists() && !blacklist_confirmed {
-        return Err(AppError::field(
-            "blacklist",
-            "Blacklisting needs your confirmation: turn Blacklisted off and on again, and read the warning.",
-        ));
-    }
-    let update = form::update(&original, &edited)?;
+    let save = form::save(&original, &edited, blacklist_confirmed)?;
     state
         .client()
         .await?
-        .update_contact(&parsed, &update)
+        .update_contact(&parsed, &save.update)
         .await?;
     Ok(SavedContact {
-        changes: review.changes,
+        changes: save.changes,
     })
 }

@@ -11,7 +11,10 @@ use serde_json::{Map, Value};
 
 use super::{wire, Client, DeepCallError, Module};
 
+pub mod field;
 pub mod form;
+
+pub use field::{ContactField, FieldValue, KnownField};
 
 /// A phone number as DeepCall's directory keys it: digits only.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, specta::Type)]
@@ -195,17 +198,16 @@ pub struct ContactUpdate {
     pub dialer: BTreeMap<Dialer, String>,
 }
 
-/// `contactinfo` fields with a documented rule.
-pub const INFO_FIELDS: [&str; 8] = [
-    "name",
-    "email",
-    "dob",
-    "address",
-    "company",
-    "designation",
-    "custom_field_1",
-    "custom_field_2",
-];
+/// `contactinfo`'s documented fields by DeepCall's names, from [`KnownField::INFO`].
+pub const INFO_FIELDS: [&str; KnownField::INFO.len()] = {
+    let mut names = [""; KnownField::INFO.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = KnownField::INFO[i].name();
+        i += 1;
+    }
+    names
+};
 
 impl ContactUpdate {
     pub fn is_empty(&self) -> bool {
@@ -219,7 +221,9 @@ impl ContactUpdate {
                 "name" => rules::name(value),
                 "email" => rules::email(value),
                 "dob" => rules::date(value),
-                f if !INFO_FIELDS.contains(&f) => form::custom_field_name(f),
+                // A custom field the account already has keeps its name,
+                // whatever its spelling; only a blank or reserved one is refused.
+                f if !INFO_FIELDS.contains(&f) => form::sendable_field_name(f),
                 _ => None,
             };
             if let Some(message) = problem {
@@ -450,6 +454,50 @@ mod tests {
         assert!(
             matches!(bad.validate(), Err(DeepCallError::InvalidInput { field, .. }) if field == "email")
         );
+    }
+
+    #[test]
+    fn info_fields_are_the_documented_known_fields() {
+        assert_eq!(
+            INFO_FIELDS,
+            [
+                "name",
+                "email",
+                "dob",
+                "address",
+                "company",
+                "designation",
+                "custom_field_1",
+                "custom_field_2"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_existing_custom_field_is_sent_under_its_own_name_but_never_a_reserved_one() {
+        let mut u = ContactUpdate::default();
+        u.info.insert("Lead Source".into(), "Website".into());
+        assert!(u.validate().is_ok(), "the account's own field name");
+        assert_eq!(
+            Value::Object(u.body()),
+            json!({"contactinfo": {"Lead Source": "Website"}})
+        );
+        for reserved in [
+            "__proto__",
+            "constructor",
+            "prototype",
+            "ssid",
+            "token",
+            "userId",
+            "",
+        ] {
+            let mut u = ContactUpdate::default();
+            u.info.insert(reserved.into(), "x".into());
+            assert!(
+                matches!(u.validate(), Err(DeepCallError::InvalidInput { field, .. }) if field == reserved),
+                "{reserved}"
+            );
+        }
     }
 
     #[test]

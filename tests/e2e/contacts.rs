@@ -392,6 +392,27 @@ async fn invalid_input_sends_nothing_and_every_error_keeps_the_form() {
     assert!(wait_problem(&app, "Add a field by name")
         .await
         .contains("underscores"));
+    // A reserved name (one JavaScript objects give a meaning to) is refused
+    // with a plain message, and no field is added.
+    app.type_into("Add a field by name", "__proto__").await;
+    app.button("Add field").await.click().await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let p = wait_problem(&app, "Add a field by name").await;
+        if p.contains("reserved name") {
+            assert!(p.contains("\"__proto__\""), "{p}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "no reserved-name message: {p}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(app
+        .driver
+        .find(By::Id("contact-custom-__proto__"))
+        .await
+        .is_err());
+    app.scroll_to("#contact-new-field").await;
+    app.screenshot("contacts-reserved-name").await;
     assert!(!save_enabled(&app).await, "Save stays disabled");
     app.scroll_to("#contact-title").await;
     app.screenshot("contacts-validation").await;

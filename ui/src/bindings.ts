@@ -63,8 +63,9 @@ export const commands = {
 	checkContactChanges: (original: ContactForm_Deserialize, edited: ContactForm_Deserialize) => __TAURI_INVOKE<ChangeReview>("check_contact_changes", { original, edited }),
 	/**
 	 *  Sends exactly the changes from `original` to `edited` in one
-	 *  `Directory/update`, after checking them again. Blacklisting also needs
-	 *  `blacklist_confirmed`: the manager accepted the warning.
+	 *  `Directory/update`, after checking them again. A change that blacklists
+	 *  the contact (read from the typed change, see `form::blacklists`) also
+	 *  needs `blacklist_confirmed`: the manager accepted the warning.
 	 */
 	saveContact: (number: string, original: ContactForm_Deserialize, edited: ContactForm_Deserialize, blacklistConfirmed: boolean) => typedError<SavedContact, AppError_Serialize>(__TAURI_INVOKE("save_contact", { number, original, edited, blacklistConfirmed })),
 };
@@ -173,6 +174,13 @@ export type AppStatus = {
 	host: string,
 };
 
+/**  A real calendar date. */
+export type CalendarDate = {
+	day: number,
+	month: number,
+	year: number,
+};
+
 /**
  *  How a change of who receives calls ended. Every variant carries the
  *  group as DeepCall has it now, so the screen always shows the server.
@@ -221,6 +229,11 @@ export type ChangeReview = {
 	changes: FieldChange[],
 	/**  Field name → the sentence to show beside it. Empty when saving may go ahead. */
 	problems: { [key in string]: string },
+	/**
+	 *  Whether saving would blacklist the contact, as `form::blacklists`
+	 *  reads `changes`. Saving then needs the manager's confirmation.
+	 */
+	blacklists: boolean,
 };
 
 export type CheckOutcome = "Connected" | "WrongCredentials" | "Unreachable" | "NotDeepCall" | 
@@ -234,6 +247,15 @@ export type ConnectionCheck = {
 	/**  Plain words for the manager; never a server's own text. */
 	message: string,
 };
+
+/**
+ *  One field of a contact: a documented one, or one of the account's own
+ *  custom fields by its name. Serialised as DeepCall's name either way.
+ * 
+ *  Build it with [`ContactField::from_name`] (or deserialise it): a
+ *  documented name always becomes [`ContactField::Known`].
+ */
+export type ContactField = KnownField | string;
 
 /**
  *  Every field of the editor. Dates are `YYYY-MM-DD` (what a date picker
@@ -342,17 +364,33 @@ export type ExportDone = {
 	members: number,
 };
 
-/**  One field whose value changes, as the review shows it. */
+/**
+ *  One field whose value changes: the field and both values, typed. The UI
+ *  words them; nothing decides anything from those words.
+ */
 export type FieldChange = {
-	/**  DeepCall's name of the field (`name`, `vip`, `totalcalls`, a custom name…). */
-	field: string,
-	/**
-	 *  The value before, for reading: "(empty)", "on", "off", "(not known)",
-	 *  dates as dd-mm-yyyy.
-	 */
-	before: string,
-	after: string,
+	field: ContactField,
+	before: FieldValue,
+	after: FieldValue,
 };
+
+/**  A field's value as a value. */
+export type FieldValue = 
+/**  The field is empty. */
+{ kind: "empty" } | 
+/**  The value could not be read (a switch on a form that started empty). */
+{ kind: "notKnown" } | 
+/**  On (`true`) or off. */
+{ kind: "flag"; value: boolean } | 
+/**  A whole number, 0 or more (at most 15 digits, so exact in JavaScript). */
+{ kind: "whole"; value: number } | 
+/**  A real calendar date. */
+{ kind: "date"; value: CalendarDate } | 
+/**
+ *  Text as typed (trimmed); also a number or date field's value that is
+ *  not (yet) a valid number or date.
+ */
+{ kind: "text"; value: string };
 
 export type Group = Group_Serialize | Group_Deserialize;
 
@@ -417,6 +455,9 @@ export type KeyringProblem =
 "Locked" | 
 /**  Anything else the platform keyring reported. */
 "Unavailable";
+
+/**  A field DeepCall documents, serialised as its DeepCall name. */
+export type KnownField = "name" | "email" | "dob" | "address" | "company" | "designation" | "custom_field_1" | "custom_field_2" | "vip" | "blacklist" | "obd" | "ibd" | "pc" | "ctc" | "totalcalls" | "source" | "lastcalltime";
 
 export type Member = Member_Serialize | Member_Deserialize;
 

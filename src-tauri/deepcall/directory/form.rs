@@ -9,34 +9,24 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{rules, ContactInfo, ContactUpdate, Dialer, INFO_FIELDS};
+use super::field::{ContactField, FieldValue, KnownField, ValueKind};
+use super::{rules, ContactInfo, ContactUpdate, INFO_FIELDS};
 use crate::deepcall::DeepCallError;
 
-/// The text fields of `other`, in the order the editor shows them.
-pub const OTHER_TEXT_FIELDS: [&str; 7] = [
-    "obd",
-    "ibd",
-    "pc",
-    "ctc",
-    "totalcalls",
-    "source",
-    "lastcalltime",
-];
-
-/// Names a custom field may not take: they are `other`'s or the request's own.
-const RESERVED: [&str; 12] = [
-    "vip",
-    "blacklist",
-    "obd",
-    "ibd",
-    "pc",
-    "ctc",
-    "totalcalls",
-    "source",
-    "lastcalltime",
-    "updatetime",
+/// Names a custom field may not take, whatever their case: the request's
+/// own keys (DeepCall's sign-in fields among them) and names that mean
+/// something to JavaScript objects.
+const RESERVED: [&str; 10] = [
+    "__proto__",
+    "constructor",
+    "prototype",
+    "ssid",
+    "token",
+    "userid",
     "contact",
     "contactinfo",
+    "other",
+    "updatetime",
 ];
 
 /// Every field of the editor. Dates are `YYYY-MM-DD` (what a date picker
@@ -54,16 +44,27 @@ pub struct ContactForm {
     pub blacklist: Option<bool>,
 }
 
-/// One field whose value changes, as the review shows it.
+/// One field whose value changes: the field and both values, typed. The UI
+/// words them; nothing decides anything from those words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct FieldChange {
-    /// DeepCall's name of the field (`name`, `vip`, `totalcalls`, a custom name…).
-    pub field: String,
-    /// The value before, for reading: "(empty)", "on", "off", "(not known)",
-    /// dates as dd-mm-yyyy.
-    pub before: String,
-    pub after: String,
+    pub field: ContactField,
+    pub before: FieldValue,
+    pub after: FieldValue,
+}
+
+impl FieldChange {
+    /// Whether this change turns the contact's blacklist on.
+    pub fn blacklists(&self) -> bool {
+        self.field == ContactField::BLACKLIST && self.after == FieldValue::Flag(true)
+    }
+}
+
+/// Whether saving these changes would blacklist the contact: the one rule
+/// behind the warning, the review's highlight and `save_contact`'s gate.
+pub fn blacklists(changes: &[FieldChange]) -> bool {
+    changes.iter().any(FieldChange::blacklists)
 }
 
 /// What the form would send now, and what stops it.
@@ -74,23 +75,15 @@ pub struct ChangeReview {
     pub changes: Vec<FieldChange>,
     /// Field name → the sentence to show beside it. Empty when saving may go ahead.
     pub problems: BTreeMap<String, String>,
+    /// Whether saving would blacklist the contact, as `form::blacklists`
+    /// reads `changes`. Saving then needs the manager's confirmation.
+    pub blacklists: bool,
 }
 
 impl ChangeReview {
     pub fn is_ready(&self) -> bool {
         self.problems.is_empty() && !self.changes.is_empty()
     }
-
-    /// Whether saving would blacklist the contact.
-    pub fn blacklists(&self) -> bool {
-        self.changes
-            .iter()
-            .any(|c| c.field == "blacklist" && c.after == "on")
-    }
-}
-
-fn is_date_field(field: &str) -> bool {
-    matches!(field, "dob" | "lastcalltime")
 }
 
 /// A date as DeepCall writes it (`dd-mm-YYYY`), from either form a person
@@ -114,10 +107,24 @@ pub fn picker_date(v: &str) -> Option<String> {
     Some(format!("{y:04}-{m:02}-{d:02}"))
 }
 
+fn blank_name() -> Option<String> {
+    Some("Enter the field's name as DeepCall knows it.".into())
+}
+
+fn reserved(name: &str) -> Option<String> {
+    RESERVED
+        .contains(&name.to_ascii_lowercase().as_str())
+        .then(|| {
+            format!(
+                "\"{name}\" is a reserved name, so a field cannot be called that. Choose another name, for example preferred_language."
+            )
+        })
+}
+
 /// The rule for the name of a custom field the manager adds.
 pub fn custom_field_name(name: &str) -> Option<String> {
     if name.trim().is_empty() {
-        return Some("Enter the field's name as DeepCall knows it.".into());
+        return blank_name();
     }
     if name.len() > 64 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Some(
@@ -125,57 +132,57 @@ pub fn custom_field_name(name: &str) -> Option<String> {
                 .into(),
         );
     }
-    if RESERVED.contains(&name.to_ascii_lowercase().as_str()) {
+    if KnownField::ALL
+        .iter()
+        .any(|f| f.name().eq_ignore_ascii_case(name))
+    {
         return Some(format!(
             "\"{name}\" is one of DeepCall's own fields; it is already on this form."
         ));
     }
-    None
+    reserved(name)
+}
+
+/// What any custom field sent to DeepCall must be, including one the
+/// account already has under a name the manager could not type (such as
+/// "Lead Source"): not blank, and not a reserved name.
+pub fn sendable_field_name(name: &str) -> Option<String> {
+    if name.trim().is_empty() {
+        return blank_name();
+    }
+    reserved(name)
 }
 
 /// The value in the form, trimmed; dates in DeepCall's format when they are real dates.
-fn normal(field: &str, v: &str) -> String {
+fn normal(kind: ValueKind, v: &str) -> String {
     let t = v.trim();
-    if is_date_field(field) {
+    if kind == ValueKind::Date {
         deepcall_date(t).unwrap_or_else(|| t.to_owned())
     } else {
         t.to_owned()
     }
 }
 
-fn shown(v: &str) -> String {
-    if v.is_empty() {
-        "(empty)".into()
-    } else {
-        v.to_owned()
-    }
-}
-
-fn shown_flag(v: Option<bool>) -> String {
-    match v {
-        Some(true) => "on".into(),
-        Some(false) => "off".into(),
-        None => "(not known)".into(),
-    }
-}
-
 /// The problem with a new value of a text field, if any.
-fn problem(field: &str, before: &str, after: &str) -> Option<String> {
+fn problem(field: &ContactField, before: &str, after: &str) -> Option<String> {
     let cleared = after.is_empty() && !before.is_empty();
-    match field {
-        "name" => rules::name(after),
-        "email" if cleared => Some(format!(
+    let ContactField::Known(known) = field else {
+        return None;
+    };
+    match known {
+        KnownField::Name => rules::name(after),
+        KnownField::Email if cleared => Some(format!(
             "DeepCall cannot clear an email address. Enter a new one, or put back {before}."
         )),
-        "email" => rules::email(after),
-        "dob" | "lastcalltime" if cleared => Some(format!(
+        KnownField::Email => rules::email(after),
+        KnownField::Dob | KnownField::LastCallTime if cleared => Some(format!(
             "DeepCall cannot clear a date. Pick a new one, or put back {before}."
         )),
-        "dob" | "lastcalltime" => rules::date(after),
-        "totalcalls" | "source" if cleared => Some(format!(
+        KnownField::Dob | KnownField::LastCallTime => rules::date(after),
+        KnownField::TotalCalls | KnownField::Source if cleared => Some(format!(
             "DeepCall cannot clear this number. Enter a whole number (0 or more), or put back {before}."
         )),
-        "totalcalls" | "source" => rules::non_negative_whole(after),
+        KnownField::TotalCalls | KnownField::Source => rules::non_negative_whole(after),
         _ => None,
     }
 }
@@ -199,20 +206,25 @@ fn info_keys<'a>(a: &'a ContactForm, b: &'a ContactForm) -> Vec<&'a str> {
 
 fn text_change(
     out: &mut ChangeReview,
-    field: &str,
+    field: ContactField,
     before: Option<&String>,
     after: Option<&String>,
 ) {
-    let before = normal(field, before.map_or("", String::as_str));
-    let after = normal(field, after.map_or("", String::as_str));
-    if before != after {
-        if let Some(p) = problem(field, &before, &after) {
-            out.problems.insert(field.to_owned(), p);
+    let kind = field.kind();
+    let before = normal(kind, before.map_or("", String::as_str));
+    let after = normal(kind, after.map_or("", String::as_str));
+    let (before_value, after_value) = (
+        FieldValue::read(kind, &before),
+        FieldValue::read(kind, &after),
+    );
+    if before_value != after_value {
+        if let Some(p) = problem(&field, &before, &after) {
+            out.problems.insert(field.name().to_owned(), p);
         }
         out.changes.push(FieldChange {
-            field: field.to_owned(),
-            before: shown(&before),
-            after: shown(&after),
+            field,
+            before: before_value,
+            after: after_value,
         });
     }
 }
@@ -222,68 +234,110 @@ fn text_change(
 /// the manager's to fix before changing something else.
 pub fn review(original: &ContactForm, edited: &ContactForm) -> ChangeReview {
     let mut out = ChangeReview::default();
-    let keys = info_keys(original, edited);
-    for k in &keys {
-        text_change(&mut out, k, original.info.get(*k), edited.info.get(*k));
+    for k in info_keys(original, edited) {
+        text_change(
+            &mut out,
+            ContactField::from_name(k),
+            original.info.get(k),
+            edited.info.get(k),
+        );
     }
     for (field, before, after) in [
-        ("vip", original.vip, edited.vip),
-        ("blacklist", original.blacklist, edited.blacklist),
+        (KnownField::Vip, original.vip, edited.vip),
+        (KnownField::Blacklist, original.blacklist, edited.blacklist),
     ] {
         // A switch left alone keeps a value that could not be read.
         if after.is_some() && before != after {
             out.changes.push(FieldChange {
-                field: field.into(),
-                before: shown_flag(before),
-                after: shown_flag(after),
+                field: ContactField::Known(field),
+                before: FieldValue::flag(before),
+                after: FieldValue::flag(after),
             });
         }
     }
-    for k in OTHER_TEXT_FIELDS {
-        text_change(&mut out, k, original.other.get(k), edited.other.get(k));
+    for k in KnownField::OTHER_TEXT {
+        text_change(
+            &mut out,
+            ContactField::Known(k),
+            original.other.get(k.name()),
+            edited.other.get(k.name()),
+        );
     }
-    // Custom field names are checked whether or not a value changed yet.
+    // The name of a field the manager adds is checked as soon as it is
+    // added; the account's own fields keep the names DeepCall gave them.
     for k in edited
         .info
         .keys()
-        .filter(|k| !INFO_FIELDS.contains(&k.as_str()))
+        .filter(|k| !INFO_FIELDS.contains(&k.as_str()) && !original.info.contains_key(*k))
     {
         if let Some(p) = custom_field_name(k) {
             out.problems.insert(k.clone(), p);
         }
     }
+    out.blacklists = blacklists(&out.changes);
     out
 }
 
-/// The `Directory/update` for the changes from `original` to `edited`, or
-/// the first problem (with its field) when there is one.
-pub fn update(
+/// What Save sends, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Save {
+    /// The `Directory/update`: exactly the changed fields.
+    pub update: ContactUpdate,
+    /// The changes it makes, for the manager to read.
+    pub changes: Vec<FieldChange>,
+}
+
+/// The `Directory/update` for the changes from `original` to `edited`.
+/// Refused, with the field concerned, when the changes blacklist the
+/// contact and `blacklist_confirmed` is false (the manager has not accepted
+/// the warning), or when a change has a problem.
+pub fn save(
     original: &ContactForm,
     edited: &ContactForm,
-) -> Result<ContactUpdate, DeepCallError> {
+    blacklist_confirmed: bool,
+) -> Result<Save, DeepCallError> {
     let r = review(original, edited);
+    if blacklists(&r.changes) && !blacklist_confirmed {
+        return Err(DeepCallError::invalid_input(
+            KnownField::Blacklist.name(),
+            "Blacklisting needs your confirmation: turn Blacklisted off and on again, and read the warning.",
+        ));
+    }
     if let Some((field, message)) = r.problems.into_iter().next() {
         return Err(DeepCallError::invalid_input(field, message));
     }
     let mut u = ContactUpdate::default();
     for c in &r.changes {
-        let f = c.field.as_str();
-        let value =
-            |map: &BTreeMap<String, String>| normal(f, map.get(f).map_or("", String::as_str));
-        match f {
-            "vip" => u.vip = edited.vip,
-            "blacklist" => u.blacklist = edited.blacklist,
-            "totalcalls" => u.total_calls = value(&edited.other).parse().ok(),
-            "source" => u.source = value(&edited.other).parse().ok(),
-            "lastcalltime" => u.last_call_time = Some(value(&edited.other)),
-            _ => match Dialer::from_key(f) {
-                Some(d) => {
-                    u.dialer.insert(d, value(&edited.other));
+        let cannot = || {
+            DeepCallError::invalid_input(
+                c.field.name(),
+                "This value cannot be sent to DeepCall as it is. Check the field and try again.",
+            )
+        };
+        match (&c.field, &c.after) {
+            (ContactField::Known(k), after) if !k.is_info() => match (k, after) {
+                (KnownField::Vip, FieldValue::Flag(b)) => u.vip = Some(*b),
+                (KnownField::Blacklist, FieldValue::Flag(b)) => u.blacklist = Some(*b),
+                (KnownField::TotalCalls, FieldValue::Whole(n)) => u.total_calls = Some(*n),
+                (KnownField::Source, FieldValue::Whole(n)) => u.source = Some(*n),
+                (KnownField::LastCallTime, FieldValue::Date(d)) => {
+                    u.last_call_time = Some(d.to_string());
                 }
-                None => {
-                    u.info.insert(f.to_owned(), value(&edited.info));
+                (k, v @ (FieldValue::Text(_) | FieldValue::Empty)) => {
+                    let dialer = k.dialer().ok_or_else(cannot)?;
+                    u.dialer.insert(dialer, v.deepcall_text());
                 }
+                _ => return Err(cannot()),
             },
+            (field, after) => {
+                if let ContactField::Custom(name) = field {
+                    if let Some(message) = sendable_field_name(name) {
+                        return Err(DeepCallError::invalid_input(name.clone(), message));
+                    }
+                }
+                u.info
+                    .insert(field.name().to_owned(), after.deepcall_text());
+            }
         }
     }
     if u.is_empty() {
@@ -292,18 +346,21 @@ pub fn update(
             "Nothing was changed, so there is nothing to save.",
         ));
     }
-    Ok(u)
+    Ok(Save {
+        update: u,
+        changes: r.changes,
+    })
 }
 
 impl ContactForm {
     /// Every field present and empty; the switches not known.
     pub fn empty() -> Self {
         let mut f = Self::default();
-        for k in INFO_FIELDS {
-            f.info.insert(k.into(), String::new());
+        for k in KnownField::INFO {
+            f.info.insert(k.name().into(), String::new());
         }
-        for k in OTHER_TEXT_FIELDS {
-            f.other.insert(k.into(), String::new());
+        for k in KnownField::OTHER_TEXT {
+            f.other.insert(k.name().into(), String::new());
         }
         f
     }
@@ -312,7 +369,7 @@ impl ContactForm {
     pub fn from_info(c: &ContactInfo) -> Self {
         let mut f = Self::empty();
         for (k, v) in &c.info {
-            let v = if k == "dob" {
+            let v = if k == KnownField::Dob.name() {
                 picker_date(v).unwrap_or_else(|| v.clone())
             } else {
                 v.clone()
@@ -323,14 +380,16 @@ impl ContactForm {
             f.other.insert(k.clone(), v.clone());
         }
         if let Some(n) = c.total_calls {
-            f.other.insert("totalcalls".into(), n.to_string());
+            f.other
+                .insert(KnownField::TotalCalls.name().into(), n.to_string());
         }
         if let Some(n) = c.source {
-            f.other.insert("source".into(), n.to_string());
+            f.other
+                .insert(KnownField::Source.name().into(), n.to_string());
         }
         if let Some(t) = &c.last_call_time {
             let t = picker_date(t).unwrap_or_else(|| t.clone());
-            f.other.insert("lastcalltime".into(), t);
+            f.other.insert(KnownField::LastCallTime.name().into(), t);
         }
         f.vip = c.vip;
         f.blacklist = c.blacklist;
@@ -341,13 +400,15 @@ impl ContactForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::deepcall::directory::field::CalendarDate;
     use serde_json::{json, Value};
 
     fn ravi() -> ContactForm {
         let info = super::super::read_contact_info(&json!({
             "contact": "9876543210",
             "contactinfo": {"name": "Ravi Verma", "email": "ravi.verma@example.in", "dob": "14-08-1986",
-                            "address": "12 MG Road, Pune", "preferred_language": "Hindi"},
+                            "address": "12 MG Road, Pune", "preferred_language": "Hindi",
+                            "Lead Source": "Trade fair"},
             "other": {"lastcalltime": "18-11-2026", "totalcalls": 12, "source": 1,
                       "vip": false, "blacklist": false, "IBD": 3}
         }))
@@ -356,7 +417,33 @@ mod tests {
     }
 
     fn body(original: &ContactForm, edited: &ContactForm) -> Value {
-        Value::Object(update(original, edited).expect("valid").body())
+        Value::Object(save(original, edited, true).expect("valid").update.body())
+    }
+
+    fn field(name: &str) -> ContactField {
+        ContactField::from_name(name)
+    }
+
+    fn text(t: &str) -> FieldValue {
+        FieldValue::Text(t.into())
+    }
+
+    fn date(day: u32, month: u32, year: i32) -> FieldValue {
+        FieldValue::Date(CalendarDate { day, month, year })
+    }
+
+    fn change<'a>(r: &'a ChangeReview, name: &str) -> &'a FieldChange {
+        r.changes
+            .iter()
+            .find(|c| c.field.name() == name)
+            .unwrap_or_else(|| panic!("no change to {name}"))
+    }
+
+    fn refused_field(result: Result<Save, DeepCallError>) -> String {
+        match result {
+            Err(DeepCallError::InvalidInput { field, .. }) => field,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
     }
 
     #[test]
@@ -382,12 +469,13 @@ mod tests {
         assert_eq!(
             r.changes,
             vec![FieldChange {
-                field: "email".into(),
-                before: "ravi.verma@example.in".into(),
-                after: "a@b.in".into()
+                field: ContactField::Known(KnownField::Email),
+                before: text("ravi.verma@example.in"),
+                after: text("a@b.in"),
             }]
         );
         assert!(r.is_ready());
+        assert!(!r.blacklists);
         assert_eq!(body(&o, &e), json!({"contactinfo": {"email": "a@b.in"}}));
     }
 
@@ -407,8 +495,8 @@ mod tests {
         e.other.insert("obd".into(), "4".into());
         let r = review(&o, &e);
         assert!(r.problems.is_empty(), "{:?}", r.problems);
-        assert!(r.blacklists());
-        let fields: Vec<&str> = r.changes.iter().map(|c| c.field.as_str()).collect();
+        assert!(r.blacklists);
+        let fields: Vec<&str> = r.changes.iter().map(|c| c.field.name()).collect();
         assert_eq!(
             fields,
             [
@@ -433,14 +521,26 @@ mod tests {
                           "lastcalltime": "20-11-2026", "obd": "4"}
             })
         );
-        let vip = r.changes.iter().find(|c| c.field == "vip").unwrap();
-        assert_eq!((vip.before.as_str(), vip.after.as_str()), ("off", "on"));
-        let company = r.changes.iter().find(|c| c.field == "company").unwrap();
-        assert_eq!(company.before, "(empty)");
-        let dob = r.changes.iter().find(|c| c.field == "dob").unwrap();
+        let vip = change(&r, "vip");
         assert_eq!(
-            (dob.before.as_str(), dob.after.as_str()),
-            ("14-08-1986", "05-11-1990")
+            (&vip.before, &vip.after),
+            (&FieldValue::Flag(false), &FieldValue::Flag(true))
+        );
+        assert_eq!(change(&r, "company").before, FieldValue::Empty);
+        let dob = change(&r, "dob");
+        assert_eq!(
+            (&dob.before, &dob.after),
+            (&date(14, 8, 1986), &date(5, 11, 1990))
+        );
+        let calls = change(&r, "totalcalls");
+        assert_eq!(
+            (&calls.before, &calls.after),
+            (&FieldValue::Whole(12), &FieldValue::Whole(13))
+        );
+        assert_eq!(
+            serde_json::to_value(vip).unwrap(),
+            json!({"field": "vip", "before": {"kind": "flag", "value": false},
+                   "after": {"kind": "flag", "value": true}})
         );
     }
 
@@ -468,9 +568,11 @@ mod tests {
             ]
         );
         assert!(r.problems["lastcalltime"].contains("put back 18-11-2026"));
+        assert_eq!(change(&r, "source").after, text("1.5"));
+        assert_eq!(change(&r, "lastcalltime").after, FieldValue::Empty);
         assert!(!r.is_ready());
         assert!(matches!(
-            update(&o, &e),
+            save(&o, &e, true),
             Err(DeepCallError::InvalidInput { .. })
         ));
     }
@@ -485,11 +587,20 @@ mod tests {
     }
 
     #[test]
+    fn the_same_number_written_differently_is_no_change() {
+        let o = ravi();
+        let mut e = o.clone();
+        e.other.insert("totalcalls".into(), "012".into());
+        e.info.insert("dob".into(), "14-08-1986".into());
+        assert_eq!(review(&o, &e), ChangeReview::default());
+    }
+
+    #[test]
     fn empty_form_changes_only_what_is_filled_in() {
         let o = ContactForm::empty();
         assert_eq!((o.vip, o.blacklist), (None, None));
         let mut e = o.clone();
-        assert!(update(&o, &e).is_err(), "nothing to save");
+        assert!(save(&o, &e, true).is_err(), "nothing to save");
         e.blacklist = Some(true);
         e.info.insert("address".into(), "1 Park St".into());
         assert_eq!(
@@ -497,20 +608,166 @@ mod tests {
             json!({"contactinfo": {"address": "1 Park St"}, "other": {"blacklist": true}})
         );
         let r = review(&o, &e);
-        let b = r.changes.iter().find(|c| c.field == "blacklist").unwrap();
-        assert_eq!(b.before, "(not known)");
+        assert_eq!(change(&r, "blacklist").before, FieldValue::NotKnown);
+        assert!(r.blacklists);
     }
+
+    // ---- the blacklist gate reads the typed change --------------------------
+
+    #[test]
+    fn blacklisting_is_the_typed_fact_not_its_words() {
+        let on = |field: ContactField, before, after| FieldChange {
+            field,
+            before,
+            after,
+        };
+        // Whatever words the UI uses for the switch or its values, the gate
+        // reads the field and the value.
+        assert!(blacklists(&[on(
+            ContactField::BLACKLIST,
+            FieldValue::NotKnown,
+            FieldValue::Flag(true)
+        )]));
+        assert!(blacklists(&[on(
+            field("blacklist"),
+            FieldValue::Flag(false),
+            FieldValue::Flag(true)
+        )]));
+        for not in [
+            on(
+                ContactField::BLACKLIST,
+                FieldValue::Flag(true),
+                FieldValue::Flag(false),
+            ),
+            on(
+                field("vip"),
+                FieldValue::Flag(false),
+                FieldValue::Flag(true),
+            ),
+            // Text that reads like "on" in a field labelled like the switch.
+            on(field("Blacklisted"), FieldValue::Empty, text("on")),
+            on(field("custom_field_1"), text("blacklist"), text("on")),
+        ] {
+            assert!(!blacklists(std::slice::from_ref(&not)), "{not:?}");
+        }
+    }
+
+    #[test]
+    fn save_refuses_blacklisting_without_confirmation() {
+        let o = ravi();
+        let mut e = o.clone();
+        e.blacklist = Some(true);
+        assert_eq!(refused_field(save(&o, &e, false)), "blacklist");
+        let s = save(&o, &e, true).expect("confirmed");
+        assert_eq!(s.update.blacklist, Some(true));
+        assert!(blacklists(&s.changes));
+
+        // From a form whose blacklist was not known, too.
+        let o = ContactForm::empty();
+        let mut e = o.clone();
+        e.blacklist = Some(true);
+        assert_eq!(refused_field(save(&o, &e, false)), "blacklist");
+
+        // Turning it off, or changing something else, needs no confirmation.
+        let mut o = ravi();
+        o.blacklist = Some(true);
+        let mut e = o.clone();
+        e.blacklist = Some(false);
+        e.vip = Some(true);
+        let s = save(&o, &e, false).expect("no confirmation needed");
+        assert_eq!(
+            (s.update.blacklist, s.update.vip),
+            (Some(false), Some(true))
+        );
+    }
+
+    // ---- custom field names ------------------------------------------------
 
     #[test]
     fn custom_field_names() {
         assert!(custom_field_name("preferred_language").is_none());
-        for bad in ["", "two words", "tier-2", "vip", "TotalCalls", "name?"] {
+        for bad in [
+            "",
+            "two words",
+            "tier-2",
+            "vip",
+            "TotalCalls",
+            "name?",
+            "Email",
+        ] {
             assert!(custom_field_name(bad).is_some(), "{bad}");
         }
         let o = ravi();
         let mut e = o.clone();
         e.info.insert("bad name".into(), String::new());
         assert!(review(&o, &e).problems.contains_key("bad name"));
+    }
+
+    #[test]
+    fn reserved_names_are_refused_as_new_custom_fields() {
+        for name in [
+            "__proto__",
+            "constructor",
+            "prototype",
+            "ssid",
+            "token",
+            "userId",
+            "Token",
+        ] {
+            let message = custom_field_name(name).unwrap_or_else(|| panic!("{name} accepted"));
+            assert_eq!(
+                message,
+                format!("\"{name}\" is a reserved name, so a field cannot be called that. Choose another name, for example preferred_language.")
+            );
+            let o = ravi();
+            let mut e = o.clone();
+            e.info.insert(name.into(), "x".into());
+            let r = review(&o, &e);
+            assert_eq!(r.problems.get(name), Some(&message), "{name}");
+            assert_eq!(refused_field(save(&o, &e, true)), name);
+        }
+    }
+
+    #[test]
+    fn a_server_field_outside_the_naming_rule_does_not_block_saving() {
+        let o = ravi();
+        assert_eq!(o.info["Lead Source"], "Trade fair");
+        assert!(
+            custom_field_name("Lead Source").is_some(),
+            "not a name one could add"
+        );
+
+        // Another field edited: saved, and "Lead Source" is not sent.
+        let mut e = o.clone();
+        e.info.insert("company".into(), "Verma Traders".into());
+        let r = review(&o, &e);
+        assert!(r.is_ready(), "{:?}", r.problems);
+        assert_eq!(
+            body(&o, &e),
+            json!({"contactinfo": {"company": "Verma Traders"}})
+        );
+
+        // "Lead Source" itself edited: sent under its own name.
+        e.info.insert("Lead Source".into(), "Website".into());
+        let r = review(&o, &e);
+        assert!(r.is_ready(), "{:?}", r.problems);
+        assert_eq!(
+            change(&r, "Lead Source").field,
+            ContactField::Custom("Lead Source".into())
+        );
+        assert_eq!(
+            body(&o, &e),
+            json!({"contactinfo": {"company": "Verma Traders", "Lead Source": "Website"}})
+        );
+        let s = save(&o, &e, false).expect("valid");
+        assert!(s.update.validate().is_ok(), "the client sends it too");
+
+        // The same name added by the manager is refused.
+        let mut plain = ContactForm::empty();
+        plain.info.insert("name".into(), "Ravi Verma".into());
+        let mut added = plain.clone();
+        added.info.insert("Lead Source".into(), "Website".into());
+        assert!(review(&plain, &added).problems.contains_key("Lead Source"));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-import type { FieldChange } from "../../bindings";
+import type { FieldChange, FieldValue } from "../../bindings";
 
 /** How a field is entered. */
 export type FieldKind = "text" | "email" | "date" | "whole";
@@ -93,12 +93,32 @@ export function helpFor(key: string, help?: string): string {
   return help ? `${help} ${api}${date}.` : `${api}${date}.`;
 }
 
-/** One line of the review: "VIP: off → on". */
-export function changeLine(c: FieldChange): string {
-  return `${labelFor(c.field)}: ${c.before} → ${c.after}`;
+const two = (n: number) => String(n).padStart(2, "0");
+
+/** A value as the manager reads it; dates as dd-mm-yyyy, as DeepCall writes them. */
+export function valueText(v: FieldValue): string {
+  switch (v.kind) {
+    case "empty":
+      return "(empty)";
+    case "notKnown":
+      return "(not known)";
+    case "flag":
+      return v.value ? "on" : "off";
+    case "whole":
+      return String(v.value);
+    case "date":
+      return `${two(v.value.day)}-${two(v.value.month)}-${String(v.value.year).padStart(4, "0")}`;
+    case "text":
+      return v.value;
+  }
 }
 
-/** Whether a change blacklists the contact. */
-export function isBlacklisting(c: FieldChange): boolean {
-  return c.field === "blacklist" && c.after === "on";
+/** One line of the review: "VIP: off → on". */
+export function changeLine(c: FieldChange): string {
+  return `${labelFor(c.field)}: ${valueText(c.before)} → ${valueText(c.after)}`;
+}
+
+/** An element id for a custom field: its name, with no spaces (a server field may have them). */
+export function customFieldId(name: string): string {
+  return `contact-custom-${encodeURIComponent(name)}`;
 }

@@ -1,0 +1,337 @@
+//! The fields of a DeepCall contact by their DeepCall names, and a field's
+//! value as a value (a flag, a whole number, a date…): the typed facts a
+//! change is made of. Decisions read these, never a label or display text.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::{rules, Dialer};
+
+/// How a field's value is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// On or off.
+    Flag,
+    /// A whole number, 0 or more.
+    Whole,
+    /// A calendar date.
+    Date,
+    /// Anything else: text as typed.
+    Text,
+}
+
+/// A field DeepCall documents, serialised as its DeepCall name.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, specta::Type,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum KnownField {
+    Name,
+    Email,
+    Dob,
+    Address,
+    Company,
+    Designation,
+    #[serde(rename = "custom_field_1")]
+    CustomField1,
+    #[serde(rename = "custom_field_2")]
+    CustomField2,
+    Vip,
+    Blacklist,
+    Obd,
+    Ibd,
+    Pc,
+    Ctc,
+    TotalCalls,
+    Source,
+    LastCallTime,
+}
+
+impl KnownField {
+    /// `contactinfo`'s documented fields, in the editor's order.
+    pub const INFO: [KnownField; 8] = [
+        KnownField::Name,
+        KnownField::Email,
+        KnownField::Dob,
+        KnownField::Address,
+        KnownField::Company,
+        KnownField::Designation,
+        KnownField::CustomField1,
+        KnownField::CustomField2,
+    ];
+
+    /// `other`'s on/off fields.
+    pub const SWITCHES: [KnownField; 2] = [KnownField::Vip, KnownField::Blacklist];
+
+    /// `other`'s text fields, in the editor's order.
+    pub const OTHER_TEXT: [KnownField; 7] = [
+        KnownField::Obd,
+        KnownField::Ibd,
+        KnownField::Pc,
+        KnownField::Ctc,
+        KnownField::TotalCalls,
+        KnownField::Source,
+        KnownField::LastCallTime,
+    ];
+
+    pub const ALL: [KnownField; 17] = [
+        KnownField::Name,
+        KnownField::Email,
+        KnownField::Dob,
+        KnownField::Address,
+        KnownField::Company,
+        KnownField::Designation,
+        KnownField::CustomField1,
+        KnownField::CustomField2,
+        KnownField::Vip,
+        KnownField::Blacklist,
+        KnownField::Obd,
+        KnownField::Ibd,
+        KnownField::Pc,
+        KnownField::Ctc,
+        KnownField::TotalCalls,
+        KnownField::Source,
+        KnownField::LastCallTime,
+    ];
+
+    /// DeepCall's name for the field (the same as its serialised form).
+    pub const fn name(self) -> &'static str {
+        match self {
+            KnownField::Name => "name",
+            KnownField::Email => "email",
+            KnownField::Dob => "dob",
+            KnownField::Address => "address",
+            KnownField::Company => "company",
+            KnownField::Designation => "designation",
+            KnownField::CustomField1 => "custom_field_1",
+            KnownField::CustomField2 => "custom_field_2",
+            KnownField::Vip => "vip",
+            KnownField::Blacklist => "blacklist",
+            KnownField::Obd => "obd",
+            KnownField::Ibd => "ibd",
+            KnownField::Pc => "pc",
+            KnownField::Ctc => "ctc",
+            KnownField::TotalCalls => "totalcalls",
+            KnownField::Source => "source",
+            KnownField::LastCallTime => "lastcalltime",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    pub const fn kind(self) -> ValueKind {
+        match self {
+            KnownField::Vip | KnownField::Blacklist => ValueKind::Flag,
+            KnownField::TotalCalls | KnownField::Source => ValueKind::Whole,
+            KnownField::Dob | KnownField::LastCallTime => ValueKind::Date,
+            _ => ValueKind::Text,
+        }
+    }
+
+    /// The dialer status this field holds, if it is one.
+    pub fn dialer(self) -> Option<Dialer> {
+        match self {
+            KnownField::Obd => Some(Dialer::Obd),
+            KnownField::Ibd => Some(Dialer::Ibd),
+            KnownField::Pc => Some(Dialer::Pc),
+            KnownField::Ctc => Some(Dialer::Ctc),
+            _ => None,
+        }
+    }
+
+    /// Whether the field belongs in `contactinfo` (otherwise `other`).
+    pub fn is_info(self) -> bool {
+        Self::INFO.contains(&self)
+    }
+}
+
+/// One field of a contact: a documented one, or one of the account's own
+/// custom fields by its name. Serialised as DeepCall's name either way.
+///
+/// Build it with [`ContactField::from_name`] (or deserialise it): a
+/// documented name always becomes [`ContactField::Known`].
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, specta::Type,
+)]
+#[serde(untagged)]
+pub enum ContactField {
+    Known(KnownField),
+    Custom(String),
+}
+
+impl ContactField {
+    pub const BLACKLIST: ContactField = ContactField::Known(KnownField::Blacklist);
+
+    pub fn from_name(name: &str) -> Self {
+        KnownField::from_name(name).map_or_else(|| Self::Custom(name.to_owned()), Self::Known)
+    }
+
+    /// DeepCall's name for the field.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Known(k) => k.name(),
+            Self::Custom(n) => n,
+        }
+    }
+
+    pub fn kind(&self) -> ValueKind {
+        match self {
+            Self::Known(k) => k.kind(),
+            Self::Custom(_) => ValueKind::Text,
+        }
+    }
+
+    /// Whether the field belongs in `contactinfo` (custom fields do).
+    pub fn is_info(&self) -> bool {
+        match self {
+            Self::Known(k) => k.is_info(),
+            Self::Custom(_) => true,
+        }
+    }
+}
+
+impl fmt::Display for ContactField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A real calendar date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct CalendarDate {
+    pub day: u32,
+    pub month: u32,
+    pub year: i32,
+}
+
+impl CalendarDate {
+    /// Reads `dd-mm-YYYY` when it is a date on the calendar.
+    pub fn parse(v: &str) -> Option<Self> {
+        rules::parse_date(v).map(|(day, month, year)| Self { day, month, year })
+    }
+}
+
+/// As DeepCall writes it: `dd-mm-YYYY`.
+impl fmt::Display for CalendarDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}-{:02}-{:04}", self.day, self.month, self.year)
+    }
+}
+
+/// A field's value as a value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "kind", content = "value", rename_all = "camelCase")]
+pub enum FieldValue {
+    /// The field is empty.
+    Empty,
+    /// The value could not be read (a switch on a form that started empty).
+    NotKnown,
+    /// On (`true`) or off.
+    Flag(bool),
+    /// A whole number, 0 or more (at most 15 digits, so exact in JavaScript).
+    Whole(u64),
+    /// A real calendar date.
+    Date(CalendarDate),
+    /// Text as typed (trimmed); also a number or date field's value that is
+    /// not (yet) a valid number or date.
+    Text(String),
+}
+
+impl FieldValue {
+    /// A switch's value.
+    pub fn flag(v: Option<bool>) -> Self {
+        v.map_or(Self::NotKnown, Self::Flag)
+    }
+
+    /// A text field's value for a field of `kind`, from text already
+    /// trimmed (and with dates in DeepCall's format when they are dates).
+    pub fn read(kind: ValueKind, text: &str) -> Self {
+        if text.is_empty() {
+            return Self::Empty;
+        }
+        let typed = match kind {
+            ValueKind::Whole if rules::non_negative_whole(text).is_none() => {
+                text.parse().ok().map(Self::Whole)
+            }
+            ValueKind::Date => CalendarDate::parse(text).map(Self::Date),
+            _ => None,
+        };
+        typed.unwrap_or_else(|| Self::Text(text.to_owned()))
+    }
+
+    /// The value as DeepCall's text fields carry it.
+    pub fn deepcall_text(&self) -> String {
+        match self {
+            Self::Empty | Self::NotKnown => String::new(),
+            Self::Flag(true) => "on".into(),
+            Self::Flag(false) => "off".into(),
+            Self::Whole(n) => n.to_string(),
+            Self::Date(d) => d.to_string(),
+            Self::Text(t) => t.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fields_serialise_as_their_deepcall_names() {
+        for f in KnownField::ALL {
+            assert_eq!(serde_json::to_value(f).unwrap(), json!(f.name()));
+            let c = ContactField::from_name(f.name());
+            assert_eq!(c, ContactField::Known(f));
+            assert_eq!(serde_json::to_value(&c).unwrap(), json!(f.name()));
+            assert_eq!(
+                serde_json::from_value::<ContactField>(json!(f.name())).unwrap(),
+                c
+            );
+        }
+        let lead = ContactField::from_name("Lead Source");
+        assert_eq!(lead, ContactField::Custom("Lead Source".into()));
+        assert_eq!(serde_json::to_value(&lead).unwrap(), json!("Lead Source"));
+        assert_eq!(
+            serde_json::from_value::<ContactField>(json!("Lead Source")).unwrap(),
+            lead
+        );
+    }
+
+    #[test]
+    fn values_are_typed_by_their_field() {
+        assert_eq!(
+            FieldValue::read(ValueKind::Whole, "12"),
+            FieldValue::Whole(12)
+        );
+        assert_eq!(
+            FieldValue::read(ValueKind::Whole, "1.5"),
+            FieldValue::Text("1.5".into())
+        );
+        assert_eq!(
+            FieldValue::read(ValueKind::Date, "05-11-1990"),
+            FieldValue::Date(CalendarDate {
+                day: 5,
+                month: 11,
+                year: 1990
+            })
+        );
+        assert_eq!(FieldValue::read(ValueKind::Text, ""), FieldValue::Empty);
+        assert_eq!(FieldValue::flag(None), FieldValue::NotKnown);
+        assert_eq!(
+            serde_json::to_value(FieldValue::Flag(true)).unwrap(),
+            json!({"kind": "flag", "value": true})
+        );
+        assert_eq!(
+            serde_json::to_value(FieldValue::Empty).unwrap(),
+            json!({"kind": "empty"})
+        );
+        assert_eq!(
+            FieldValue::read(ValueKind::Date, "05-11-1990").deepcall_text(),
+            "05-11-1990"
+        );
+    }
+}
