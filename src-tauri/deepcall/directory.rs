@@ -65,15 +65,22 @@ impl ContactNumber {
 /// The documented rules, one function per kind of field. Each returns the
 /// plain sentence to show beside the field, or `None` when the value is fine.
 pub mod rules {
-    /// Letters (any alphabet), whitespace and `.` only.
+    /// Letters (any alphabet), whitespace and `.` only. A letter keeps the
+    /// marks written on it (the virama in Hindi's "वर्मा" is not a letter by
+    /// itself), so what is checked is each character as a reader sees it.
     pub fn name(v: &str) -> Option<String> {
+        use unicode_segmentation::UnicodeSegmentation;
         if v.trim().is_empty() {
             return Some("Enter a name, or leave the field unchanged.".into());
         }
-        v.chars()
-            .find(|c| !(c.is_alphabetic() || c.is_whitespace() || *c == '.'))
-            .map(|c| {
-                format!("A name may contain only letters, spaces and dots; \"{c}\" is not allowed.")
+        v.graphemes(true)
+            .find(|g| {
+                g.chars()
+                    .next()
+                    .is_none_or(|c| !(c.is_alphabetic() || c.is_whitespace() || c == '.'))
+            })
+            .map(|g| {
+                format!("A name may contain only letters, spaces and dots; \"{g}\" is not allowed.")
             })
     }
 
