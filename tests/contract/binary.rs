@@ -21,17 +21,6 @@ fn listening_port(line: &str) -> Option<u16> {
     port.parse().ok().filter(|p| *p != 0)
 }
 
-#[test]
-fn listening_line_format() {
-    assert_eq!(
-        listening_port("listening on http://127.0.0.1:8080"),
-        Some(8080)
-    );
-    assert_eq!(listening_port("listening on http://127.0.0.1:0"), None);
-    assert_eq!(listening_port("listening on http://127.0.0.1:80x"), None);
-    assert_eq!(listening_port("listening on http://0.0.0.0:80"), None);
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn binary_prints_its_address_and_serves() {
     let mut child = Command::new(BIN)
