@@ -102,6 +102,9 @@ export function otherGroupWords(p: GroupProgress): string {
   return `Your ${total} changes to ${p.groupLabel} are finished. Saved: ${saved}. ${failed}`;
 }
 
+/** What the note says about a change that failed. */
+const couldNot = (job: Job) => `Could not ${job.ask}.`;
+
 const pendingKey = (group: number, agentId: number) => `${group}/${agentId}`;
 
 /** The Groups screen's state: the open group, pending changes, the queue. */
@@ -521,7 +524,7 @@ export class GroupsModel {
     const s = job.changes.length === 1 ? "s" : "";
     const retry = error.retryable ? job : null;
     if (!this.isShown(job.group)) {
-      this.noteElsewhere(job, null, `Could not ${job.ask}.`);
+      this.noteElsewhere(job, null, couldNot(job));
       this.failed = {
         group: job.group,
         message: `Could not change whether ${job.who} receive${s} calls in ${job.groupLabel}. The screen still shows the group you opened; open ${job.groupLabel} to see what DeepCall has now.`,
@@ -545,6 +548,13 @@ export class GroupsModel {
     const job = this.failed?.retry;
     if (!job) return;
     this.failed = null;
+    // Tried again: what it comes to replaces the "Could not" said about it.
+    const p = this.progress.get(job.group);
+    const said = couldNot(job);
+    const at = p ? p.notSaved.indexOf(said) : -1;
+    if (p && at >= 0) {
+      this.progress.set(job.group, { ...p, notSaved: p.notSaved.filter((_, i) => i !== at) });
+    }
     this.enqueue(
       {
         changes: job.changes,

@@ -328,7 +328,7 @@ describe("changes to a group the manager has left", () => {
     ]);
     expect(model.data?.group.id).toBe(29);
     expect(model.otherGroupNotes.map((n) => n.message)).toEqual([
-      "Your 2 changes to “Mahipal singh” (#28) are finished. Saved: manoj (#8) no longer receives calls. Could not stop manoj (#8) receiving calls.",
+      "Your change to “Mahipal singh” (#28) is saved: manoj (#8) no longer receives calls.",
     ]);
   });
 
@@ -395,6 +395,14 @@ describe("changes to a group the manager has left", () => {
     );
     expect(otherGroupWords({ ...p, saved: [], notSaved: ["Could not a.", "Could not b."] })).toBe(
       "None of your 2 changes to group #30 was saved. Could not a. Could not b.",
+    );
+    expect(
+      otherGroupWords({ ...p, notSaved: ["Could not stop Bhawna (#6) receiving calls."] }),
+    ).toBe(
+      "Your 2 changes to group #30 are finished. Saved: Agent #12 now receives calls. Could not stop Bhawna (#6) receiving calls.",
+    );
+    expect(otherGroupWords({ ...p, waiting: 2, notSaved: ["Could not a."] })).toBe(
+      "Still saving 2 changes to group #30… Saved so far: Agent #12 now receives calls. Could not a.",
     );
   });
 });
