@@ -1233,7 +1233,7 @@ async fn slow_changes_finish_on_their_own_group_while_the_screen_stays_on_the_gr
     assert!(
         alert.contains(
             "Could not change whether manoj (#8) receives calls in “Mahipal singh” (#28). \
-             The screen still shows the group you opened"
+             Open that group to see what DeepCall has now."
         ),
         "{alert}"
     );

@@ -527,7 +527,7 @@ export class GroupsModel {
       this.noteElsewhere(job, null, couldNot(job));
       this.failed = {
         group: job.group,
-        message: `Could not change whether ${job.who} receive${s} calls in ${job.groupLabel}. The screen still shows the group you opened; open ${job.groupLabel} to see what DeepCall has now.`,
+        message: `Could not change whether ${job.who} receive${s} calls in ${job.groupLabel}. Open that group to see what DeepCall has now.`,
         error,
         retry,
       };

@@ -311,7 +311,7 @@ describe("changes to a group the manager has left", () => {
     expect(model.data?.group.id).toBe(29);
     expect(model.failed?.group).toBe(28);
     expect(model.failed?.message).toBe(
-      "Could not change whether manoj (#8) receives calls in “Mahipal singh” (#28). The screen still shows the group you opened; open “Mahipal singh” (#28) to see what DeepCall has now.",
+      "Could not change whether manoj (#8) receives calls in “Mahipal singh” (#28). Open that group to see what DeepCall has now.",
     );
     expect(model.otherGroupNotes.map((n) => [n.message, n.anyNotSaved])).toEqual([
       [
