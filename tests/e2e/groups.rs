@@ -1144,11 +1144,9 @@ async fn slow_changes_finish_on_their_own_group_while_the_screen_stays_on_the_gr
     switch(&app, "manoj (#8)").await.click().await.unwrap();
     // At once, another group.
     open_group(&app, "29").await;
-    let screen = watch_night_shift_until_note(
-        &app,
-        "Still saving 2 changes to “Mahipal singh” (#28)…",
-    )
-    .await;
+    let screen =
+        watch_night_shift_until_note(&app, "Still saving 2 changes to “Mahipal singh” (#28)…")
+            .await;
     assert_eq!(screen["notes"].as_array().unwrap().len(), 1, "{screen}");
     app.screenshot("groups-left-saving").await;
 
@@ -1177,7 +1175,11 @@ async fn slow_changes_finish_on_their_own_group_while_the_screen_stays_on_the_gr
         sb.group_members(28).unwrap(),
         [(3, true), (8, false), (2, false)]
     );
-    assert_eq!(sb.group_members(29).unwrap(), night_shift, "group 29 untouched");
+    assert_eq!(
+        sb.group_members(29).unwrap(),
+        night_shift,
+        "group 29 untouched"
+    );
     // A while later, still group 29.
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_night_shift(&screen_now(&app).await);
@@ -1237,7 +1239,10 @@ async fn slow_changes_finish_on_their_own_group_while_the_screen_stays_on_the_gr
         ),
         "{alert}"
     );
-    assert!(alert.contains("DeepCall had a problem on its side"), "{alert}");
+    assert!(
+        alert.contains("DeepCall had a problem on its side"),
+        "{alert}"
+    );
     assert!(!alert.contains("1009"), "no raw code: {alert}");
     assert_eq!(sb.group_members(28).unwrap()[1], (8, false), "not changed");
     assert_eq!(submits(&sb)[0]["groupId"], json!(28));
@@ -1259,7 +1264,11 @@ async fn slow_changes_finish_on_their_own_group_while_the_screen_stays_on_the_gr
         sb.group_members(28).unwrap(),
         [(3, true), (8, true), (2, false)]
     );
-    assert_eq!(sb.group_members(29).unwrap(), night_shift, "group 29 untouched");
+    assert_eq!(
+        sb.group_members(29).unwrap(),
+        night_shift,
+        "group 29 untouched"
+    );
     assert!(app
         .driver
         .find(By::Css("[data-testid='change-failed']"))
