@@ -1,8 +1,9 @@
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { GroupMembers, Member } from "../../bindings";
-import { GroupsModel } from "./groups.svelte";
-import { countWords, memberLabel, statusWords, visibleMembers } from "./members";
+import { confirmModel } from "../confirm.svelte";
+import { GroupsModel, otherGroupWords } from "./groups.svelte";
+import { countWords, groupLabel, memberLabel, statusWords, visibleMembers } from "./members";
 
 /** The value, or a failed test. */
 function must<T>(x: T | null | undefined): T {
@@ -125,7 +126,7 @@ describe("changing who receives calls", () => {
     model.toggle(must(c));
     model.toggle(must(a));
     // All three show what was asked right away.
-    expect([...model.pending.keys()].sort((x, y) => x - y)).toEqual([4, 6, 12]);
+    expect([4, 6, 12].map((a) => model.isPending(a))).toEqual([true, true, true]);
     expect(model.receives(must(b))).toBe(true);
     await settled(model);
     expect(server.maxInFlight()).toBe(1);
@@ -154,5 +155,254 @@ describe("changing who receives calls", () => {
     await settled(model);
     expect(must(server.members()[1]).receivesCalls).toBe(true);
     expect(model.failed).toBeNull();
+  });
+});
+
+/** Two groups behind mocked IPC; each change waits until the test lets it
+ * finish, and the test sees what the screen showed at every step. */
+function twoGroups(model: () => GroupsModel | null) {
+  const groups = new Map<number, { name: string; members: Member[] }>([
+    [
+      28,
+      {
+        name: "Mahipal singh",
+        members: [m(2, "bhawesh", true), m(3, "bhawesh", true), m(8, "manoj", true)],
+      },
+    ],
+    // Agent 8 is in both groups.
+    [29, { name: "Night shift", members: [m(4, "vijay", true), m(8, "manoj", false)] }],
+  ]);
+  const sent: {
+    group: string;
+    changes: { agentId: number; receivesCalls: boolean }[];
+    allowNobody: boolean;
+  }[] = [];
+  /** The group on screen whenever a change started or finished. */
+  const shown: (number | undefined)[] = [];
+  const waiting: (() => void)[] = [];
+  let failNext = false;
+  const snapshot = (id: number): GroupMembers => {
+    const g = must(groups.get(id));
+    return {
+      group: { id, name: g.name, status: 1, createdAt: 0, createdBy: null },
+      members: g.members.map((x) => ({ ...x })),
+      otherAgents: [],
+    };
+  };
+  mockIPC(async (cmd, args) => {
+    if (cmd === "group_members") return snapshot(Number((args as { group: string }).group));
+    if (cmd === "recent_groups") return [];
+    if (cmd === "change_receiving") {
+      const a = args as (typeof sent)[number];
+      shown.push(model()?.data?.group.id);
+      await new Promise<void>((r) => waiting.push(r));
+      shown.push(model()?.data?.group.id);
+      if (failNext) {
+        failNext = false;
+        throw {
+          kind: "ServerTrouble",
+          message: "DeepCall had a problem.",
+          field: null,
+          retryable: true,
+        };
+      }
+      const id = Number(a.group);
+      const g = must(groups.get(id));
+      const after = g.members.map((x) => {
+        const c = a.changes.find((c) => c.agentId === x.agentId);
+        return c ? { ...x, receivesCalls: c.receivesCalls } : x;
+      });
+      if (!a.allowNobody && !after.some((x) => x.receivesCalls)) {
+        return { outcome: "nobodyWouldReceive", group: snapshot(id) };
+      }
+      sent.push(a);
+      g.members = after;
+      return { outcome: "applied", group: snapshot(id), sent: true };
+    }
+    throw new Error(`unexpected ${cmd}`);
+  });
+  return {
+    sent,
+    shown,
+    members: (id: number) => must(groups.get(id)).members,
+    failNext: () => (failNext = true),
+    /** Lets the oldest waiting change finish. */
+    async release() {
+      for (let i = 0; i < 200 && waiting.length === 0; i++) await tick();
+      must(waiting.shift())();
+      await tick();
+    },
+  };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 1));
+
+describe("changes to a group the manager has left", () => {
+  afterEach(() => {
+    clearMocks();
+    confirmModel.answer(false);
+  });
+
+  const byId = (model: GroupsModel, id: number) =>
+    must(must(model.data).members.find((x) => x.agentId === id));
+
+  it("stay bound to their group; the screen keeps the group opened and says when they finish", async () => {
+    let model: GroupsModel | null = null;
+    const server = twoGroups(() => model);
+    model = new GroupsModel();
+    await model.open("28");
+    model.toggle(byId(model, 2));
+    model.toggle(byId(model, 8));
+    // Agent 8's change to group 28 is pending; its row in 28 says so.
+    expect(model.isPending(8)).toBe(true);
+    expect(await model.open("29")).toBe(true);
+    // In group 29, agent 8 is not pending and shows group 29's own value.
+    expect(model.isPending(8)).toBe(false);
+    expect(model.receives(byId(model, 8))).toBe(false);
+    expect(model.otherGroupNotes.map((n) => n.message)).toEqual([
+      "Still saving 2 changes to “Mahipal singh” (#28)…",
+    ]);
+    await server.release();
+    expect(model.data?.group.id).toBe(29);
+    expect(model.otherGroupNotes.map((n) => n.message)).toEqual([
+      "Still saving 1 change to “Mahipal singh” (#28)… Saved so far: bhawesh (#2) no longer receives calls.",
+    ]);
+    await server.release();
+    await settled(model);
+    // Every change named group 28, and group 29 never changed or showed.
+    expect(server.sent.map((s) => s.group)).toEqual(["28", "28"]);
+    expect(server.members(28).map((x) => x.receivesCalls)).toEqual([false, true, false]);
+    expect(server.members(29).map((x) => x.receivesCalls)).toEqual([true, false]);
+    // The first change started on 28; from then on the screen showed 29.
+    expect(server.shown).toEqual([28, 29, 29, 29]);
+    expect(model.data?.group.id).toBe(29);
+    expect(model.data?.members.map((x) => x.agentId)).toEqual([4, 8]);
+    expect(model.groupInput).toBe("29");
+    const notes = model.otherGroupNotes;
+    expect(notes).toEqual([
+      {
+        group: 28,
+        groupLabel: "“Mahipal singh” (#28)",
+        finished: true,
+        anyNotSaved: false,
+        message:
+          "Your 2 changes to “Mahipal singh” (#28) are saved: bhawesh (#2) no longer receives calls; manoj (#8) no longer receives calls.",
+      },
+    ]);
+    // No Undo for a group not on screen, and nothing to say about group 29.
+    expect(model.done).toBeNull();
+    expect(model.failed).toBeNull();
+    // Opening group 28 shows it as DeepCall has it, and the note is over.
+    await model.open("28");
+    expect(model.otherGroupNotes).toEqual([]);
+    expect(model.receives(byId(model, 8))).toBe(false);
+  });
+
+  it("a change to the group left that fails names that group; Retry stays bound to it", async () => {
+    let model: GroupsModel | null = null;
+    const server = twoGroups(() => model);
+    model = new GroupsModel();
+    await model.open("28");
+    model.toggle(byId(model, 8));
+    await model.open("29");
+    server.failNext();
+    await server.release();
+    await settled(model);
+    expect(model.data?.group.id).toBe(29);
+    expect(model.failed?.group).toBe(28);
+    expect(model.failed?.message).toBe(
+      "Could not change whether manoj (#8) receives calls in “Mahipal singh” (#28). Open that group to see what DeepCall has now.",
+    );
+    expect(model.otherGroupNotes.map((n) => [n.message, n.anyNotSaved])).toEqual([
+      [
+        "Your change to “Mahipal singh” (#28) was not saved. Could not stop manoj (#8) receiving calls.",
+        true,
+      ],
+    ]);
+    // Retry, with group 29 on screen, changes group 28 again.
+    model.retry();
+    await server.release();
+    await settled(model);
+    expect(server.sent.map((s) => [s.group, s.changes])).toEqual([
+      ["28", [{ agentId: 8, receivesCalls: false }]],
+    ]);
+    expect(model.data?.group.id).toBe(29);
+    expect(model.otherGroupNotes.map((n) => n.message)).toEqual([
+      "Your change to “Mahipal singh” (#28) is saved: manoj (#8) no longer receives calls.",
+    ]);
+  });
+
+  it("asks no question about a group left: leaving it with nobody is decided with it on screen", async () => {
+    let model: GroupsModel | null = null;
+    const server = twoGroups(() => model);
+    model = new GroupsModel();
+    await model.open("28");
+    model.setSelected(false); // nothing selected: nothing queued
+    for (const a of [2, 3, 8]) model.toggleSelected(a, true);
+    model.setSelected(false);
+    await model.open("29");
+    await server.release();
+    await settled(model);
+    expect(confirmModel.current).toBeNull();
+    expect(server.sent).toEqual([]);
+    expect(server.members(28).every((x) => x.receivesCalls)).toBe(true);
+    expect(model.otherGroupNotes.map((n) => n.message)).toEqual([
+      "Your change to “Mahipal singh” (#28) was not saved. Did not stop 3 agents receiving calls: then nobody would receive the calls of “Mahipal singh” (#28). Open it to decide.",
+    ]);
+  });
+
+  it("Undo changes the group it was offered for, even once another is open", async () => {
+    let model: GroupsModel | null = null;
+    const server = twoGroups(() => model);
+    model = new GroupsModel();
+    await model.open("28");
+    model.toggle(byId(model, 8));
+    await server.release();
+    await settled(model);
+    expect(model.done?.undo?.group).toBe(28);
+    // Undo, then at once group 29: the undo is for group 28.
+    model.undo();
+    await model.open("29");
+    // Asking for another group ends what was offered on the last one.
+    expect(model.done).toBeNull();
+    await server.release();
+    await settled(model);
+    expect(server.sent.map((s) => [s.group, s.changes])).toEqual([
+      ["28", [{ agentId: 8, receivesCalls: false }]],
+      ["28", [{ agentId: 8, receivesCalls: true }]],
+    ]);
+    expect(server.members(29).map((x) => x.receivesCalls)).toEqual([true, false]);
+    expect(model.data?.group.id).toBe(29);
+    expect(model.otherGroupNotes.map((n) => n.message)).toEqual([
+      "Your change to “Mahipal singh” (#28) is saved: the earlier change was undone.",
+    ]);
+  });
+
+  it("names groups and sums up what came of their changes", () => {
+    expect(groupLabel({ id: 28, name: "Mahipal singh" })).toBe("“Mahipal singh” (#28)");
+    expect(groupLabel({ id: 30, name: "" })).toBe("group #30");
+    const p = {
+      groupLabel: "group #30",
+      waiting: 0,
+      saved: ["Agent #12 now receives calls"],
+      notSaved: [],
+    };
+    expect(otherGroupWords(p)).toBe(
+      "Your change to group #30 is saved: Agent #12 now receives calls.",
+    );
+    expect(otherGroupWords({ ...p, waiting: 1, saved: [] })).toBe(
+      "Still saving 1 change to group #30…",
+    );
+    expect(otherGroupWords({ ...p, saved: [], notSaved: ["Could not a.", "Could not b."] })).toBe(
+      "None of your 2 changes to group #30 was saved. Could not a. Could not b.",
+    );
+    expect(
+      otherGroupWords({ ...p, notSaved: ["Could not stop Bhawna (#6) receiving calls."] }),
+    ).toBe(
+      "Your 2 changes to group #30 are finished. Saved: Agent #12 now receives calls. Could not stop Bhawna (#6) receiving calls.",
+    );
+    expect(otherGroupWords({ ...p, waiting: 2, notSaved: ["Could not a."] })).toBe(
+      "Still saving 2 changes to group #30… Saved so far: Agent #12 now receives calls. Could not a.",
+    );
   });
 });

@@ -14,6 +14,12 @@ export function memberLabel(m: Pick<Member, "agentId" | "name">): string {
   return m.name ? `${m.name} (#${m.agentId})` : `Agent #${m.agentId}`;
 }
 
+/** A group as a manager names it: "“Mahipal singh” (#28)", or "group #28"
+ * when it has no name. */
+export function groupLabel(g: Pick<Group, "id" | "name">): string {
+  return g.name ? `“${g.name}” (#${g.id})` : `group #${g.id}`;
+}
+
 /** Case and accents do not count: "émile" sorts with "Emile". */
 function sortKey(name: string): string {
   return name.normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase();
