@@ -60,7 +60,7 @@ export const ERROR_ADVICE: Record<ErrorKind, ErrorAdvice> = {
   ServerTrouble: {
     title: "DeepCall has a problem",
     severity: "error",
-    nextStep: "Retry in a few minutes.",
+    nextStep: "If it keeps happening, DeepCall may be down: ask your DeepCall administrator.",
   },
   KeyringUnavailable: {
     title: "No keyring on this computer",
