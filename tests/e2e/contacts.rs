@@ -86,6 +86,22 @@ async fn save_button(app: &App) -> WebElement {
     app.button("Save changes").await
 }
 
+/// Clicks Save as a person would: with the button in view inside the
+/// app's scrolling area and the page at rest. (WebKitGTK's WebDriver does
+/// not scroll that inner area, so a click on a button below its fold can
+/// land beside it; under load this happened.)
+async fn press_save(app: &App) {
+    app.scroll_to("#contact-save").await;
+    app.driver
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            Vec::new(),
+        )
+        .await
+        .expect("the page settles");
+    save_button(app).await.click().await.unwrap();
+}
+
 async fn save_enabled(app: &App) -> bool {
     save_button(app).await.is_enabled().await.unwrap()
 }
@@ -182,7 +198,7 @@ async fn every_field_type_reaches_deepcall_and_one_edit_sends_one_field() {
         review_lines(&app).await,
         ["Email: ravi.verma@example.in → a@b.in"]
     );
-    save_button(&app).await.click().await.unwrap();
+    press_save(&app).await;
     let saved = app.find(By::Css("[data-testid='saved']")).await;
     assert!(saved
         .text()
@@ -229,7 +245,7 @@ async fn every_field_type_reaches_deepcall_and_one_edit_sends_one_field() {
     );
     app.scroll_to("[data-testid='review']").await;
     app.screenshot("contacts-review").await;
-    save_button(&app).await.click().await.unwrap();
+    press_save(&app).await;
     app.find(By::XPath(
         "//*[@data-testid='saved']//li[normalize-space(.)='VIP: off → on']",
     ))
@@ -441,7 +457,7 @@ async fn invalid_input_sends_nothing_and_every_error_keeps_the_form() {
             code,
             message: format!("vendor text {code}"),
         });
-        save_button(&app).await.click().await.unwrap();
+        press_save(&app).await;
         let expected = ApiErrorKind::classify(Module::Directory, code).plain_message();
         let notice = app.find(By::Css("[role='alert']")).await;
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -480,14 +496,14 @@ async fn invalid_input_sends_nothing_and_every_error_keeps_the_form() {
 
     // ---- network: the connection drops -------------------------------------
     app.sandbox.fail_next(Fault::DropConnection);
-    save_button(&app).await.click().await.unwrap();
+    press_save(&app).await;
     app.wait_text("DeepCall could not be reached").await;
     assert_eq!(value_of(&app, "Name").await, "Anita D. Rao");
     app.screenshot("contacts-error-network").await;
 
     // ---- timeout: DeepCall takes longer than the app waits (30 s) -----------
     app.sandbox.fail_next(Fault::Delay(Duration::from_secs(40)));
-    save_button(&app).await.click().await.unwrap();
+    press_save(&app).await;
     let deadline = Instant::now() + Duration::from_secs(45);
     while !page_text(&app).await.contains("did not answer within") {
         assert!(Instant::now() < deadline, "no timeout message");
@@ -529,7 +545,7 @@ async fn without_current_values_the_form_starts_empty_and_changes_only_what_is_f
         review_lines(&app).await,
         ["Address: (empty) → 1 Park Street, Kolkata"]
     );
-    save_button(&app).await.click().await.unwrap();
+    press_save(&app).await;
     app.find(By::Css("[data-testid='saved']")).await;
     assert_eq!(
         updates(&app),
