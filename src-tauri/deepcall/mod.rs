@@ -220,10 +220,6 @@ impl Client {
         Self { http, base, auth }
     }
 
-    pub fn base(&self) -> &BaseUrl {
-        &self.base
-    }
-
     /// Sends one call and returns the answer's JSON object when its `status`
     /// says success. Every other outcome is a typed [`DeepCallError`].
     pub async fn call(
