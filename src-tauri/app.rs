@@ -131,6 +131,12 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         ])
         // The address most accounts use, for the account form.
         .constant("DEFAULT_HOST", crate::deepcall::DEFAULT_HOST)
+        // The contact editor's fields: the UI renders the form from these.
+        .typ::<crate::deepcall::directory::field::FieldSpec>()
+        .constant(
+            "CONTACT_FIELDS",
+            crate::deepcall::directory::field::catalogue(),
+        )
         // Ids are checked to fit a JavaScript number when they are read.
         .dangerously_cast_bigints_to_number()
 }

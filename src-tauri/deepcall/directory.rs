@@ -14,7 +14,7 @@ use super::{wire, Client, DeepCallError, Module};
 pub mod field;
 pub mod form;
 
-pub use field::{ContactField, FieldValue, KnownField};
+pub use field::{ContactField, FieldValue, KnownField, ValueKind};
 
 /// A phone number as DeepCall's directory keys it: digits only.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, specta::Type)]
@@ -224,14 +224,14 @@ impl ContactUpdate {
     /// Every rule, with the field it concerns.
     pub fn validate(&self) -> Result<(), DeepCallError> {
         for (field, value) in &self.info {
-            let problem = match field.as_str() {
-                "name" => rules::name(value),
-                "email" => rules::email(value),
-                "dob" => rules::date(value),
+            let problem = match KnownField::from_name(field) {
+                Some(KnownField::Name) => rules::name(value),
+                Some(KnownField::Email) => rules::email(value),
+                Some(k) if k.kind() == ValueKind::Date => rules::date(value),
+                Some(_) => None,
                 // A custom field the account already has keeps its name,
                 // whatever its spelling; only a blank or reserved one is refused.
-                f if !INFO_FIELDS.contains(&f) => form::sendable_field_name(f),
-                _ => None,
+                None => form::sendable_field_name(field),
             };
             if let Some(message) = problem {
                 return Err(DeepCallError::invalid_input(field.clone(), message));
@@ -239,7 +239,10 @@ impl ContactUpdate {
         }
         if let Some(t) = &self.last_call_time {
             if let Some(message) = rules::date(t) {
-                return Err(DeepCallError::invalid_input("lastcalltime", message));
+                return Err(DeepCallError::invalid_input(
+                    KnownField::LastCallTime.name(),
+                    message,
+                ));
             }
         }
         if self.is_empty() {
@@ -263,20 +266,21 @@ impl ContactUpdate {
             body.insert("contactinfo".into(), Value::Object(info));
         }
         let mut other = Map::new();
+        let mut put = |k: KnownField, v: Value| other.insert(k.name().into(), v);
         if let Some(v) = self.vip {
-            other.insert("vip".into(), Value::Bool(v));
+            put(KnownField::Vip, Value::Bool(v));
         }
         if let Some(v) = self.blacklist {
-            other.insert("blacklist".into(), Value::Bool(v));
+            put(KnownField::Blacklist, Value::Bool(v));
         }
         if let Some(v) = self.total_calls {
-            other.insert("totalcalls".into(), Value::from(v));
+            put(KnownField::TotalCalls, Value::from(v));
         }
         if let Some(v) = self.source {
-            other.insert("source".into(), Value::from(v));
+            put(KnownField::Source, Value::from(v));
         }
         if let Some(v) = &self.last_call_time {
-            other.insert("lastcalltime".into(), Value::String(v.clone()));
+            put(KnownField::LastCallTime, Value::String(v.clone()));
         }
         for (d, v) in &self.dialer {
             other.insert(d.key().into(), Value::String(v.clone()));
@@ -320,13 +324,13 @@ pub fn read_contact_info(response: &Value) -> Option<ContactInfo> {
             }
             return;
         }
-        match lower.as_str() {
-            "vip" => out.vip = wire::flag_from_value(v),
-            "blacklist" => out.blacklist = wire::flag_from_value(v),
-            "totalcalls" => out.total_calls = wire::int_from_value(v),
-            "source" => out.source = wire::int_from_value(v),
-            "lastcalltime" => out.last_call_time = wire::text_from_value(v),
-            "updatetime" | "contact" | "cn" | "user_id" | "userid" | "_id" => {}
+        match (KnownField::from_name(&lower), lower.as_str()) {
+            (Some(KnownField::Vip), _) => out.vip = wire::flag_from_value(v),
+            (Some(KnownField::Blacklist), _) => out.blacklist = wire::flag_from_value(v),
+            (Some(KnownField::TotalCalls), _) => out.total_calls = wire::int_from_value(v),
+            (Some(KnownField::Source), _) => out.source = wire::int_from_value(v),
+            (Some(KnownField::LastCallTime), _) => out.last_call_time = wire::text_from_value(v),
+            (_, "updatetime" | "contact" | "cn" | "user_id" | "userid" | "_id") => {}
             _ => {
                 if let Some(t) = wire::text_from_value(v) {
                     out.info.insert(k.to_owned(), t);

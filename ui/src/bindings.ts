@@ -71,6 +71,8 @@ export const commands = {
 };
 
 /* Constants */
+export const CONTACT_FIELDS = [{"key":"name","label":"Name","kind":"text","group":"details","help":"Letters, spaces and dots only."},{"key":"email","label":"Email","kind":"email","group":"details","help":"For example name@example.com."},{"key":"dob","label":"Date of birth","kind":"date","group":"details","help":null},{"key":"address","label":"Address","kind":"text","group":"details","help":null},{"key":"company","label":"Company","kind":"text","group":"details","help":null},{"key":"designation","label":"Job title","kind":"text","group":"details","help":null},{"key":"custom_field_1","label":"Custom field 1","kind":"text","group":"custom","help":"What it holds depends on your account."},{"key":"custom_field_2","label":"Custom field 2","kind":"text","group":"custom","help":"What it holds depends on your account."},{"key":"vip","label":"VIP","kind":"flag","group":"status","help":"An important customer."},{"key":"blacklist","label":"Blacklisted","kind":"flag","group":"status","help":"Blacklisting may stop all further communication with this customer."},{"key":"obd","label":"Outbound dialler status","kind":"text","group":"dialling","help":null},{"key":"ibd","label":"Inbound dialler status","kind":"text","group":"dialling","help":null},{"key":"pc","label":"Preview call status","kind":"text","group":"dialling","help":null},{"key":"ctc","label":"Click-to-call status","kind":"text","group":"dialling","help":null},{"key":"totalcalls","label":"Total calls","kind":"whole","group":"dialling","help":"A whole number, 0 or more."},{"key":"source","label":"Source","kind":"whole","group":"dialling","help":"How the contact came in, as your account numbers it (for example 1 = added by hand)."},{"key":"lastcalltime","label":"Last call date","kind":"date","group":"dialling","help":null}] as const;
+
 export const DEFAULT_HOST = "https://v4-api.deepcall.com" as const;
 
 /* Types */
@@ -374,6 +376,53 @@ export type FieldChange = {
 	after: FieldValue,
 };
 
+/**  The editor's sections, in its order. */
+export type FieldGroup = 
+/**  `contactinfo`'s documented fields. */
+"details" | 
+/**  The two custom fields every account has, and the account's own. */
+"custom" | 
+/**  The on/off fields. */
+"status" | 
+/**  `other`'s text fields. */
+"dialling";
+
+/**
+ *  One documented field as the editor shows it: the UI renders the form
+ *  from the list of these ([`catalogue`]), so a field is added in this file only.
+ */
+export type FieldSpec = FieldSpec_Serialize | FieldSpec_Deserialize;
+
+/**
+ *  One documented field as the editor shows it: the UI renders the form
+ *  from the list of these ([`catalogue`]), so a field is added in this file only.
+ */
+export type FieldSpec_Deserialize = {
+	/**  DeepCall's name for it. */
+	key: KnownField,
+	/**  The plain label a manager reads. */
+	label: string,
+	kind: ValueKind,
+	group: FieldGroup,
+	/**  What the field is for, when its label does not say it all. */
+	help?: string | null,
+};
+
+/**
+ *  One documented field as the editor shows it: the UI renders the form
+ *  from the list of these ([`catalogue`]), so a field is added in this file only.
+ */
+export type FieldSpec_Serialize = {
+	/**  DeepCall's name for it. */
+	key: KnownField,
+	/**  The plain label a manager reads. */
+	label: string,
+	kind: ValueKind,
+	group: FieldGroup,
+	/**  What the field is for, when its label does not say it all. */
+	help: string | null,
+};
+
 /**  A field's value as a value. */
 export type FieldValue = 
 /**  The field is empty. */
@@ -508,6 +557,19 @@ export type SignIn =
 { method: "sessionId" } | 
 /**  A user id with a token; the token is the secret. */
 { method: "userToken"; userId: string };
+
+/**  How a field's value is read, and so how it is entered. */
+export type ValueKind = 
+/**  On or off: a switch. */
+"flag" | 
+/**  A whole number, 0 or more. */
+"whole" | 
+/**  A calendar date. */
+"date" | 
+/**  An email address (text, with the email rule). */
+"email" | 
+/**  Anything else: text as typed. */
+"text";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

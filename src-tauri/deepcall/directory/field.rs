@@ -8,17 +8,53 @@ use serde::{Deserialize, Serialize};
 
 use super::{rules, Dialer};
 
-/// How a field's value is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a field's value is read, and so how it is entered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
 pub enum ValueKind {
-    /// On or off.
+    /// On or off: a switch.
     Flag,
     /// A whole number, 0 or more.
     Whole,
     /// A calendar date.
     Date,
+    /// An email address (text, with the email rule).
+    Email,
     /// Anything else: text as typed.
     Text,
+}
+
+/// The editor's sections, in its order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldGroup {
+    /// `contactinfo`'s documented fields.
+    Details,
+    /// The two custom fields every account has, and the account's own.
+    Custom,
+    /// The on/off fields.
+    Status,
+    /// `other`'s text fields.
+    Dialling,
+}
+
+/// One documented field as the editor shows it: the UI renders the form
+/// from the list of these ([`catalogue`]), so a field is added in this file only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+pub struct FieldSpec {
+    /// DeepCall's name for it.
+    pub key: KnownField,
+    /// The plain label a manager reads.
+    pub label: &'static str,
+    pub kind: ValueKind,
+    pub group: FieldGroup,
+    /// What the field is for, when its label does not say it all.
+    pub help: Option<&'static str>,
+}
+
+/// Every documented field, in the editor's order.
+pub fn catalogue() -> Vec<FieldSpec> {
+    KnownField::ALL.map(KnownField::spec).to_vec()
 }
 
 /// A field DeepCall documents, serialised as its DeepCall name.
@@ -127,7 +163,71 @@ impl KnownField {
             KnownField::Vip | KnownField::Blacklist => ValueKind::Flag,
             KnownField::TotalCalls | KnownField::Source => ValueKind::Whole,
             KnownField::Dob | KnownField::LastCallTime => ValueKind::Date,
+            KnownField::Email => ValueKind::Email,
             _ => ValueKind::Text,
+        }
+    }
+
+    /// The plain label a manager reads.
+    pub const fn label(self) -> &'static str {
+        match self {
+            KnownField::Name => "Name",
+            KnownField::Email => "Email",
+            KnownField::Dob => "Date of birth",
+            KnownField::Address => "Address",
+            KnownField::Company => "Company",
+            KnownField::Designation => "Job title",
+            KnownField::CustomField1 => "Custom field 1",
+            KnownField::CustomField2 => "Custom field 2",
+            KnownField::Vip => "VIP",
+            KnownField::Blacklist => "Blacklisted",
+            KnownField::Obd => "Outbound dialler status",
+            KnownField::Ibd => "Inbound dialler status",
+            KnownField::Pc => "Preview call status",
+            KnownField::Ctc => "Click-to-call status",
+            KnownField::TotalCalls => "Total calls",
+            KnownField::Source => "Source",
+            KnownField::LastCallTime => "Last call date",
+        }
+    }
+
+    /// What the field is for, shown under it.
+    pub const fn help(self) -> Option<&'static str> {
+        match self {
+            KnownField::Name => Some("Letters, spaces and dots only."),
+            KnownField::Email => Some("For example name@example.com."),
+            KnownField::CustomField1 | KnownField::CustomField2 => {
+                Some("What it holds depends on your account.")
+            }
+            KnownField::Vip => Some("An important customer."),
+            KnownField::Blacklist => {
+                Some("Blacklisting may stop all further communication with this customer.")
+            }
+            KnownField::TotalCalls => Some("A whole number, 0 or more."),
+            KnownField::Source => Some(
+                "How the contact came in, as your account numbers it (for example 1 = added by hand).",
+            ),
+            _ => None,
+        }
+    }
+
+    /// The editor's section for the field.
+    pub const fn group(self) -> FieldGroup {
+        match self {
+            KnownField::CustomField1 | KnownField::CustomField2 => FieldGroup::Custom,
+            KnownField::Vip | KnownField::Blacklist => FieldGroup::Status,
+            _ if self.is_info() => FieldGroup::Details,
+            _ => FieldGroup::Dialling,
+        }
+    }
+
+    pub const fn spec(self) -> FieldSpec {
+        FieldSpec {
+            key: self,
+            label: self.label(),
+            kind: self.kind(),
+            group: self.group(),
+            help: self.help(),
         }
     }
 
@@ -143,8 +243,15 @@ impl KnownField {
     }
 
     /// Whether the field belongs in `contactinfo` (otherwise `other`).
-    pub fn is_info(self) -> bool {
-        Self::INFO.contains(&self)
+    pub const fn is_info(self) -> bool {
+        let mut i = 0;
+        while i < Self::INFO.len() {
+            if Self::INFO[i] as u8 == self as u8 {
+                return true;
+            }
+            i += 1;
+        }
+        false
     }
 }
 
@@ -298,6 +405,42 @@ mod tests {
         assert_eq!(
             serde_json::from_value::<ContactField>(json!("Lead Source")).unwrap(),
             lead
+        );
+    }
+
+    #[test]
+    fn the_catalogue_is_every_field_in_the_editors_sections() {
+        let specs = catalogue();
+        assert_eq!(specs.len(), KnownField::ALL.len());
+        // Each section's fields together, sections in the editor's order.
+        let mut sections: Vec<FieldGroup> = specs.iter().map(|s| s.group).collect();
+        sections.dedup();
+        assert_eq!(
+            sections,
+            [
+                FieldGroup::Details,
+                FieldGroup::Custom,
+                FieldGroup::Status,
+                FieldGroup::Dialling
+            ]
+        );
+        for s in &specs {
+            assert_eq!(s.key.is_info(), KnownField::INFO.contains(&s.key));
+            assert_eq!(
+                s.kind == ValueKind::Flag,
+                s.group == FieldGroup::Status,
+                "{:?}",
+                s.key
+            );
+        }
+        let labels: Vec<&str> = specs.iter().map(|s| s.label).collect();
+        let mut unique = labels.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), labels.len(), "two fields share a label");
+        assert_eq!(
+            serde_json::to_value(KnownField::Dob.spec()).unwrap(),
+            json!({"key": "dob", "label": "Date of birth", "kind": "date", "group": "details", "help": null})
         );
     }
 

@@ -169,21 +169,22 @@ fn problem(field: &ContactField, before: &str, after: &str) -> Option<String> {
     let ContactField::Known(known) = field else {
         return None;
     };
-    match known {
-        KnownField::Name => rules::name(after),
-        KnownField::Email if cleared => Some(format!(
+    // The field's kind decides its rule; a name has its own.
+    match (known, known.kind()) {
+        (KnownField::Name, _) => rules::name(after),
+        (_, ValueKind::Email) if cleared => Some(format!(
             "DeepCall cannot clear an email address. Enter a new one, or put back {before}."
         )),
-        KnownField::Email => rules::email(after),
-        KnownField::Dob | KnownField::LastCallTime if cleared => Some(format!(
+        (_, ValueKind::Email) => rules::email(after),
+        (_, ValueKind::Date) if cleared => Some(format!(
             "DeepCall cannot clear a date. Pick a new one, or put back {before}."
         )),
-        KnownField::Dob | KnownField::LastCallTime => rules::date(after),
-        KnownField::TotalCalls | KnownField::Source if cleared => Some(format!(
+        (_, ValueKind::Date) => rules::date(after),
+        (_, ValueKind::Whole) if cleared => Some(format!(
             "DeepCall cannot clear this number. Enter a whole number (0 or more), or put back {before}."
         )),
-        KnownField::TotalCalls | KnownField::Source => rules::non_negative_whole(after),
-        _ => None,
+        (_, ValueKind::Whole) => rules::non_negative_whole(after),
+        (_, ValueKind::Text | ValueKind::Flag) => None,
     }
 }
 
@@ -369,7 +370,7 @@ impl ContactForm {
     pub fn from_info(c: &ContactInfo) -> Self {
         let mut f = Self::empty();
         for (k, v) in &c.info {
-            let v = if k == KnownField::Dob.name() {
+            let v = if ContactField::from_name(k).kind() == ValueKind::Date {
                 picker_date(v).unwrap_or_else(|| v.clone())
             } else {
                 v.clone()
@@ -768,6 +769,38 @@ mod tests {
         let mut added = plain.clone();
         added.info.insert("Lead Source".into(), "Website".into());
         assert!(review(&plain, &added).problems.contains_key("Lead Source"));
+    }
+
+    /// The UI's tests answer `check_contact_changes` with these recorded
+    /// reviews: each must be what Rust answers for its forms.
+    #[test]
+    fn recorded_reviews() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/ui/src/lib/contacts/reviews.json"
+        );
+        let mut file: Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let update = std::env::var_os("UPDATE_REVIEWS").is_some();
+        let mut stale = Vec::new();
+        for case in file["cases"].as_array_mut().unwrap() {
+            let o: ContactForm = serde_json::from_value(case["original"].clone()).unwrap();
+            let e: ContactForm = serde_json::from_value(case["edited"].clone()).unwrap();
+            let answer = serde_json::to_value(review(&o, &e)).unwrap();
+            if case["review"] != answer {
+                stale.push(case["name"].to_string());
+                case["review"] = answer;
+            }
+        }
+        if update {
+            let text = serde_json::to_string_pretty(&file).unwrap() + "\n";
+            std::fs::write(path, text).unwrap();
+        } else {
+            assert!(
+                stale.is_empty(),
+                "recorded reviews differ from Rust's for {stale:?}: run UPDATE_REVIEWS=1 cargo test --lib recorded_reviews"
+            );
+        }
     }
 
     #[test]

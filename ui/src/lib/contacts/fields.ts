@@ -1,80 +1,36 @@
-import type { FieldChange, FieldValue } from "../../bindings";
+/**
+ * How the contact editor words its fields. The fields themselves (key,
+ * label, kind, section, help) come from Rust's catalogue, `CONTACT_FIELDS`.
+ */
+import {
+  CONTACT_FIELDS,
+  type FieldChange,
+  type FieldGroup,
+  type FieldSpec_Serialize as FieldSpec,
+  type FieldValue,
+  type ValueKind,
+} from "../../bindings";
 
-/** How a field is entered. */
-export type FieldKind = "text" | "email" | "date" | "whole";
+/** Every documented field, in the editor's order (typed as Rust declares it). */
+export const FIELDS: readonly FieldSpec[] = CONTACT_FIELDS;
 
-export interface FieldInfo {
-  /** DeepCall's name for it (`contactinfo` or `other`). */
-  key: string;
-  /** The plain label a manager reads. */
-  label: string;
-  /** What the field is for; the API name is added after it. */
-  help?: string;
-  kind: FieldKind;
+/** A section's documented fields, in order. */
+export function fieldsIn(group: FieldGroup): FieldSpec[] {
+  return FIELDS.filter((f) => f.group === group);
 }
 
-/** Details: `contactinfo`'s documented fields. */
-export const DETAILS: FieldInfo[] = [
-  { key: "name", label: "Name", help: "Letters, spaces and dots only.", kind: "text" },
-  { key: "email", label: "Email", help: "For example name@example.com.", kind: "email" },
-  { key: "dob", label: "Date of birth", kind: "date" },
-  { key: "address", label: "Address", kind: "text" },
-  { key: "company", label: "Company", kind: "text" },
-  { key: "designation", label: "Job title", kind: "text" },
-];
+const KNOWN = new Map<string, FieldSpec>(FIELDS.map((f) => [f.key, f]));
 
-/** The two custom fields every account has. */
-export const CUSTOM: FieldInfo[] = [
-  {
-    key: "custom_field_1",
-    label: "Custom field 1",
-    help: "What it holds depends on your account.",
-    kind: "text",
-  },
-  {
-    key: "custom_field_2",
-    label: "Custom field 2",
-    help: "What it holds depends on your account.",
-    kind: "text",
-  },
-];
+/** The documented field by DeepCall's name, if it is one. */
+export function specOf(key: string): FieldSpec | undefined {
+  return KNOWN.get(key);
+}
 
-/** Dialling: `other`'s text fields. */
-export const DIALLING: FieldInfo[] = [
-  { key: "obd", label: "Outbound dialler status", kind: "text" },
-  { key: "ibd", label: "Inbound dialler status", kind: "text" },
-  { key: "pc", label: "Preview call status", kind: "text" },
-  { key: "ctc", label: "Click-to-call status", kind: "text" },
-  { key: "totalcalls", label: "Total calls", help: "A whole number, 0 or more.", kind: "whole" },
-  {
-    key: "source",
-    label: "Source",
-    help: "How the contact came in, as your account numbers it (for example 1 = added by hand).",
-    kind: "whole",
-  },
-  { key: "lastcalltime", label: "Last call date", kind: "date" },
-];
-
-export const VIP: FieldInfo = {
-  key: "vip",
-  label: "VIP",
-  help: "An important customer.",
-  kind: "text",
-};
-export const BLACKLIST: FieldInfo = {
-  key: "blacklist",
-  label: "Blacklisted",
-  help: "Blacklisting may stop all further communication with this customer.",
-  kind: "text",
-};
-const SWITCHES = [VIP, BLACKLIST];
-
-const KNOWN = new Map(
-  [...DETAILS, ...CUSTOM, ...DIALLING, ...SWITCHES].map((f) => [f.key, f] as const),
-);
-
-/** Documented `contactinfo` fields: anything else in a form is a custom field. */
-export const DOCUMENTED_INFO = new Set([...DETAILS, ...CUSTOM].map((f) => f.key));
+/** `contactinfo`'s documented fields: anything else in `info` is the account's own. */
+export function isCustomKey(key: string): boolean {
+  const spec = KNOWN.get(key);
+  return spec === undefined || (spec.group !== "details" && spec.group !== "custom");
+}
 
 /** "preferred_language" → "Preferred language". */
 export function humanize(name: string): string {
@@ -87,10 +43,15 @@ export function labelFor(key: string): string {
 }
 
 /** The help text under a field: its purpose, then DeepCall's own name. */
-export function helpFor(key: string, help?: string): string {
+export function helpFor(key: string, help: string | null, kind: ValueKind): string {
   const api = `DeepCall field: ${key}`;
-  const date = key === "dob" || key === "lastcalltime" ? " (sent as dd-mm-yyyy)" : "";
+  const date = kind === "date" ? " (sent as dd-mm-yyyy)" : "";
   return help ? `${help} ${api}${date}.` : `${api}${date}.`;
+}
+
+/** The help under a documented field. */
+export function specHelp(f: FieldSpec): string {
+  return helpFor(f.key, f.help, f.kind);
 }
 
 const two = (n: number) => String(n).padStart(2, "0");
