@@ -53,10 +53,6 @@ fi
 if $want_test; then
   cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
   cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
-  if ! command -v tauri-driver >/dev/null; then
-    say "Installing tauri-driver (WebDriver for the app)"
-    cargo install tauri-driver --version '^2' --locked
-  fi
 fi
 
 say "Installing the UI's npm packages"

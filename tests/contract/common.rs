@@ -5,6 +5,7 @@
 
 use std::fmt::Debug;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
 use deepcall_desk::deepcall::{
@@ -12,6 +13,7 @@ use deepcall_desk::deepcall::{
 };
 use deepcall_desk::sandbox::{Options, Sandbox, USER_ID};
 use deepcall_desk::secret::Secret;
+use futures_util::FutureExt;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -91,6 +93,19 @@ pub async fn timed<F: Future>(fut: F) -> (F::Output, Duration) {
     let start = Instant::now();
     let out = bounded(fut).await;
     (out, start.elapsed())
+}
+
+/// Runs one row of a table-driven test; if it fails, the failure message
+/// starts with the row's name, then says what failed.
+pub async fn row<F: Future<Output = ()>>(name: &str, check: F) {
+    if let Err(failure) = AssertUnwindSafe(check).catch_unwind().await {
+        let said = failure
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| failure.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_default();
+        panic!("row “{name}”: {said}");
+    }
 }
 
 /// Builds a JSON object body (for `Client::call`) from a `json!` literal.

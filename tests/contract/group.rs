@@ -149,52 +149,134 @@ async fn group_relation_accepts_group_id_as_number_or_string_and_name_filter() {
 
 // ---- getGroupAgentRelation: every documented error ---------------------------
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn group_relation_1000_invalid_parameters() {
-    let sb = sandbox().await;
-    let client = token_client(&sb);
-    for bad in [
-        json!({"groupId": "abc", "quick": true}),
-        json!({"groupId": -3, "quick": true}),
-        json!({"groupId": 0, "quick": true}),
-        json!({"groupId": 2.5, "quick": true}),
-        json!({"groupId": [28], "quick": true}),
-        json!({"groupId": 28, "quick": "yes"}),
-        json!({"groupId": 28, "quick": true, "name": 5}),
-    ] {
-        let result = bounded(client.call(Module::Group, RELATION, obj(bad.clone()))).await;
-        assert_api(result, Module::Group, 1000, ApiErrorKind::InvalidParameter);
-        assert_raw_error(
-            raw_post_json(&sb.url(), RELATION_PATH, None, &raw_body(bad)).await,
-            1000,
-        );
-    }
-    // The client itself never sends such a group number.
-    assert!(GroupId::parse("abc").is_err());
+/// A body DeepCall refuses with `code`, sent through `Client::call` and raw.
+struct Refused {
+    name: &'static str,
+    path: &'static str,
+    body: Value,
+    code: i64,
+    kind: ApiErrorKind,
+    /// Signed in by Session ID (else User ID + token) through the client.
+    by_session: bool,
+    /// The raw request's Content-Type (`None`: application/json).
+    content_type: Option<&'static str>,
 }
 
+/// Every malformed body, one row each, refused alike through the client and
+/// raw; none of them changes group 28.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn group_relation_1502_missing_group_id() {
+async fn malformed_bodies_are_refused_with_their_code_through_the_client_and_raw() {
+    let relation_1000 = |name, body| Refused {
+        name,
+        path: RELATION_PATH,
+        body,
+        code: 1000,
+        kind: ApiErrorKind::InvalidParameter,
+        by_session: false,
+        content_type: None,
+    };
+    let relation_1502 = |name, body| Refused {
+        name,
+        path: RELATION_PATH,
+        body,
+        code: 1502,
+        kind: ApiErrorKind::GroupIdMissing,
+        by_session: true,
+        content_type: Some("text/plain"),
+    };
+    let assign_1000 = |name, body| Refused {
+        name,
+        path: ASSIGN_PATH,
+        body,
+        code: 1000,
+        kind: ApiErrorKind::InvalidParameter,
+        by_session: false,
+        content_type: Some("text/plain"),
+    };
+    let rows = [
+        relation_1000(
+            "relation: groupId not a number",
+            json!({"groupId": "abc", "quick": true}),
+        ),
+        relation_1000(
+            "relation: negative groupId",
+            json!({"groupId": -3, "quick": true}),
+        ),
+        relation_1000("relation: groupId 0", json!({"groupId": 0, "quick": true})),
+        relation_1000(
+            "relation: fractional groupId",
+            json!({"groupId": 2.5, "quick": true}),
+        ),
+        relation_1000(
+            "relation: groupId a list",
+            json!({"groupId": [28], "quick": true}),
+        ),
+        relation_1000(
+            "relation: quick not a boolean",
+            json!({"groupId": 28, "quick": "yes"}),
+        ),
+        relation_1000(
+            "relation: name not text",
+            json!({"groupId": 28, "quick": true, "name": 5}),
+        ),
+        relation_1502("relation: no groupId", json!({"quick": true})),
+        relation_1502(
+            "relation: groupId null",
+            json!({"quick": true, "groupId": null}),
+        ),
+        relation_1502(
+            "relation: groupId empty",
+            json!({"quick": true, "groupId": ""}),
+        ),
+        assign_1000(
+            "assign: members as one text",
+            json!({"groupId": 28, "agent_unique_id": "3,8,2", "receive_call": ["3"]}),
+        ),
+        assign_1000(
+            "assign: receivers as one text",
+            json!({"groupId": 28, "agent_unique_id": ["3", "8", "2"], "receive_call": "3"}),
+        ),
+        assign_1000(
+            "assign: members as an object",
+            json!({"groupId": 28, "agent_unique_id": {"0": "3"}, "receive_call": []}),
+        ),
+        assign_1000(
+            "assign: a member id not a number",
+            json!({"groupId": 28, "agent_unique_id": ["3", "x"], "receive_call": []}),
+        ),
+        assign_1000(
+            "assign: no receive_call",
+            json!({"groupId": 28, "agent_unique_id": ["3", "8", "2"]}),
+        ),
+        assign_1000(
+            "assign: no agent_unique_id",
+            json!({"groupId": 28, "receive_call": []}),
+        ),
+    ];
     let sb = sandbox().await;
-    let client = ssid_client(&sb);
-    for body in [
-        json!({"quick": true}),
-        json!({"quick": true, "groupId": null}),
-        json!({"quick": true, "groupId": ""}),
-    ] {
-        let result = bounded(client.call(Module::Group, RELATION, obj(body.clone()))).await;
-        assert_api(result, Module::Group, 1502, ApiErrorKind::GroupIdMissing);
-        assert_raw_error(
-            raw_post_json(
-                &sb.url(),
-                RELATION_PATH,
-                Some("text/plain"),
-                &raw_body(body),
-            )
-            .await,
-            1502,
-        );
+    for r in rows {
+        let client = if r.by_session {
+            ssid_client(&sb)
+        } else {
+            token_client(&sb)
+        };
+        let endpoint = r.path.rsplit('/').next().unwrap();
+        row(r.name, async {
+            let result = bounded(client.call(Module::Group, endpoint, obj(r.body.clone()))).await;
+            assert_api(result, Module::Group, r.code, r.kind);
+            assert_raw_error(
+                raw_post_json(&sb.url(), r.path, r.content_type, &raw_body(r.body.clone())).await,
+                r.code,
+            );
+        })
+        .await;
     }
+    assert_eq!(
+        sb.group_members(28).unwrap(),
+        [(3, true), (8, true), (2, true)]
+    );
+    // The client itself never sends such a group number.
+    assert!(GroupId::parse("abc").is_err());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -424,31 +506,6 @@ async fn assign_1000_receive_call_not_a_subset() {
         raw_post_json(&sb.url(), ASSIGN_PATH, None, &raw_body(dup)).await,
         1000,
     );
-    assert_eq!(
-        sb.group_members(28).unwrap(),
-        [(3, true), (8, true), (2, true)]
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn assign_1000_lists_that_are_not_arrays_or_ids() {
-    let sb = sandbox().await;
-    let client = token_client(&sb);
-    for body in [
-        json!({"groupId": 28, "agent_unique_id": "3,8,2", "receive_call": ["3"]}),
-        json!({"groupId": 28, "agent_unique_id": ["3", "8", "2"], "receive_call": "3"}),
-        json!({"groupId": 28, "agent_unique_id": {"0": "3"}, "receive_call": []}),
-        json!({"groupId": 28, "agent_unique_id": ["3", "x"], "receive_call": []}),
-        json!({"groupId": 28, "agent_unique_id": ["3", "8", "2"]}),
-        json!({"groupId": 28, "receive_call": []}),
-    ] {
-        let r = bounded(client.call(Module::Group, ASSIGN, obj(body.clone()))).await;
-        assert_api(r, Module::Group, 1000, ApiErrorKind::InvalidParameter);
-        assert_raw_error(
-            raw_post_json(&sb.url(), ASSIGN_PATH, Some("text/plain"), &raw_body(body)).await,
-            1000,
-        );
-    }
     assert_eq!(
         sb.group_members(28).unwrap(),
         [(3, true), (8, true), (2, true)]

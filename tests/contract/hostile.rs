@@ -36,14 +36,121 @@ fn within(took: Duration, limit: Duration) {
     assert!(took < limit, "took {took:?}, more than {limit:?}");
 }
 
+/// What a read of group 28 must end in.
+enum Want {
+    Exactly(DeepCallError),
+    /// Any error of this kind, named for the failure message.
+    Like(&'static str, fn(&DeepCallError) -> bool),
+}
+
+/// One hostile answer from the sandbox on a read of group 28.
+struct Hostile {
+    name: &'static str,
+    fault: Fault,
+    want: Want,
+    /// Whether the app may offer Retry (`None`: not checked).
+    retryable: Option<bool>,
+    /// The client must wait at least this long before giving up.
+    at_least: Option<Duration>,
+}
+
+/// Every hostile answer, one row each: each ends as its typed error in plain
+/// words within the client's timeout (plus a margin).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn html_502_page_is_http_status_502() {
-    let (r, took, _sb) = read_with_fault(Fault::BadGatewayHtml).await;
-    let err = r.unwrap_err();
-    assert_eq!(err, DeepCallError::HttpStatus { status: 502 });
-    assert!(err.is_retryable());
-    assert_plain_words(&err);
-    within(took, deadline());
+async fn hostile_answers_end_as_typed_errors_in_time() {
+    let too_large = DeepCallError::ResponseTooLarge {
+        limit_bytes: hostile_config().max_response_bytes,
+    };
+    let timeout = DeepCallError::Timeout { seconds: 1 };
+    let rows = [
+        Hostile {
+            name: "an HTML 502 page is HTTP status 502",
+            fault: Fault::BadGatewayHtml,
+            want: Want::Exactly(DeepCallError::HttpStatus { status: 502 }),
+            retryable: Some(true),
+            at_least: None,
+        },
+        Hostile {
+            name: "an empty body is not DeepCall",
+            fault: Fault::EmptyBody,
+            want: Want::Exactly(DeepCallError::NotDeepCall {
+                what: "the answer was empty".into(),
+            }),
+            retryable: None,
+            at_least: None,
+        },
+        Hostile {
+            name: "truncated JSON is not DeepCall",
+            fault: Fault::TruncatedJson,
+            want: Want::Exactly(DeepCallError::NotDeepCall {
+                what: "the answer was cut off".into(),
+            }),
+            retryable: None,
+            at_least: None,
+        },
+        Hostile {
+            name: "wrong types are an unexpected answer",
+            fault: Fault::WrongTypes,
+            want: Want::Like("UnexpectedAnswer", |e| {
+                matches!(e, DeepCallError::UnexpectedAnswer { .. })
+            }),
+            retryable: Some(false),
+            at_least: None,
+        },
+        Hostile {
+            name: "too large, with Content-Length, is refused",
+            fault: Fault::Oversize {
+                bytes: 1024 * 1024,
+                announce: true,
+            },
+            want: Want::Exactly(too_large.clone()),
+            retryable: None,
+            at_least: None,
+        },
+        Hostile {
+            name: "too large, without Content-Length, is refused",
+            fault: Fault::Oversize {
+                bytes: 4 * 1024 * 1024,
+                announce: false,
+            },
+            want: Want::Exactly(too_large),
+            retryable: None,
+            at_least: None,
+        },
+        Hostile {
+            name: "a dripping server times out",
+            fault: Fault::Drip(Duration::from_millis(20)),
+            want: Want::Exactly(timeout.clone()),
+            retryable: Some(true),
+            at_least: Some(Duration::from_millis(900)),
+        },
+        Hostile {
+            name: "a slow server times out",
+            fault: Fault::Delay(Duration::from_secs(5)),
+            want: Want::Exactly(timeout),
+            retryable: None,
+            at_least: Some(Duration::from_millis(900)),
+        },
+    ];
+    for h in rows {
+        row(h.name, async {
+            let (r, took, _sb) = read_with_fault(h.fault).await;
+            let err = r.unwrap_err();
+            match &h.want {
+                Want::Exactly(want) => assert_eq!(&err, want),
+                Want::Like(what, is) => assert!(is(&err), "expected {what}, got {err:?}"),
+            }
+            if let Some(retryable) = h.retryable {
+                assert_eq!(err.is_retryable(), retryable, "retryable: {err:?}");
+            }
+            assert_plain_words(&err);
+            if let Some(at_least) = h.at_least {
+                assert!(took >= at_least, "gave up too early: {took:?}");
+            }
+            within(took, deadline());
+        })
+        .await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -59,83 +166,6 @@ async fn html_page_with_http_200_is_not_deepcall() {
         }
         other => panic!("expected NotDeepCall, got {other:?}"),
     }
-    within(took, deadline());
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn empty_body_is_not_deepcall() {
-    let (r, took, _sb) = read_with_fault(Fault::EmptyBody).await;
-    let err = r.unwrap_err();
-    assert_eq!(
-        err,
-        DeepCallError::NotDeepCall {
-            what: "the answer was empty".into()
-        }
-    );
-    assert_plain_words(&err);
-    within(took, deadline());
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn truncated_json_is_not_deepcall() {
-    let (r, took, _sb) = read_with_fault(Fault::TruncatedJson).await;
-    let err = r.unwrap_err();
-    assert_eq!(
-        err,
-        DeepCallError::NotDeepCall {
-            what: "the answer was cut off".into()
-        }
-    );
-    assert_plain_words(&err);
-    within(took, deadline());
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn wrong_types_are_an_unexpected_answer() {
-    let (r, took, _sb) = read_with_fault(Fault::WrongTypes).await;
-    let err = r.unwrap_err();
-    assert!(
-        matches!(err, DeepCallError::UnexpectedAnswer { .. }),
-        "{err:?}"
-    );
-    assert!(!err.is_retryable());
-    assert_plain_words(&err);
-    within(took, deadline());
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn too_large_with_content_length_is_refused() {
-    let (r, took, _sb) = read_with_fault(Fault::Oversize {
-        bytes: 1024 * 1024,
-        announce: true,
-    })
-    .await;
-    let err = r.unwrap_err();
-    assert_eq!(
-        err,
-        DeepCallError::ResponseTooLarge {
-            limit_bytes: hostile_config().max_response_bytes
-        }
-    );
-    assert_plain_words(&err);
-    within(took, deadline());
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn too_large_without_content_length_is_refused() {
-    let (r, took, _sb) = read_with_fault(Fault::Oversize {
-        bytes: 4 * 1024 * 1024,
-        announce: false,
-    })
-    .await;
-    let err = r.unwrap_err();
-    assert_eq!(
-        err,
-        DeepCallError::ResponseTooLarge {
-            limit_bytes: hostile_config().max_response_bytes
-        }
-    );
-    assert_plain_words(&err);
     within(took, deadline());
 }
 
@@ -166,33 +196,6 @@ async fn size_cap_boundary_is_exact() {
             .unwrap_err();
         assert_eq!(err, DeepCallError::ResponseTooLarge { limit_bytes: cap });
     }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn dripping_server_times_out() {
-    let (r, took, _sb) = read_with_fault(Fault::Drip(Duration::from_millis(20))).await;
-    let err = r.unwrap_err();
-    assert_eq!(err, DeepCallError::Timeout { seconds: 1 });
-    assert!(err.is_retryable());
-    assert_plain_words(&err);
-    assert!(
-        took >= Duration::from_millis(900),
-        "gave up too early: {took:?}"
-    );
-    within(took, deadline());
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn slow_server_times_out() {
-    let (r, took, _sb) = read_with_fault(Fault::Delay(Duration::from_secs(5))).await;
-    let err = r.unwrap_err();
-    assert_eq!(err, DeepCallError::Timeout { seconds: 1 });
-    assert_plain_words(&err);
-    assert!(
-        took >= Duration::from_millis(900),
-        "gave up too early: {took:?}"
-    );
-    within(took, deadline());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -296,18 +299,21 @@ async fn other_answers_that_are_not_deepcall() {
         ),
     ];
     for (answer, what) in cases {
-        let url = canned_server(answer).await;
-        let client = client_with(&url, token_auth(), hostile_config());
-        let (r, took) = timed(client.group_members(g28())).await;
-        let err = r.unwrap_err();
-        match (&err, what) {
-            (DeepCallError::HttpStatus { status: 404 }, "404")
-            | (DeepCallError::HttpStatus { status: 503 }, "503") => {}
-            (DeepCallError::NotDeepCall { what: w }, _) if w.contains(what) => {}
-            _ => panic!("{what}: got {err:?}"),
-        }
-        assert_plain_words(&err);
-        within(took, deadline());
+        row(what, async {
+            let url = canned_server(answer).await;
+            let client = client_with(&url, token_auth(), hostile_config());
+            let (r, took) = timed(client.group_members(g28())).await;
+            let err = r.unwrap_err();
+            match (&err, what) {
+                (DeepCallError::HttpStatus { status: 404 }, "404")
+                | (DeepCallError::HttpStatus { status: 503 }, "503") => {}
+                (DeepCallError::NotDeepCall { what: w }, _) if w.contains(what) => {}
+                _ => panic!("got {err:?}"),
+            }
+            assert_plain_words(&err);
+            within(took, deadline());
+        })
+        .await;
     }
 }
 

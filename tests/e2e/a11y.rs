@@ -11,7 +11,7 @@ use deepcall_desk::sandbox::{Credentials, Options, Sandbox};
 use futures_util::FutureExt;
 use thirtyfour::prelude::*;
 
-use crate::harness::{App, BareBus, Launch, TempDir};
+use crate::support::{App, BareBus, Launch, TempDir};
 
 /// axe rule ids that fail in the UI today and are tolerated until it is
 /// fixed: their violations are printed (run with `--nocapture`) instead of

@@ -12,7 +12,7 @@ use serde_json::json;
 use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
 
-use crate::harness::{App, BareBus, Launch, TempDir, WAIT};
+use crate::support::{App, BareBus, Launch, TempDir, WAIT};
 
 /// Distinctive secrets: the leak check searches for these.
 const TOKEN: &str = "tok-E2E-LEAKCHECK-8c41f2d9";

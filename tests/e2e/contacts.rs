@@ -13,7 +13,7 @@ use deepcall_desk::sandbox::{Fault, Options, RecordedRequest, Sandbox};
 use serde_json::{json, Map, Value};
 use thirtyfour::prelude::*;
 
-use crate::harness::{App, Launch, TempDir};
+use crate::support::{App, Launch, TempDir};
 
 const RAVI: &str = "9876543210";
 const ANITA: &str = "9123456780";
@@ -32,7 +32,7 @@ async fn launch(tag: &'static str) -> App {
     app.go("Contacts").await;
     // The Groups screen asked for the account's group list when it opened;
     // let that request land, then start the log clean for this screen.
-    let deadline = Instant::now() + crate::harness::WAIT;
+    let deadline = Instant::now() + crate::support::WAIT;
     while app.sandbox.requests_to("Group/list").is_empty() {
         assert!(
             Instant::now() < deadline,

@@ -1,11 +1,10 @@
 //! The window, its title, navigation and the Sandbox marker.
 
-use std::process::Command;
-
 use serde_json::json;
 use thirtyfour::prelude::*;
 
-use crate::harness::App;
+use crate::support::x11::xdotool;
+use crate::support::App;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn opens_with_title_navigation_and_sandbox_marker() {
@@ -13,12 +12,8 @@ async fn opens_with_title_navigation_and_sandbox_marker() {
 
     assert_eq!(app.driver.title().await.unwrap(), "DeepCall Desk");
     // The real window (not only the page) carries the name.
-    let windows = Command::new("xdotool")
-        .args(["search", "--name", "^DeepCall Desk$"])
-        .output()
-        .expect("xdotool runs");
     assert!(
-        !String::from_utf8_lossy(&windows.stdout).trim().is_empty(),
+        !xdotool(&["search", "--name", "^DeepCall Desk$"]).is_empty(),
         "no X window titled 'DeepCall Desk'"
     );
 

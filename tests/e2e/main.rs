@@ -6,4 +6,4 @@ mod accounts;
 mod contacts;
 mod frame;
 mod groups;
-mod harness;
+mod support;

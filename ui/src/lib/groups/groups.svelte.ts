@@ -233,8 +233,6 @@ export class GroupsModel {
     this.loading = true;
     try {
       const r = await commands.groupMembers(group);
-      // For the scripted timing of large groups (tests/e2e/groups.rs).
-      performance.mark("group-arrived");
       if (r.status === "error") {
         if (r.error.kind === "InvalidInput") this.inputProblem = r.error.message;
         else this.loadError = r.error;

@@ -1,0 +1,129 @@
+//! The Groups screen in the real window, against a sandbox whose request log
+//! shows exactly what reached "DeepCall": opening a group ([`opening`]),
+//! changing who receives calls ([`changes`]), changes to a group the manager
+//! has left ([`left`]) and the 10,000-member group ([`large`]). Here: the
+//! steps a manager takes on the screen and what the tests read from it.
+
+mod changes;
+mod large;
+mod left;
+mod opening;
+
+use std::sync::Arc;
+
+use deepcall_desk::sandbox::Sandbox;
+use serde_json::Value;
+use thirtyfour::prelude::*;
+
+use crate::support::{App, Launch};
+
+const SUBMIT: &str = "Group/submitAssignGroupToAgent";
+const RELATION: &str = "Group/getGroupAgentRelation";
+
+// ---- steps a manager takes ------------------------------------------------
+
+/// Types a group number and opens it; waits for its heading.
+async fn open_group(app: &App, number: &str) {
+    app.type_into("Group number", number).await;
+    app.button("Open group").await.click().await.unwrap();
+    wait_group(app, number).await;
+}
+
+async fn wait_group(app: &App, number: &str) {
+    app.find(By::XPath(format!(
+        "//h2[@id='group-title'][contains(normalize-space(.), '#{number}')]"
+    )))
+    .await;
+}
+
+fn switch_xpath(label: &str) -> String {
+    format!("//button[@role='switch'][@aria-label=\"{label} receives calls\"]")
+}
+
+async fn switch(app: &App, label: &str) -> WebElement {
+    app.find(By::XPath(switch_xpath(label))).await
+}
+
+/// Waits until the switch for `label` shows `on`, and nothing is pending.
+async fn wait_switch(app: &App, label: &str, on: bool) {
+    app.wait_until(
+        &format!(
+            r#"const s = document.evaluate({xp}, document, null, 9, null).singleNodeValue;
+               return !!s && s.getAttribute('aria-checked') === '{on}'
+                 && !document.querySelector('li[aria-busy]');"#,
+            xp = serde_json::to_string(&switch_xpath(label)).unwrap()
+        ),
+        &format!("{label} switch {on}"),
+    )
+    .await;
+}
+
+async fn wait_idle(app: &App) {
+    app.wait_until(
+        "return !document.querySelector('li[aria-busy]');",
+        "no change pending",
+    )
+    .await;
+}
+
+async fn status_text(app: &App) -> String {
+    app.find(By::Css("[data-testid='change-status']"))
+        .await
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn wait_status(app: &App, text: &str) {
+    app.wait_until(
+        &format!(
+            "const s = document.querySelector(\"[data-testid='change-status']\"); return !!s && s.textContent.includes({});",
+            serde_json::to_string(text).unwrap()
+        ),
+        &format!("status “{text}”"),
+    )
+    .await;
+}
+
+/// Every switch's (accessible name, checked) in display order.
+async fn switches(app: &App) -> Vec<(String, bool)> {
+    let ret = app
+        .driver
+        .execute(
+            r#"return Array.from(document.querySelectorAll("button[role='switch']"),
+                 (s) => [s.getAttribute('aria-label'), s.getAttribute('aria-checked') === 'true']);"#,
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(ret.json().clone()).unwrap()
+}
+
+fn submits(sb: &Sandbox) -> Vec<Value> {
+    sb.requests_to(SUBMIT)
+        .into_iter()
+        .map(|r| r.json.expect("JSON body"))
+        .collect()
+}
+
+/// The ids in one submitted list, as numbers, sorted.
+fn ids(body: &Value, key: &str) -> Vec<u64> {
+    let mut v: Vec<u64> = body[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("{key} is a list"))
+        .iter()
+        .map(|i| i.as_str().expect("ids as strings").parse().unwrap())
+        .collect();
+    v.sort();
+    v
+}
+
+async fn launch_on_groups(tag: &'static str, sandbox: Option<Arc<Sandbox>>) -> App {
+    let app = App::launch_with(Launch {
+        sandbox,
+        ..Launch::new(tag)
+    })
+    .await;
+    app.go("Groups").await;
+    app
+}

@@ -1,0 +1,236 @@
+//! Starting the app: a sandbox, a private home, WebKitWebDriver and a
+//! WebDriver session whose browser is the built app; and a bare D-Bus for
+//! the tests that need no Secret Service at all.
+
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use deepcall_desk::sandbox::{Options, Sandbox};
+use serde_json::json;
+use thirtyfour::prelude::*;
+
+/// The WebDriver server WebKitGTK ships (Debian: `webkit2gtk-driver`).
+const WEBKIT_WEBDRIVER: &str = "/usr/bin/WebKitWebDriver";
+
+/// WebKitWebDriver and everything it started (the app and its WebKit
+/// processes), as one process group that is stopped with SIGTERM when
+/// dropped.
+struct Driver {
+    child: Child,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        unsafe { libc::kill(-(self.child.id() as i32), libc::SIGTERM) };
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free local port")
+}
+
+/// One running app, its sandbox, and a WebDriver session to it.
+pub struct App {
+    pub driver: WebDriver,
+    pub sandbox: Arc<Sandbox>,
+    /// The app's own config, data and cache directories, and
+    /// `app-output.log` with everything the app and the driver printed.
+    _home: Arc<TempDir>,
+    _webdriver: Driver,
+}
+
+/// How to start the app: a sandbox and home to share across a restart,
+/// and extra environment for the app.
+pub struct Launch {
+    pub tag: &'static str,
+    pub sandbox: Option<Arc<Sandbox>>,
+    pub home: Option<Arc<TempDir>>,
+    pub env: Vec<(String, String)>,
+}
+
+impl Launch {
+    pub fn new(tag: &'static str) -> Self {
+        Self {
+            tag,
+            sandbox: None,
+            home: None,
+            env: Vec::new(),
+        }
+    }
+}
+
+/// A scratch directory removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let dir =
+            std::env::temp_dir().join(format!("deepcall-e2e-{tag}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        Self(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl App {
+    /// Starts a sandbox and the app pointed at it, and waits for the window.
+    pub async fn launch(tag: &'static str) -> Self {
+        Self::launch_with(Launch::new(tag)).await
+    }
+
+    pub async fn launch_with(launch: Launch) -> Self {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "DISPLAY is not set: run the end-to-end tests under Xvfb (the README's test command does)"
+        );
+        let sandbox = match launch.sandbox {
+            Some(s) => s,
+            None => Arc::new(
+                Sandbox::start(Options::default())
+                    .await
+                    .expect("sandbox starts"),
+            ),
+        };
+        let home = launch
+            .home
+            .unwrap_or_else(|| Arc::new(TempDir::new(launch.tag)));
+        let output = home.0.join("app-output.log");
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&output)
+            .expect("open the app's output log");
+        let port = free_port();
+        let mut command = Command::new(WEBKIT_WEBDRIVER);
+        command
+            .args([format!("--port={port}"), "--host=127.0.0.1".to_owned()])
+            // Tauri lets WebDriver automate its webview only with this set.
+            .env("TAURI_WEBVIEW_AUTOMATION", "true")
+            // These reach the app: WebKitWebDriver passes its environment
+            // on. Each app gets its own config, data and cache.
+            .env("DEEPCALL_DESK_SANDBOX_URL", sandbox.url())
+            .env("XDG_CONFIG_HOME", home.0.join("config"))
+            .env("XDG_DATA_HOME", home.0.join("data"))
+            .env("XDG_CACHE_HOME", home.0.join("cache"))
+            .env("NO_AT_BRIDGE", "1")
+            .envs(launch.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .process_group(0)
+            .stdout(log.try_clone().expect("log handle"))
+            .stderr(log);
+        let child = command.spawn().unwrap_or_else(|e| {
+            panic!("{WEBKIT_WEBDRIVER} runs ({e}; Debian and Ubuntu ship it in webkit2gtk-driver)")
+        });
+        let webdriver = Driver { child };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "WebKitWebDriver did not start listening"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // The browser WebKitWebDriver starts is the app itself.
+        let mut caps = Capabilities::new();
+        caps.set(
+            "webkitgtk:browserOptions",
+            json!({ "binary": env!("CARGO_BIN_EXE_deepcall-desk"), "args": [] }),
+        )
+        .expect("capabilities");
+        let driver = WebDriver::builder(format!("http://127.0.0.1:{port}"), caps)
+            .request_timeout(Duration::from_secs(60))
+            .await
+            .unwrap_or_else(|e| panic!("a WebDriver session with the app: {e:?}"));
+        let app = Self {
+            driver,
+            sandbox,
+            _home: home,
+            _webdriver: webdriver,
+        };
+        // The frame is ready once the active account is shown.
+        app.find(By::Css("[data-testid='active-account']")).await;
+        app
+    }
+
+    pub async fn close(self) {
+        let App {
+            driver, _webdriver, ..
+        } = self;
+        let _ = driver.quit().await;
+        drop(_webdriver);
+    }
+}
+
+/// A private session bus with no services at all: no Secret Service provider.
+/// Give its address to the app as `DBUS_SESSION_BUS_ADDRESS`.
+pub struct BareBus {
+    child: std::process::Child,
+    /// The bus address, for `DBUS_SESSION_BUS_ADDRESS`.
+    pub address: String,
+    _dir: TempDir,
+}
+
+impl BareBus {
+    pub fn start() -> Self {
+        let dir = TempDir::new("bare-bus");
+        let config = dir.0.join("bus.conf");
+        std::fs::write(
+            &config,
+            format!(
+                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir={}</listen>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>"#,
+                dir.0.display()
+            ),
+        )
+        .unwrap();
+        let mut child = Command::new("dbus-daemon")
+            .arg(format!("--config-file={}", config.display()))
+            .args(["--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("dbus-daemon runs");
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        Self {
+            child,
+            address: line.trim().to_owned(),
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for BareBus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

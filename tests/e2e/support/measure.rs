@@ -1,0 +1,126 @@
+//! Figures measured in the real window for `target/measurements`: when an
+//! IPC reply reaches the page (timed from the test, not by the app), and
+//! the memory of the app with its WebKit processes.
+
+use std::path::Path;
+
+use super::App;
+
+impl App {
+    /// From now on, notes the moment (`performance.now()`, the page's own
+    /// clock) each reply to the IPC command `command` reaches the page, in
+    /// `window.__ipcArrivals[command]`.
+    ///
+    /// Tauri's IPC answers arrive as responses to fetch() calls to its ipc:
+    /// protocol; Tauri reads the body and hands it to the UI's promise in
+    /// the same task, so the moment the body is read is the moment the UI
+    /// has the answer.
+    pub async fn time_ipc_arrivals(&self, command: &str) {
+        let installed = self
+            .driver
+            .execute(
+                r#"const [command] = arguments;
+                   const original = window.fetch;
+                   window.__ipcArrivals = window.__ipcArrivals || {};
+                   window.__ipcArrivals[command] = [];
+                   window.fetch = async (input, init) => {
+                     const response = await original(input, init);
+                     const url = (typeof input === "string" ? input : input.url).split("?")[0];
+                     const ipc = url.startsWith("ipc:") || url.startsWith("http://ipc.localhost");
+                     if (ipc && url.endsWith("/" + command)) {
+                       for (const how of ["json", "text", "arrayBuffer"]) {
+                         const read = response[how].bind(response);
+                         response[how] = async () => {
+                           const body = await read();
+                           window.__ipcArrivals[command].push(performance.now());
+                           return body;
+                         };
+                       }
+                     }
+                     return response;
+                   };
+                   return window.fetch !== original;"#,
+                vec![serde_json::json!(command)],
+            )
+            .await
+            .expect("script runs");
+        assert_eq!(
+            installed.json(),
+            &serde_json::Value::Bool(true),
+            "the IPC timer could not be installed"
+        );
+    }
+}
+
+/// Writes `report` to `target/measurements/<name>` and prints it.
+pub fn write_measurements(name: &str, report: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/measurements");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), report).unwrap();
+    println!("{report}");
+}
+
+pub struct Memory {
+    pub rss_mib: f64,
+    pub pss_mib: f64,
+    pub processes: String,
+}
+
+/// The app (found by the sandbox address in its environment) and every
+/// process under it (WebKit's web and network processes).
+pub fn memory_of_app(sandbox_url: &str) -> Memory {
+    let procs: Vec<(u32, u32, String)> = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            let close = stat.rfind(')')?;
+            let name = stat[stat.find('(')? + 1..close].to_owned();
+            let ppid = stat[close + 2..].split(' ').nth(1)?.parse().ok()?;
+            Some((pid, ppid, name))
+        })
+        .collect();
+    let marker = format!("DEEPCALL_DESK_SANDBOX_URL={sandbox_url}");
+    let root = procs
+        .iter()
+        .find(|(pid, _, name)| {
+            name.starts_with("deepcall-desk")
+                && std::fs::read(format!("/proc/{pid}/environ"))
+                    .map(|env| env.split(|b| *b == 0).any(|v| v == marker.as_bytes()))
+                    .unwrap_or(false)
+        })
+        .map(|p| p.0)
+        .expect("the app's process");
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(procs.iter().filter(|p| p.1 == parent).map(|p| p.0));
+        i += 1;
+    }
+    let kib = |pid: u32, file: &str, key: &str| -> f64 {
+        std::fs::read_to_string(format!("/proc/{pid}/{file}"))
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    let names: Vec<String> = tree
+        .iter()
+        .map(|pid| procs.iter().find(|p| p.0 == *pid).unwrap().2.clone())
+        .collect();
+    Memory {
+        rss_mib: tree
+            .iter()
+            .map(|p| kib(*p, "status", "VmRSS:"))
+            .sum::<f64>()
+            / 1024.0,
+        pss_mib: tree
+            .iter()
+            .map(|p| kib(*p, "smaps_rollup", "Pss:"))
+            .sum::<f64>()
+            / 1024.0,
+        processes: names.join(","),
+    }
+}

@@ -1,0 +1,41 @@
+//! The X screen outside the page: windows by title (the app's own, GTK's
+//! save dialog) driven with xdotool as a person would, and pictures of the
+//! whole screen.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use super::queries::screenshot_dir;
+use super::WAIT;
+
+/// Runs xdotool with `args`; returns what it printed, trimmed.
+pub fn xdotool(args: &[&str]) -> String {
+    let out = Command::new("xdotool")
+        .args(args)
+        .output()
+        .expect("xdotool runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// Waits for an X window titled exactly `name`; returns its id.
+pub fn wait_for_x_window(name: &str) -> String {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let found = xdotool(&["search", "--name", &format!("^{name}$")]);
+        if let Some(id) = found.lines().next().filter(|l| !l.is_empty()) {
+            // Give GTK a moment to map and focus its entry.
+            std::thread::sleep(Duration::from_millis(700));
+            return id.to_owned();
+        }
+        assert!(Instant::now() < deadline, "no window named {name}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A screenshot of the whole X screen (a GTK dialog is not in the page).
+pub fn screenshot_x(name: &str) {
+    let path = screenshot_dir().join(format!("{name}.png"));
+    let _ = Command::new("import")
+        .args(["-window", "root", &path.display().to_string()])
+        .status();
+}
