@@ -133,7 +133,7 @@ async fn the_10000_member_group_opens_scrolls_and_is_measured() {
     assert_eq!(sent[0]["agent_unique_id"].as_array().unwrap().len(), 10_000);
 
     let report = format!(
-        "# Groups screen, 10,000-member group (tests/e2e/groups.rs)\n\
+        "# Groups screen, 10,000-member group (tests/e2e/groups/large.rs)\n\
          first_rows_painted_ms {first_rows_ms:.0}\n\
          of_which_until_the_answer_arrived_ms {arrived_ms:.0}\n\
          of_which_drawing_ms {:.0}\n\
