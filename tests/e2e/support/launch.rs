@@ -16,6 +16,17 @@ use thirtyfour::prelude::*;
 /// The WebDriver server WebKitGTK ships (Debian: `webkit2gtk-driver`).
 const WEBKIT_WEBDRIVER: &str = "/usr/bin/WebKitWebDriver";
 
+/// Names the app binary to test instead of the one cargo built for these
+/// tests: the installed `/usr/bin/deepcall-desk`, or a release build.
+pub const APP_BINARY_ENV: &str = "DEEPCALL_DESK_APP";
+
+/// The app binary the tests start: `$DEEPCALL_DESK_APP`, else cargo's build.
+pub fn app_binary() -> PathBuf {
+    std::env::var_os(APP_BINARY_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_deepcall-desk")))
+}
+
 /// WebKitWebDriver and everything it started (the app and its WebKit
 /// processes), as one process group that is stopped with SIGTERM when
 /// dropped.
@@ -150,7 +161,7 @@ impl App {
         let mut caps = Capabilities::new();
         caps.set(
             "webkitgtk:browserOptions",
-            json!({ "binary": env!("CARGO_BIN_EXE_deepcall-desk"), "args": [] }),
+            json!({ "binary": app_binary(), "args": [] }),
         )
         .expect("capabilities");
         let driver = WebDriver::builder(format!("http://127.0.0.1:{port}"), caps)
