@@ -39,38 +39,10 @@ async fn the_10000_member_group_opens_scrolls_and_is_measured() {
         .unwrap();
     let ipc_ms = ret.json().as_f64().unwrap();
     assert!(ipc_ms >= 0.0, "the group reads");
-    app.type_into("Group number", &LARGE_GROUP_ID.to_string())
-        .await;
-    // When the group's answer reaches the page, timed from here.
-    app.time_ipc_arrivals("group_members").await;
-    // From the click on "Open group" to the first rows painted.
-    let ret = app
-        .driver
-        .execute_async(
-            r#"const done = arguments[arguments.length - 1];
-               const button = Array.from(document.querySelectorAll('button'))
-                 .find((b) => b.textContent.trim() === 'Open group');
-               const t0 = performance.now();
-               button.click();
-               const check = () => {
-                 const title = document.getElementById('group-title');
-                 if (title && title.textContent.includes('#9000') && document.querySelector('li[data-row]')) {
-                   requestAnimationFrame(() => requestAnimationFrame(() => {
-                     const arrived = window.__ipcArrivals.group_members.find((t) => t >= t0);
-                     done([performance.now() - t0, arrived === undefined ? -1 : arrived - t0]);
-                   }));
-                 } else {
-                   requestAnimationFrame(check);
-                 }
-               };
-               check();"#,
-            Vec::new(),
-        )
-        .await
-        .expect("the large group opens");
-    let first_rows_ms = ret.json()[0].as_f64().unwrap();
-    let arrived_ms = ret.json()[1].as_f64().unwrap();
-    assert!(arrived_ms >= 0.0, "the group's answer was timed");
+    let OpenTimes {
+        first_rows_ms,
+        arrived_ms,
+    } = open_group_timed(&app, &LARGE_GROUP_ID.to_string()).await;
     let counts = app
         .find(By::Css("[data-testid='group-counts']"))
         .await

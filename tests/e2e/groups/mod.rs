@@ -29,6 +29,85 @@ async fn open_group(app: &App, number: &str) {
     wait_group(app, number).await;
 }
 
+/// How long opening a group took, in the page's own clock.
+pub(crate) struct OpenTimes {
+    /// From the click on "Open group" to its first rows painted.
+    pub first_rows_ms: f64,
+    /// Of which until the group's answer reached the page.
+    pub arrived_ms: f64,
+}
+
+/// Types a group number, clicks "Open group" and times, in the page, the
+/// moment the group's answer arrives and the first rows are painted (two
+/// animation frames after they are in the page).
+pub(crate) async fn open_group_timed(app: &App, number: &str) -> OpenTimes {
+    app.type_into("Group number", number).await;
+    app.time_ipc_arrivals("group_members").await;
+    let ret = app
+        .driver
+        .execute_async(
+            r#"const [number, done] = arguments;
+               const button = Array.from(document.querySelectorAll('button'))
+                 .find((b) => b.textContent.trim() === 'Open group');
+               const t0 = performance.now();
+               button.click();
+               const check = () => {
+                 const title = document.getElementById('group-title');
+                 if (title && title.textContent.includes('#' + number) && document.querySelector('li[data-row]')) {
+                   requestAnimationFrame(() => requestAnimationFrame(() => {
+                     const arrived = window.__ipcArrivals.group_members.find((t) => t >= t0);
+                     done([performance.now() - t0, arrived === undefined ? -1 : arrived - t0]);
+                   }));
+                 } else {
+                   requestAnimationFrame(check);
+                 }
+               };
+               check();"#,
+            vec![serde_json::json!(number)],
+        )
+        .await
+        .expect("the group opens");
+    let times = OpenTimes {
+        first_rows_ms: ret.json()[0].as_f64().unwrap(),
+        arrived_ms: ret.json()[1].as_f64().unwrap(),
+    };
+    assert!(times.arrived_ms >= 0.0, "the group's answer was timed");
+    times
+}
+
+/// Clicks the first member's "receives calls" switch and times, in the
+/// page, until the change is confirmed: the switch shows the new state and
+/// nothing is pending. Returns the time and the switch's label.
+pub(crate) async fn toggle_first_timed(app: &App) -> (f64, String) {
+    let ret = app
+        .driver
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               const first = document.querySelector("li[data-row] button[role='switch']");
+               const label = first.getAttribute('aria-label');
+               const was = first.getAttribute('aria-checked');
+               const t0 = performance.now();
+               first.click();
+               const check = () => {
+                 const now = Array.from(document.querySelectorAll("button[role='switch']"))
+                   .find((s) => s.getAttribute('aria-label') === label);
+                 if (now && now.getAttribute('aria-checked') !== was && !document.querySelector('li[aria-busy]')) {
+                   requestAnimationFrame(() => done([performance.now() - t0, label]));
+                 } else {
+                   requestAnimationFrame(check);
+                 }
+               };
+               check();"#,
+            Vec::new(),
+        )
+        .await
+        .expect("the change is confirmed");
+    (
+        ret.json()[0].as_f64().unwrap(),
+        ret.json()[1].as_str().unwrap().to_owned(),
+    )
+}
+
 async fn wait_group(app: &App, number: &str) {
     app.find(By::XPath(format!(
         "//h2[@id='group-title'][contains(normalize-space(.), '#{number}')]"
@@ -99,7 +178,7 @@ async fn switches(app: &App) -> Vec<(String, bool)> {
     serde_json::from_value(ret.json().clone()).unwrap()
 }
 
-fn submits(sb: &Sandbox) -> Vec<Value> {
+pub(crate) fn submits(sb: &Sandbox) -> Vec<Value> {
     sb.requests_to(SUBMIT)
         .into_iter()
         .map(|r| r.json.expect("JSON body"))

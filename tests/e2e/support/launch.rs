@@ -4,7 +4,7 @@
 
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 use deepcall_desk::sandbox::{Options, Sandbox};
 use serde_json::json;
 use thirtyfour::prelude::*;
+
+use super::WAIT;
 
 /// The WebDriver server WebKitGTK ships (Debian: `webkit2gtk-driver`).
 const WEBKIT_WEBDRIVER: &str = "/usr/bin/WebKitWebDriver";
@@ -52,6 +54,8 @@ fn free_port() -> u16 {
 pub struct App {
     pub driver: WebDriver,
     pub sandbox: Arc<Sandbox>,
+    /// From starting the app to its first screen being ready.
+    pub ready_after: Duration,
     /// The app's own config, data and cache directories, and
     /// `app-output.log` with everything the app and the driver printed.
     _home: Arc<TempDir>,
@@ -100,6 +104,82 @@ impl Drop for TempDir {
     }
 }
 
+/// A browser started by its own WebKitWebDriver, and the WebDriver session
+/// to it: the app, or (for the floor in `measure`) WebKitGTK's MiniBrowser.
+pub struct Browser {
+    pub driver: WebDriver,
+    /// When the session was asked for, which is when the browser was
+    /// started: the zero of a start-up time.
+    pub asked: Instant,
+    webdriver: Driver,
+}
+
+impl Browser {
+    /// Starts WebKitWebDriver with `env` (it passes its environment on to
+    /// the browser), then a session whose browser is `binary`; everything
+    /// they print is appended to `output`. Returns once the session exists,
+    /// that is once the browser has started and connected.
+    pub async fn start(binary: &Path, env: &[(String, String)], output: &Path) -> Self {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "DISPLAY is not set: run the end-to-end tests under Xvfb (the README's test command does)"
+        );
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(output)
+            .expect("open the browser's output log");
+        let port = free_port();
+        let child = Command::new(WEBKIT_WEBDRIVER)
+            .args([format!("--port={port}"), "--host=127.0.0.1".to_owned()])
+            .env("NO_AT_BRIDGE", "1")
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .process_group(0)
+            .stdout(log.try_clone().expect("log handle"))
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{WEBKIT_WEBDRIVER} runs ({e}; Debian and Ubuntu ship it in webkit2gtk-driver)"
+                )
+            });
+        let webdriver = Driver { child };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "WebKitWebDriver did not start listening"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let mut caps = Capabilities::new();
+        caps.set(
+            "webkitgtk:browserOptions",
+            json!({ "binary": binary, "args": [] }),
+        )
+        .expect("capabilities");
+        let asked = Instant::now();
+        let driver = WebDriver::builder(format!("http://127.0.0.1:{port}"), caps)
+            .request_timeout(Duration::from_secs(60))
+            .await
+            .unwrap_or_else(|e| panic!("a WebDriver session with {}: {e:?}", binary.display()));
+        Self {
+            driver,
+            asked,
+            webdriver,
+        }
+    }
+
+    /// The process id of the browser itself (WebKitWebDriver's child).
+    pub fn pid(&self) -> u32 {
+        super::measure::child_of(self.webdriver.child.id())
+    }
+
+    pub async fn close(self) {
+        let _ = self.driver.quit().await;
+    }
+}
+
 impl App {
     /// Starts a sandbox and the app pointed at it, and waits for the window.
     pub async fn launch(tag: &'static str) -> Self {
@@ -107,10 +187,6 @@ impl App {
     }
 
     pub async fn launch_with(launch: Launch) -> Self {
-        assert!(
-            std::env::var_os("DISPLAY").is_some(),
-            "DISPLAY is not set: run the end-to-end tests under Xvfb (the README's test command does)"
-        );
         let sandbox = match launch.sandbox {
             Some(s) => s,
             None => Arc::new(
@@ -123,59 +199,47 @@ impl App {
             .home
             .unwrap_or_else(|| Arc::new(TempDir::new(launch.tag)));
         let output = home.0.join("app-output.log");
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&output)
-            .expect("open the app's output log");
-        let port = free_port();
-        let mut command = Command::new(WEBKIT_WEBDRIVER);
-        command
-            .args([format!("--port={port}"), "--host=127.0.0.1".to_owned()])
+        let mut env: Vec<(String, String)> = vec![
             // Tauri lets WebDriver automate its webview only with this set.
-            .env("TAURI_WEBVIEW_AUTOMATION", "true")
-            // These reach the app: WebKitWebDriver passes its environment
-            // on. Each app gets its own config, data and cache.
-            .env("DEEPCALL_DESK_SANDBOX_URL", sandbox.url())
-            .env("XDG_CONFIG_HOME", home.0.join("config"))
-            .env("XDG_DATA_HOME", home.0.join("data"))
-            .env("XDG_CACHE_HOME", home.0.join("cache"))
-            .env("NO_AT_BRIDGE", "1")
-            .envs(launch.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .process_group(0)
-            .stdout(log.try_clone().expect("log handle"))
-            .stderr(log);
-        let child = command.spawn().unwrap_or_else(|e| {
-            panic!("{WEBKIT_WEBDRIVER} runs ({e}; Debian and Ubuntu ship it in webkit2gtk-driver)")
-        });
-        let webdriver = Driver { child };
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "WebKitWebDriver did not start listening"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+            ("TAURI_WEBVIEW_AUTOMATION".into(), "true".into()),
+            // Each app gets its own config, data and cache.
+            ("DEEPCALL_DESK_SANDBOX_URL".into(), sandbox.url()),
+            (
+                "XDG_CONFIG_HOME".into(),
+                home.0.join("config").display().to_string(),
+            ),
+            (
+                "XDG_DATA_HOME".into(),
+                home.0.join("data").display().to_string(),
+            ),
+            (
+                "XDG_CACHE_HOME".into(),
+                home.0.join("cache").display().to_string(),
+            ),
+        ];
+        env.extend(launch.env);
         // The browser WebKitWebDriver starts is the app itself.
-        let mut caps = Capabilities::new();
-        caps.set(
-            "webkitgtk:browserOptions",
-            json!({ "binary": app_binary(), "args": [] }),
-        )
-        .expect("capabilities");
-        let driver = WebDriver::builder(format!("http://127.0.0.1:{port}"), caps)
-            .request_timeout(Duration::from_secs(60))
-            .await
-            .unwrap_or_else(|e| panic!("a WebDriver session with the app: {e:?}"));
-        let app = Self {
+        let Browser {
+            driver,
+            asked,
+            webdriver,
+        } = Browser::start(&app_binary(), &env, &output).await;
+        let mut app = Self {
             driver,
             sandbox,
+            ready_after: Duration::ZERO,
             _home: home,
             _webdriver: webdriver,
         };
-        // The frame is ready once the active account is shown.
-        app.find(By::Css("[data-testid='active-account']")).await;
+        // The frame is ready once the active account is shown: looked for
+        // often, since this is also the start-up time `measure` reports.
+        app.driver
+            .query(By::Css("[data-testid='active-account']"))
+            .wait(WAIT, Duration::from_millis(10))
+            .first()
+            .await
+            .unwrap_or_else(|e| panic!("the app's window did not appear: {e}"));
+        app.ready_after = asked.elapsed();
         app
     }
 

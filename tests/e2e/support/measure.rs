@@ -2,9 +2,13 @@
 //! IPC reply reaches the page (timed from the test, not by the app), and
 //! the memory of the app with its WebKit processes.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use super::App;
+use thirtyfour::prelude::*;
+
+use super::launch::Browser;
+use super::{App, TempDir, WAIT};
 
 impl App {
     /// From now on, notes the moment (`performance.now()`, the page's own
@@ -66,10 +70,9 @@ pub struct Memory {
     pub processes: String,
 }
 
-/// The app (found by the sandbox address in its environment) and every
-/// process under it (WebKit's web and network processes).
-pub fn memory_of_app(sandbox_url: &str) -> Memory {
-    let procs: Vec<(u32, u32, String)> = std::fs::read_dir("/proc")
+/// Every process: (pid, parent pid, name).
+fn processes() -> Vec<(u32, u32, String)> {
+    std::fs::read_dir("/proc")
         .unwrap()
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
         .filter_map(|pid| {
@@ -79,10 +82,24 @@ pub fn memory_of_app(sandbox_url: &str) -> Memory {
             let ppid = stat[close + 2..].split(' ').nth(1)?.parse().ok()?;
             Some((pid, ppid, name))
         })
-        .collect();
+        .collect()
+}
+
+/// The one child of `parent` (WebKitWebDriver starts one browser).
+pub fn child_of(parent: u32) -> u32 {
+    processes()
+        .into_iter()
+        .find(|p| p.1 == parent)
+        .map(|p| p.0)
+        .unwrap_or_else(|| panic!("process {parent} has no child"))
+}
+
+/// The app (found by the sandbox address in its environment) and every
+/// process under it (WebKit's web and network processes).
+pub fn memory_of_app(sandbox_url: &str) -> Memory {
     let marker = format!("DEEPCALL_DESK_SANDBOX_URL={sandbox_url}");
-    let root = procs
-        .iter()
+    let root = processes()
+        .into_iter()
         .find(|(pid, _, name)| {
             name.starts_with("deepcall-desk")
                 && std::fs::read(format!("/proc/{pid}/environ"))
@@ -91,6 +108,12 @@ pub fn memory_of_app(sandbox_url: &str) -> Memory {
         })
         .map(|p| p.0)
         .expect("the app's process");
+    memory_of_tree(root)
+}
+
+/// `root` and every process under it, summed.
+pub fn memory_of_tree(root: u32) -> Memory {
+    let procs = processes();
     let mut tree = vec![root];
     let mut i = 0;
     while i < tree.len() {
@@ -108,7 +131,7 @@ pub fn memory_of_app(sandbox_url: &str) -> Memory {
     };
     let names: Vec<String> = tree
         .iter()
-        .map(|pid| procs.iter().find(|p| p.0 == *pid).unwrap().2.clone())
+        .filter_map(|pid| procs.iter().find(|p| p.0 == *pid).map(|p| p.2.clone()))
         .collect();
     Memory {
         rss_mib: tree
@@ -122,5 +145,59 @@ pub fn memory_of_app(sandbox_url: &str) -> Memory {
             .sum::<f64>()
             / 1024.0,
         processes: names.join(","),
+    }
+}
+
+/// WebKitGTK's own browser, which WebKitWebDriver can drive like the app:
+/// the floor that the app's start-up time and memory are compared with.
+pub fn minibrowser() -> PathBuf {
+    PathBuf::from(format!(
+        "/usr/lib/{}-linux-gnu/webkit2gtk-4.1/MiniBrowser",
+        std::env::consts::ARCH
+    ))
+}
+
+/// MiniBrowser started through WebKitWebDriver, as the app is, showing an
+/// empty page.
+pub struct Floor {
+    pub browser: Browser,
+    /// From starting MiniBrowser to the empty page's content being there.
+    pub first_content: Duration,
+    _dir: TempDir,
+}
+
+impl Floor {
+    pub async fn launch() -> Self {
+        let dir = TempDir::new("floor");
+        let env: Vec<(String, String)> = ["config", "data", "cache"]
+            .iter()
+            .map(|d| {
+                let key = format!("XDG_{}_HOME", d.to_uppercase());
+                (key, dir.0.join(d).display().to_string())
+            })
+            .collect();
+        let browser = Browser::start(&minibrowser(), &env, &dir.0.join("output.log")).await;
+        browser
+            .driver
+            .goto("data:text/html,<!doctype html><title>floor</title><p id=floor>.</p>")
+            .await
+            .expect("MiniBrowser shows a page");
+        browser
+            .driver
+            .query(By::Id("floor"))
+            .wait(WAIT, Duration::from_millis(10))
+            .first()
+            .await
+            .expect("the empty page's content");
+        let first_content = browser.asked.elapsed();
+        Self {
+            browser,
+            first_content,
+            _dir: dir,
+        }
+    }
+
+    pub fn memory(&self) -> Memory {
+        memory_of_tree(self.browser.pid())
     }
 }
