@@ -116,10 +116,16 @@ pub struct Browser {
 
 impl Browser {
     /// Starts WebKitWebDriver with `env` (it passes its environment on to
-    /// the browser), then a session whose browser is `binary`; everything
+    /// the browser), then a session whose browser is `binary` started with
+    /// `args`; everything
     /// they print is appended to `output`. Returns once the session exists,
     /// that is once the browser has started and connected.
-    pub async fn start(binary: &Path, env: &[(String, String)], output: &Path) -> Self {
+    pub async fn start(
+        binary: &Path,
+        args: &[&str],
+        env: &[(String, String)],
+        output: &Path,
+    ) -> Self {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "DISPLAY is not set: run the end-to-end tests under Xvfb (the README's test command does)"
@@ -155,7 +161,7 @@ impl Browser {
         let mut caps = Capabilities::new();
         caps.set(
             "webkitgtk:browserOptions",
-            json!({ "binary": binary, "args": [] }),
+            json!({ "binary": binary, "args": args }),
         )
         .expect("capabilities");
         let asked = Instant::now();
@@ -223,7 +229,7 @@ impl App {
             driver,
             asked,
             webdriver,
-        } = Browser::start(&app_binary(), &env, &output).await;
+        } = Browser::start(&app_binary(), &[], &env, &output).await;
         let mut app = Self {
             driver,
             sandbox,

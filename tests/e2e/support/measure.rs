@@ -176,7 +176,15 @@ impl Floor {
                 (key, dir.0.join(d).display().to_string())
             })
             .collect();
-        let browser = Browser::start(&minibrowser(), &env, &dir.0.join("output.log")).await;
+        // MiniBrowser lets WebDriver drive it only when asked to; the app
+        // is asked by TAURI_WEBVIEW_AUTOMATION instead.
+        let browser = Browser::start(
+            &minibrowser(),
+            &["--automation"],
+            &env,
+            &dir.0.join("output.log"),
+        )
+        .await;
         browser
             .driver
             .goto("data:text/html,<!doctype html><title>floor</title><p id=floor>.</p>")
