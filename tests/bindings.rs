@@ -79,14 +79,21 @@ fn granted(capability: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// Commands listed in one list and missing from another, and what that
+/// means in words.
+type Disagreement<'a> = (
+    &'a BTreeSet<String>,
+    &'a BTreeSet<String>,
+    fn(&str) -> String,
+);
+
 /// Every disagreement between the three lists, in words.
 fn disagreements(
     names: &BTreeSet<String>,
     handled: &BTreeSet<String>,
     granted: &BTreeSet<String>,
 ) -> Vec<String> {
-    // (listed in, missing from, what that means)
-    let rules: [(_, _, fn(&str) -> String); 4] = [
+    let rules: [Disagreement; 4] = [
         (handled, names, |c| {
             format!("`{c}` has a handler but no permission: add it to src-tauri/commands/names.rs")
         }),
