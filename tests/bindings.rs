@@ -79,34 +79,38 @@ fn granted(capability: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// Commands listed in one list and missing from another, and what that
+/// means in words.
+type Disagreement<'a> = (
+    &'a BTreeSet<String>,
+    &'a BTreeSet<String>,
+    fn(&str) -> String,
+);
+
 /// Every disagreement between the three lists, in words.
 fn disagreements(
     names: &BTreeSet<String>,
     handled: &BTreeSet<String>,
     granted: &BTreeSet<String>,
 ) -> Vec<String> {
-    let mut out = Vec::new();
-    for c in handled.difference(names) {
-        out.push(format!(
-            "`{c}` has a handler but no permission: add it to src-tauri/commands/names.rs"
-        ));
-    }
-    for c in names.difference(handled) {
-        out.push(format!(
-            "`{c}` is in names.rs but has no handler in app::specta_builder"
-        ));
-    }
-    for c in names.difference(granted) {
-        out.push(format!(
-            "`{c}` is missing from capabilities/main.json: the window cannot call it"
-        ));
-    }
-    for c in granted.difference(names) {
-        out.push(format!(
-            "capabilities/main.json grants `{c}`, which is not one of this app's commands"
-        ));
-    }
-    out
+    let rules: [Disagreement; 4] = [
+        (handled, names, |c| {
+            format!("`{c}` has a handler but no permission: add it to src-tauri/commands/names.rs")
+        }),
+        (names, handled, |c| {
+            format!("`{c}` is in names.rs but has no handler in app::specta_builder")
+        }),
+        (names, granted, |c| {
+            format!("`{c}` is missing from capabilities/main.json: the window cannot call it")
+        }),
+        (granted, names, |c| {
+            format!("capabilities/main.json grants `{c}`, which is not one of this app's commands")
+        }),
+    ];
+    rules
+        .iter()
+        .flat_map(|(listed, missing_from, words)| listed.difference(missing_from).map(|c| words(c)))
+        .collect()
 }
 
 #[test]

@@ -493,15 +493,7 @@ mod tests {
             Value::Object(u.body()),
             json!({"contactinfo": {"Lead Source": "Website"}})
         );
-        for reserved in [
-            "__proto__",
-            "constructor",
-            "prototype",
-            "ssid",
-            "token",
-            "userId",
-            "",
-        ] {
+        for reserved in form::RESERVED_AS_TYPED.into_iter().chain([""]) {
             let mut u = ContactUpdate::default();
             u.info.insert(reserved.into(), "x".into());
             assert!(

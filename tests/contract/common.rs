@@ -326,6 +326,23 @@ fn dechunk(mut rest: &[u8]) -> Vec<u8> {
 
 // ---- servers that are not DeepCall -----------------------------------------
 
+/// A raw JSON body: the `sign_in` fields, plus `extra`.
+pub fn signed_body(sign_in: Value, extra: Value) -> String {
+    let mut body = obj(sign_in);
+    body.extend(obj(extra));
+    Value::Object(body).to_string()
+}
+
+/// Asserts a raw DeepCall error answer: HTTP 200, status error, this code,
+/// and a message.
+#[track_caller]
+pub fn assert_raw_error((status, answer): (u16, Value), code: i64) {
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["status"], "error", "{answer}");
+    assert_eq!(answer["code"], code, "{answer}");
+    assert!(answer["message"].as_str().is_some_and(|m| !m.is_empty()));
+}
+
 /// A server that answers every request with these exact bytes, then closes.
 /// Returns its base URL. It lives as long as the test's runtime.
 pub async fn canned_server(answer: Vec<u8>) -> String {

@@ -25,16 +25,7 @@ fn info_update(field: &str, value: &str) -> ContactUpdate {
 
 /// A raw Directory body signed in with the session id, plus `extra`.
 fn raw_body(extra: Value) -> String {
-    let mut body = obj(json!({"ssid": SSID}));
-    body.extend(obj(extra));
-    Value::Object(body).to_string()
-}
-
-#[track_caller]
-fn assert_raw_error((status, answer): (u16, Value), code: i64) {
-    assert_eq!(status, 200, "{answer}");
-    assert_eq!(answer["status"], "error", "{answer}");
-    assert_eq!(answer["code"], code, "{answer}");
+    signed_body(json!({"ssid": SSID}), extra)
 }
 
 // ---- update and getInfo ---------------------------------------------------------

@@ -20,20 +20,32 @@ fn gid(n: u64) -> GroupId {
     GroupId::new(n).unwrap()
 }
 
-/// A raw body signed in with userId + token, plus `extra`.
-fn raw_body(extra: Value) -> String {
-    let mut body = obj(json!({"userId": USER, "token": TOKEN}));
-    body.extend(obj(extra));
-    Value::Object(body).to_string()
+/// Group 28 as the seed has it: agents 3, 8 and 2, all receiving calls.
+const GROUP_28_SEED: [(u64, bool); 3] = [(3, true), (8, true), (2, true)];
+
+/// Group 29 as the seed has it; #12 is a member missing from agentData.
+const GROUP_29_SEED: [(u64, bool); 4] = [(4, true), (12, false), (6, false), (10, true)];
+
+/// Each member's id, name and whether they receive calls.
+fn named(g: &GroupMembers) -> Vec<(u64, &str, bool)> {
+    g.members
+        .iter()
+        .map(|m| (m.agent_id, m.name.as_deref().unwrap(), m.receives_calls))
+        .collect()
 }
 
-/// Asserts a raw DeepCall error answer: HTTP 200, status error, this code.
-#[track_caller]
-fn assert_raw_error((status, answer): (u16, Value), code: i64) {
-    assert_eq!(status, 200, "{answer}");
-    assert_eq!(answer["status"], "error", "{answer}");
-    assert_eq!(answer["code"], code, "{answer}");
-    assert!(answer["message"].as_str().is_some_and(|m| !m.is_empty()));
+/// Agents `members` in group `group`, of whom `receiving` receive calls.
+fn assignment(group: u64, members: &[u64], receiving: &[u64]) -> Assignment {
+    Assignment {
+        group: gid(group),
+        members: members.to_vec(),
+        receiving: receiving.to_vec(),
+    }
+}
+
+/// A raw body signed in with userId + token, plus `extra`.
+fn raw_body(extra: Value) -> String {
+    signed_body(json!({"userId": USER, "token": TOKEN}), extra)
 }
 
 // ---- reading a group ---------------------------------------------------------
@@ -46,13 +58,8 @@ async fn group28_members_are_named_by_name_and_id() {
         .expect("group 28 reads");
     assert_eq!(g.group.id, 28);
     assert_eq!(g.group.name, "Mahipal singh");
-    let members: Vec<_> = g
-        .members
-        .iter()
-        .map(|m| (m.agent_id, m.name.as_deref().unwrap(), m.receives_calls))
-        .collect();
     assert_eq!(
-        members,
+        named(&g),
         [
             (3, "bhawesh", true),
             (8, "manoj", true),
@@ -90,10 +97,7 @@ async fn group29_member_missing_from_agent_data_is_kept() {
     assert_eq!(g.members[3].name.as_deref(), Some("Manoj Kumar111"));
     assert_eq!(g.receiving_count(), 2);
     // The server keeps #12 as a member too.
-    assert_eq!(
-        sb.group_members(29).unwrap(),
-        [(4, true), (12, false), (6, false), (10, true)]
-    );
+    assert_eq!(sb.group_members(29).unwrap(), GROUP_29_SEED);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -271,10 +275,7 @@ async fn malformed_bodies_are_refused_with_their_code_through_the_client_and_raw
         })
         .await;
     }
-    assert_eq!(
-        sb.group_members(28).unwrap(),
-        [(3, true), (8, true), (2, true)]
-    );
+    assert_eq!(sb.group_members(28).unwrap(), GROUP_28_SEED);
     // The client itself never sends such a group number.
     assert!(GroupId::parse("abc").is_err());
 }
@@ -425,13 +426,8 @@ async fn assign_turns_one_agent_off_and_keeps_the_rest() {
 
     // Read again: #8 is still a member but no longer receives calls.
     let after = bounded(client.group_members(gid(28))).await.unwrap();
-    let members: Vec<_> = after
-        .members
-        .iter()
-        .map(|m| (m.agent_id, m.name.as_deref().unwrap(), m.receives_calls))
-        .collect();
     assert_eq!(
-        members,
+        named(&after),
         [
             (3, "bhawesh", true),
             (8, "manoj", false),
@@ -445,19 +441,13 @@ async fn assign_turns_one_agent_off_and_keeps_the_rest() {
         [(3, true), (8, false), (2, true)]
     );
     // Other groups are untouched.
-    assert_eq!(
-        sb.group_members(29).unwrap(),
-        [(4, true), (12, false), (6, false), (10, true)]
-    );
+    assert_eq!(sb.group_members(29).unwrap(), GROUP_29_SEED);
 
     // And back on again.
     let mut again = Assignment::from_current(gid(28), &after);
     again.set_receiving(8, true);
     bounded(client.assign_group(&again)).await.unwrap();
-    assert_eq!(
-        sb.group_members(28).unwrap(),
-        [(3, true), (8, true), (2, true)]
-    );
+    assert_eq!(sb.group_members(28).unwrap(), GROUP_28_SEED);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -479,17 +469,9 @@ async fn assign_1000_receive_call_not_a_subset() {
     let sb = sandbox().await;
     let client = token_client(&sb);
     // The client refuses before sending.
-    let bad = Assignment {
-        group: gid(28),
-        members: vec![3, 8],
-        receiving: vec![3, 2],
-    };
+    let bad = assignment(28, &[3, 8], &[3, 2]);
     assert_invalid_input(bounded(client.assign_group(&bad)).await, "receive_call");
-    let dup = Assignment {
-        group: gid(28),
-        members: vec![3, 3, 8],
-        receiving: vec![3],
-    };
+    let dup = assignment(28, &[3, 3, 8], &[3]);
     assert_invalid_input(bounded(client.assign_group(&dup)).await, "agent_unique_id");
     assert!(sb.requests_to("Group/submitAssignGroupToAgent").is_empty());
 
@@ -506,10 +488,7 @@ async fn assign_1000_receive_call_not_a_subset() {
         raw_post_json(&sb.url(), ASSIGN_PATH, None, &raw_body(dup)).await,
         1000,
     );
-    assert_eq!(
-        sb.group_members(28).unwrap(),
-        [(3, true), (8, true), (2, true)]
-    );
+    assert_eq!(sb.group_members(28).unwrap(), GROUP_28_SEED);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -517,18 +496,11 @@ async fn assign_1000_unknown_agent() {
     let sb = sandbox().await;
     let client = token_client(&sb);
     // Passes the client's own checks; only DeepCall knows the agent list.
-    let a = Assignment {
-        group: gid(28),
-        members: vec![3, 8, 2, 777],
-        receiving: vec![3, 777],
-    };
+    let a = assignment(28, &[3, 8, 2, 777], &[3, 777]);
     let r = bounded(client.assign_group(&a)).await;
     let msg = assert_api(r, Module::Group, 1000, ApiErrorKind::InvalidParameter);
     assert!(msg.contains("777"), "{msg}");
-    assert_eq!(
-        sb.group_members(28).unwrap(),
-        [(3, true), (8, true), (2, true)]
-    );
+    assert_eq!(sb.group_members(28).unwrap(), GROUP_28_SEED);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -555,22 +527,14 @@ async fn assign_1502_1503_1015_1014() {
     );
     // 1503: another account's group, or none.
     for group in [31, 999] {
-        let a = Assignment {
-            group: gid(group),
-            members: vec![1],
-            receiving: vec![],
-        };
+        let a = assignment(group, &[1], &[]);
         let r = bounded(client.assign_group(&a)).await;
         assert_api(r, Module::Group, 1503, ApiErrorKind::GroupNotFound);
     }
     assert_eq!(sb.group_members(31).unwrap(), [(1, true)], "not changed");
     // 1015: permission revoked.
     sb.set_agent_to_agent_call(false);
-    let keep = Assignment {
-        group: gid(28),
-        members: vec![3, 8, 2],
-        receiving: vec![3],
-    };
+    let keep = assignment(28, &[3, 8, 2], &[3]);
     let r = bounded(client.assign_group(&keep)).await;
     assert_api(r, Module::Group, 1015, ApiErrorKind::GroupPermissionDenied);
     sb.set_agent_to_agent_call(true);
@@ -585,21 +549,14 @@ async fn assign_1502_1503_1015_1014() {
     let r = bounded(wrong.assign_group(&keep)).await;
     assert_api(r, Module::Group, 1014, ApiErrorKind::InvalidToken);
     // None of these changed group 28.
-    assert_eq!(
-        sb.group_members(28).unwrap(),
-        [(3, true), (8, true), (2, true)]
-    );
+    assert_eq!(sb.group_members(28).unwrap(), GROUP_28_SEED);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn assign_1009_and_1501_use_group_meanings() {
     let sb = sandbox().await;
     let client = token_client(&sb);
-    let keep = Assignment {
-        group: gid(28),
-        members: vec![3, 8, 2],
-        receiving: vec![3, 8, 2],
-    };
+    let keep = assignment(28, &[3, 8, 2], &[3, 8, 2]);
     sb.fail_next(Fault::ApiError {
         code: 1009,
         message: "Something went wrong".into(),
@@ -819,10 +776,7 @@ async fn change_receiving_notices_a_change_that_was_not_applied() {
     assert_eq!(err, DeepCallError::NotApplied);
     assert!(err.is_retryable());
     assert_plain_words(&err);
-    assert_eq!(
-        sb.group_members(28).unwrap(),
-        [(3, true), (8, true), (2, true)]
-    );
+    assert_eq!(sb.group_members(28).unwrap(), GROUP_28_SEED);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -840,10 +794,7 @@ async fn change_receiving_refused_changes_nothing() {
         .await
         .unwrap_err();
     assert_eq!(err.api_kind(), Some(ApiErrorKind::SomethingWentWrong));
-    assert_eq!(
-        sb.group_members(28).unwrap(),
-        [(3, true), (8, true), (2, true)]
-    );
+    assert_eq!(sb.group_members(28).unwrap(), GROUP_28_SEED);
     // The read before the refused write went through untouched.
     assert_eq!(sb.requests_to("Group/getGroupAgentRelation").len(), 1);
 }

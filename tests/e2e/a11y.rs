@@ -34,7 +34,7 @@ async fn sandbox_screens_pass_axe() {
     app.button("Connect a DeepCall account").await;
     check(&app, "Welcome").await;
 
-    app.button("Try the Sandbox").await.click().await.unwrap();
+    app.click_button("Try the Sandbox").await;
     app.wait_heading("Groups").await;
     check(&app, "Groups").await;
 
@@ -61,12 +61,7 @@ async fn account_screens_pass_axe() {
 
     // ---- the add-account form: User ID + token ---------------------------
     app.wait_heading("Welcome to DeepCall Desk").await;
-    app.button("Connect a DeepCall account")
-        .await
-        .click()
-        .await
-        .unwrap();
-    app.wait_heading("Accounts").await;
+    app.start_connecting().await;
     app.field("Token").await;
     check(&app, "Add-account form, User ID + token (empty)").await;
 
@@ -75,17 +70,15 @@ async fn account_screens_pass_axe() {
     host.send_keys(Key::Control + "a").await.unwrap();
     host.send_keys(Key::Backspace).await.unwrap();
     assert_eq!(host.value().await.unwrap().as_deref(), Some(""));
-    app.button("Check connection").await.click().await.unwrap();
+    app.click_button("Check connection").await;
     app.find(By::Id("acc-host-problem")).await;
     app.find(By::Id("acc-user-problem")).await;
     app.find(By::Id("acc-secret-problem")).await;
     check(&app, "Add-account form with field errors").await;
 
     // A failed check: wrong token, only "Save anyway".
-    app.type_into("Account name", "Head office").await;
-    app.type_into("DeepCall address", &sandbox.url()).await;
-    app.type_into("User ID", &creds.user_id).await;
-    app.type_into("Token", "not-the-token").await;
+    app.fill_account("Head office", false, "not-the-token")
+        .await;
     app.check_connection("Wrong credentials").await;
     app.button("Save anyway").await;
     check(&app, "Add-account form, failed check (Wrong credentials)").await;
@@ -94,25 +87,18 @@ async fn account_screens_pass_axe() {
     app.type_into("Token", &creds.token).await;
     app.check_connection("Connected").await;
     check(&app, "Add-account form, connected (User ID + token)").await;
-    app.button("Save").await.click().await.unwrap();
+    app.click_button("Save").await;
     app.wait_text("was added and is now the active account")
         .await;
     check(&app, "Accounts list, one saved account (just added)").await;
 
     // ---- the add-account form: Session ID --------------------------------
-    app.button("Add a DeepCall account")
-        .await
-        .click()
-        .await
-        .unwrap();
-    app.choose_session_id().await;
-    app.type_into("Account name", "Branch").await;
-    app.type_into("DeepCall address", &sandbox.url()).await;
-    app.type_into("Session ID", &creds.ssid).await;
+    app.click_button("Add a DeepCall account").await;
+    app.fill_account("Branch", true, &creds.ssid).await;
     check(&app, "Add-account form, Session ID (filled)").await;
     app.check_connection("Connected").await;
     check(&app, "Add-account form, connected (Session ID)").await;
-    app.button("Save").await.click().await.unwrap();
+    app.click_button("Save").await;
     app.wait_text("“Branch” was added").await;
 
     // ---- the list with two accounts, editing, removing -------------------
@@ -121,27 +107,19 @@ async fn account_screens_pass_axe() {
     app.button("Use “Head office”").await;
     check(&app, "Accounts list, two saved accounts").await;
 
-    app.button("Edit “Head office”")
-        .await
-        .click()
-        .await
-        .unwrap();
+    app.click_button("Edit “Head office”").await;
     app.find(By::XPath("//h2[normalize-space(.)='Edit “Head office”']"))
         .await;
     check(&app, "Edit-account form").await;
-    app.button("Cancel").await.click().await.unwrap();
+    app.click_button("Cancel").await;
 
-    app.button("Remove “Branch”").await.click().await.unwrap();
+    app.click_button("Remove “Branch”").await;
     app.find(By::Css("dialog[open]")).await;
     check(&app, "Remove-account confirmation dialog").await;
 
     // Confirm, then remove the other one too: this cleans the shared keyring.
     app.confirm_removal("Branch").await;
-    app.button("Remove “Head office”")
-        .await
-        .click()
-        .await
-        .unwrap();
+    app.click_button("Remove “Head office”").await;
     app.confirm_removal("Head office").await;
     assert_eq!(app.active_account().await, "Sandbox");
 
@@ -162,26 +140,18 @@ async fn keyring_missing_notice_passes_axe() {
     app.find(By::Css("[data-testid='keyring-notice']")).await;
     check(&app, "Welcome with the keyring-missing notice").await;
 
-    app.button("Connect a DeepCall account")
-        .await
-        .click()
-        .await
-        .unwrap();
-    app.wait_heading("Accounts").await;
+    app.start_connecting().await;
     app.find(By::Css("[data-testid='keyring-notice']")).await;
     check(&app, "Add-account form with the keyring-missing notice").await;
 
     // Saving cannot work: the form says why.
-    app.type_into("Account name", "Head office").await;
-    app.type_into("DeepCall address", &app.sandbox.url()).await;
-    app.type_into("User ID", &creds.user_id).await;
-    app.type_into("Token", &creds.token).await;
+    app.fill_account("Head office", false, &creds.token).await;
     app.check_connection("Connected").await;
-    app.button("Save").await.click().await.unwrap();
+    app.click_button("Save").await;
     app.wait_text("nowhere safe to keep").await;
     check(&app, "Add-account form, save failed without a keyring").await;
 
-    app.button("Cancel").await.click().await.unwrap();
+    app.click_button("Cancel").await;
     app.button("Add a DeepCall account").await;
     check(&app, "Accounts list with the keyring-missing notice").await;
 

@@ -62,18 +62,6 @@ fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
     hits
 }
 
-async fn add_account(app: &App, name: &str, session: bool, secret: &str) {
-    app.type_into("Account name", name).await;
-    app.type_into("DeepCall address", &app.sandbox.url()).await;
-    if session {
-        app.choose_session_id().await;
-        app.type_into("Session ID", secret).await;
-    } else {
-        app.type_into("User ID", USER_ID).await;
-        app.type_into("Token", secret).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn accounts_are_kept_in_the_keyring_and_never_leak() {
     let sandbox = Arc::new(
@@ -100,13 +88,8 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
     let app = App::launch_with(launch()).await;
     app.record_ipc().await;
     app.wait_heading("Welcome to DeepCall Desk").await;
-    app.button("Connect a DeepCall account")
-        .await
-        .click()
-        .await
-        .unwrap();
-    app.wait_heading("Accounts").await;
-    add_account(&app, "Head office", false, TOKEN).await;
+    app.start_connecting().await;
+    app.fill_account("Head office", false, TOKEN).await;
     app.screenshot("account-form-token").await;
     app.check_connection("Connected").await;
     app.button("Save").await.click().await.unwrap();
@@ -128,7 +111,7 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
         .click()
         .await
         .unwrap();
-    add_account(&app, "Branch", true, SSID).await;
+    app.fill_account("Branch", true, SSID).await;
     app.screenshot("account-form-session").await;
     assert!(
         app.driver
@@ -149,7 +132,7 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
         .click()
         .await
         .unwrap();
-    add_account(&app, "Typo", false, "not-the-token").await;
+    app.fill_account("Typo", false, "not-the-token").await;
     app.check_connection("Wrong credentials").await;
     assert!(app
         .driver
@@ -312,15 +295,11 @@ async fn without_a_secret_service_the_app_explains_and_the_sandbox_works() {
     app.screenshot("keyring-missing").await;
 
     // Saving an account says why it cannot, and keeps what was typed.
-    app.button("Connect a DeepCall account")
-        .await
-        .click()
-        .await
-        .unwrap();
-    app.wait_heading("Accounts").await;
-    add_account(&app, "Head office", false, "sandbox-token").await;
+    app.start_connecting().await;
+    app.fill_account("Head office", false, "sandbox-token")
+        .await;
     app.check_connection("Connected").await;
-    app.button("Save").await.click().await.unwrap();
+    app.click_button("Save").await;
     let alert = app.wait_text("nowhere safe to keep").await;
     assert!(alert.is_displayed().await.unwrap());
     assert_eq!(
@@ -334,7 +313,7 @@ async fn without_a_secret_service_the_app_explains_and_the_sandbox_works() {
     );
 
     // The Sandbox still works.
-    app.button("Groups").await.click().await.unwrap();
+    app.click_button("Groups").await;
     app.wait_heading("Groups").await;
     let ok = app.invoke("group_members", json!({ "group": "28" })).await;
     assert_eq!(
@@ -346,16 +325,20 @@ async fn without_a_secret_service_the_app_explains_and_the_sandbox_works() {
     app.close().await;
 }
 
-/// The words announced with an input (its `aria-describedby` texts), by its
-/// label, once they contain `expected` (the form asks Rust as the manager
-/// types, so they follow an edit by a moment); what they are after [`WAIT`].
-async fn field_description(app: &App, label: &str, expected: &str) -> String {
+/// Asserts that the words announced with an input (its `aria-describedby`
+/// texts), by its label, contain `expected` within [`WAIT`] (the form asks
+/// Rust as the manager types, so they follow an edit by a moment).
+async fn assert_described(app: &App, label: &str, expected: &str) {
     let until = std::time::Instant::now() + WAIT;
     loop {
         let now = field_description_now(app, label).await;
-        if now.contains(expected) || std::time::Instant::now() > until {
-            return now;
+        if now.contains(expected) {
+            return;
         }
+        assert!(
+            std::time::Instant::now() <= until,
+            "{expected:?} is not in {now:?}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
@@ -423,28 +406,18 @@ async fn a_saved_token_is_never_sent_to_a_changed_address_or_sign_in() {
     })
     .await;
     app.wait_heading("Welcome to DeepCall Desk").await;
-    app.button("Connect a DeepCall account")
-        .await
-        .click()
-        .await
-        .unwrap();
-    app.wait_heading("Accounts").await;
-    add_account(&app, "Head office", false, TOKEN).await;
+    app.start_connecting().await;
+    app.fill_account("Head office", false, TOKEN).await;
     app.check_connection("Connected").await;
-    app.button("Save").await.click().await.unwrap();
+    app.click_button("Save").await;
     app.wait_text("was added and is now the active account")
         .await;
     let id = account_id(&home.0, "Head office");
     let token_sign_in = json!({ "method": "userToken", "userId": USER_ID });
 
     // ---- unchanged: the saved token is used, at its own address ----------
-    app.button("Edit “Head office”")
-        .await
-        .click()
-        .await
-        .unwrap();
-    let kept = field_description(&app, "Token", "Leave this empty to keep it").await;
-    assert!(kept.contains("Leave this empty to keep it"), "{kept}");
+    app.click_button("Edit “Head office”").await;
+    assert_described(&app, "Token", "Leave this empty to keep it").await;
     saved_at.clear_requests();
     app.check_connection("Connected").await;
     let sent = saved_at.requests_to("Group/getGroupAgentRelation");
@@ -453,12 +426,8 @@ async fn a_saved_token_is_never_sent_to_a_changed_address_or_sign_in() {
     // ---- another address: the form asks for the token again --------------
     elsewhere.clear_requests();
     app.type_into("DeepCall address", &elsewhere.url()).await;
-    let why = field_description(&app, "Token", "The DeepCall address changed, so enter the token again: a saved token is only ever sent to the address it was saved for.").await;
-    assert!(
-        why.contains("The DeepCall address changed, so enter the token again: a saved token is only ever sent to the address it was saved for."),
-        "{why}"
-    );
-    app.button("Check connection").await.click().await.unwrap();
+    assert_described(&app, "Token", "The DeepCall address changed, so enter the token again: a saved token is only ever sent to the address it was saved for.").await;
+    app.click_button("Check connection").await;
     app.wait_text("Enter the token.").await;
     assert_eq!(
         app.field("Token")
@@ -499,22 +468,14 @@ async fn a_saved_token_is_never_sent_to_a_changed_address_or_sign_in() {
     let sent = elsewhere.requests_to("Group/getGroupAgentRelation");
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].json.as_ref().unwrap()["token"], TOKEN);
-    app.button("Cancel").await.click().await.unwrap();
+    app.click_button("Cancel").await;
 
     // ---- another sign-in method: the form asks for the session ID ----------
-    app.button("Edit “Head office”")
-        .await
-        .click()
-        .await
-        .unwrap();
+    app.click_button("Edit “Head office”").await;
     app.choose_session_id().await;
-    let why = field_description(&app, "Session ID", "The sign-in method changed, so enter the session ID: a saved token is only ever sent with the sign-in method it was saved for.").await;
-    assert!(
-        why.contains("The sign-in method changed, so enter the session ID: a saved token is only ever sent with the sign-in method it was saved for."),
-        "{why}"
-    );
+    assert_described(&app, "Session ID", "The sign-in method changed, so enter the session ID: a saved token is only ever sent with the sign-in method it was saved for.").await;
     saved_at.clear_requests();
-    app.button("Check connection").await.click().await.unwrap();
+    app.click_button("Check connection").await;
     app.wait_text("Enter the session ID.").await;
     app.screenshot("account-edit-reenter-session").await;
     let answer =
@@ -530,14 +491,10 @@ async fn a_saved_token_is_never_sent_to_a_changed_address_or_sign_in() {
     let body = sent[0].json.as_ref().unwrap();
     assert_eq!(body["ssid"], SSID);
     assert!(body.get("token").is_none());
-    app.button("Cancel").await.click().await.unwrap();
+    app.click_button("Cancel").await;
 
     // Clean the shared keyring for later runs.
-    app.button("Remove “Head office”")
-        .await
-        .click()
-        .await
-        .unwrap();
+    app.click_button("Remove “Head office”").await;
     app.confirm_removal("Head office").await;
     app.close().await;
 }

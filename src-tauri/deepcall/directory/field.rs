@@ -85,32 +85,7 @@ pub enum KnownField {
 }
 
 impl KnownField {
-    /// `contactinfo`'s documented fields, in the editor's order.
-    pub const INFO: [KnownField; 8] = [
-        KnownField::Name,
-        KnownField::Email,
-        KnownField::Dob,
-        KnownField::Address,
-        KnownField::Company,
-        KnownField::Designation,
-        KnownField::CustomField1,
-        KnownField::CustomField2,
-    ];
-
-    /// `other`'s on/off fields.
-    pub const SWITCHES: [KnownField; 2] = [KnownField::Vip, KnownField::Blacklist];
-
-    /// `other`'s text fields, in the editor's order.
-    pub const OTHER_TEXT: [KnownField; 7] = [
-        KnownField::Obd,
-        KnownField::Ibd,
-        KnownField::Pc,
-        KnownField::Ctc,
-        KnownField::TotalCalls,
-        KnownField::Source,
-        KnownField::LastCallTime,
-    ];
-
+    /// Every documented field, in the editor's order (section by section).
     pub const ALL: [KnownField; 17] = [
         KnownField::Name,
         KnownField::Email,
@@ -130,6 +105,13 @@ impl KnownField {
         KnownField::Source,
         KnownField::LastCallTime,
     ];
+
+    /// `contactinfo`'s documented fields, in the editor's order.
+    pub const INFO: [KnownField; count_in(&INFO_GROUPS)] = fields_in(&INFO_GROUPS);
+
+    /// `other`'s text fields, in the editor's order.
+    pub const OTHER_TEXT: [KnownField; count_in(&[FieldGroup::Dialling])] =
+        fields_in(&[FieldGroup::Dialling]);
 
     /// DeepCall's name for the field (the same as its serialised form).
     pub const fn name(self) -> &'static str {
@@ -211,14 +193,38 @@ impl KnownField {
         }
     }
 
-    /// The editor's section for the field.
+    /// The editor's section for the field; from it, where the field goes
+    /// in `Directory/update` ([`Self::is_info`]).
     pub const fn group(self) -> FieldGroup {
         match self {
+            KnownField::Name
+            | KnownField::Email
+            | KnownField::Dob
+            | KnownField::Address
+            | KnownField::Company
+            | KnownField::Designation => FieldGroup::Details,
             KnownField::CustomField1 | KnownField::CustomField2 => FieldGroup::Custom,
             KnownField::Vip | KnownField::Blacklist => FieldGroup::Status,
-            _ if self.is_info() => FieldGroup::Details,
-            _ => FieldGroup::Dialling,
+            KnownField::Obd
+            | KnownField::Ibd
+            | KnownField::Pc
+            | KnownField::Ctc
+            | KnownField::TotalCalls
+            | KnownField::Source
+            | KnownField::LastCallTime => FieldGroup::Dialling,
         }
+    }
+
+    /// Whether the field's section is one of `groups`.
+    const fn in_any(self, groups: &[FieldGroup]) -> bool {
+        let mut i = 0;
+        while i < groups.len() {
+            if groups[i] as u8 == self.group() as u8 {
+                return true;
+            }
+            i += 1;
+        }
+        false
     }
 
     pub const fn spec(self) -> FieldSpec {
@@ -244,15 +250,41 @@ impl KnownField {
 
     /// Whether the field belongs in `contactinfo` (otherwise `other`).
     pub const fn is_info(self) -> bool {
-        let mut i = 0;
-        while i < Self::INFO.len() {
-            if Self::INFO[i] as u8 == self as u8 {
-                return true;
-            }
-            i += 1;
-        }
-        false
+        self.in_any(&INFO_GROUPS)
     }
+}
+
+/// The sections whose fields `Directory/update` carries in `contactinfo`.
+const INFO_GROUPS: [FieldGroup; 2] = [FieldGroup::Details, FieldGroup::Custom];
+
+/// How many fields are in one of `groups`.
+const fn count_in(groups: &[FieldGroup]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < KnownField::ALL.len() {
+        if KnownField::ALL[i].in_any(groups) {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// The fields in one of `groups`, in the editor's order; `N` is
+/// [`count_in`] of the same groups.
+const fn fields_in<const N: usize>(groups: &[FieldGroup]) -> [KnownField; N] {
+    let mut fields = [KnownField::Name; N];
+    let mut n = 0;
+    let mut i = 0;
+    while i < KnownField::ALL.len() {
+        if KnownField::ALL[i].in_any(groups) {
+            fields[n] = KnownField::ALL[i];
+            n += 1;
+        }
+        i += 1;
+    }
+    assert!(n == N, "N must be count_in(groups)");
+    fields
 }
 
 /// One field of a contact: a documented one, or one of the account's own
@@ -423,6 +455,12 @@ mod tests {
                 FieldGroup::Status,
                 FieldGroup::Dialling
             ]
+        );
+        // `contactinfo`'s fields, then the switches, then `other`'s text fields.
+        let switches = [KnownField::Vip, KnownField::Blacklist];
+        assert_eq!(
+            [&KnownField::INFO[..], &switches, &KnownField::OTHER_TEXT].concat(),
+            KnownField::ALL
         );
         for s in &specs {
             assert_eq!(s.key.is_info(), KnownField::INFO.contains(&s.key));

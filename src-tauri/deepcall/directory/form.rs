@@ -29,6 +29,18 @@ const RESERVED: [&str; 10] = [
     "updatetime",
 ];
 
+/// Reserved names as a manager might type them, for the tests.
+#[cfg(test)]
+pub(super) const RESERVED_AS_TYPED: [&str; 7] = [
+    "__proto__",
+    "constructor",
+    "prototype",
+    "ssid",
+    "token",
+    "userId",
+    "Token",
+];
+
 /// Every field of the editor. Dates are `YYYY-MM-DD` (what a date picker
 /// gives) or `dd-mm-YYYY` (what DeepCall uses); both are read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -706,15 +718,7 @@ mod tests {
 
     #[test]
     fn reserved_names_are_refused_as_new_custom_fields() {
-        for name in [
-            "__proto__",
-            "constructor",
-            "prototype",
-            "ssid",
-            "token",
-            "userId",
-            "Token",
-        ] {
+        for name in RESERVED_AS_TYPED {
             let message = custom_field_name(name).unwrap_or_else(|| panic!("{name} accepted"));
             assert_eq!(
                 message,

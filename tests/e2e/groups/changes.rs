@@ -45,16 +45,12 @@ async fn a_toggle_sends_complete_lists_with_one_change_confirms_and_undo_restore
         [(3, true), (8, false), (2, true)]
     );
     assert_eq!(
-        app.find(By::Css("[data-testid='group-counts']"))
-            .await
-            .text()
-            .await
-            .unwrap(),
+        app.text_of(By::Css("[data-testid='group-counts']")).await,
         "3 members · 2 receive calls"
     );
 
     // Undo puts it back on the server, again with complete lists.
-    app.button("Undo").await.click().await.unwrap();
+    app.click_button("Undo").await;
     wait_switch(&app, "manoj (#8)", true).await;
     wait_status(&app, "The change was undone").await;
     let sent = submits(&sb);
@@ -144,7 +140,7 @@ async fn a_failed_change_leaves_the_display_equal_to_the_server() {
     app.screenshot("groups-error").await;
 
     // Retry applies it.
-    app.button("Retry").await.click().await.unwrap();
+    app.click_button("Retry").await;
     wait_switch(&app, "vijay developer (#4)", false).await;
     assert_eq!(
         sb.group_members(29).unwrap(),
@@ -159,12 +155,7 @@ async fn a_failed_change_leaves_the_display_equal_to_the_server() {
         "permission message",
     )
     .await;
-    let text = app
-        .find(By::Css("[data-testid='change-failed']"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let text = app.text_of(By::Css("[data-testid='change-failed']")).await;
     assert!(text.contains("administrator"), "{text}");
     assert!(app
         .driver
@@ -342,11 +333,7 @@ async fn search_filter_sort_and_switch_a_selection_in_one_change() {
         .unwrap();
     assert_eq!(labels(switches(&app).await), ["Bhawna (#6)", "Agent #12"]);
     assert_eq!(
-        app.find(By::Css("[data-testid='showing']"))
-            .await
-            .text()
-            .await
-            .unwrap(),
+        app.text_of(By::Css("[data-testid='showing']")).await,
         "Showing 2 of 4"
     );
     app.screenshot("groups-filtered").await;

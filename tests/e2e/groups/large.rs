@@ -10,6 +10,15 @@ use crate::support::measure::{memory_of_app, write_measurements};
 
 use super::*;
 
+/// How many member rows are drawn (only those on screen should be).
+async fn rows_drawn(app: &App) -> usize {
+    app.driver
+        .find_all(By::Css("li[data-row]"))
+        .await
+        .unwrap()
+        .len()
+}
+
 /// Not a timed assertion: the figures go to target/measurements for the note.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_10000_member_group_opens_scrolls_and_is_measured() {
@@ -43,12 +52,7 @@ async fn the_10000_member_group_opens_scrolls_and_is_measured() {
         first_rows_ms,
         arrived_ms,
     } = open_group_timed(&app, &LARGE_GROUP_ID.to_string()).await;
-    let counts = app
-        .find(By::Css("[data-testid='group-counts']"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let counts = app.text_of(By::Css("[data-testid='group-counts']")).await;
     // Digits grouped as this computer's language does (or not at all).
     let digits: String = counts
         .chars()
@@ -56,12 +60,7 @@ async fn the_10000_member_group_opens_scrolls_and_is_measured() {
         .collect();
     assert_eq!(digits, "10000members·6667receivecalls", "{counts}");
     // Only what is on screen is drawn.
-    let drawn = app
-        .driver
-        .find_all(By::Css("li[data-row]"))
-        .await
-        .unwrap()
-        .len();
+    let drawn = rows_drawn(&app).await;
     assert!(drawn > 5 && drawn < 80, "{drawn} rows drawn");
     app.screenshot("groups-large").await;
     app.assert_accessible("groups-large").await;
@@ -80,12 +79,7 @@ async fn the_10000_member_group_opens_scrolls_and_is_measured() {
         "the last row",
     )
     .await;
-    let drawn = app
-        .driver
-        .find_all(By::Css("li[data-row]"))
-        .await
-        .unwrap()
-        .len();
+    let drawn = rows_drawn(&app).await;
     assert!(drawn < 80, "{drawn} rows drawn at the end");
     app.screenshot("groups-large-end").await;
 

@@ -130,11 +130,7 @@ async fn slow_changes_finish_on_their_own_group_while_the_screen_stays_on_the_gr
     app.screenshot("groups-left-saved").await;
 
     // The note's button opens group 28, as DeepCall has it now.
-    app.button("Open “Mahipal singh” (#28)")
-        .await
-        .click()
-        .await
-        .unwrap();
+    app.click_button("Open “Mahipal singh” (#28)").await;
     wait_group(&app, "28").await;
     wait_switch(&app, "manoj (#8)", false).await;
     assert_eq!(
@@ -169,12 +165,7 @@ async fn slow_changes_finish_on_their_own_group_while_the_screen_stays_on_the_gr
     )
     .await;
     assert_eq!(screen["notes"].as_array().unwrap().len(), 1, "{screen}");
-    let alert = app
-        .find(By::Css("[data-testid='change-failed']"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let alert = app.text_of(By::Css("[data-testid='change-failed']")).await;
     assert!(
         alert.contains(
             "Could not change whether manoj (#8) receives calls in “Mahipal singh” (#28). \
@@ -193,7 +184,7 @@ async fn slow_changes_finish_on_their_own_group_while_the_screen_stays_on_the_gr
     app.screenshot("groups-left-failed").await;
 
     // Retry, with group 29 on screen, changes group 28 again.
-    app.button("Retry").await.click().await.unwrap();
+    app.click_button("Retry").await;
     watch_night_shift_until_note(
         &app,
         "Your change to “Mahipal singh” (#28) is saved: manoj (#8) now receives calls.",

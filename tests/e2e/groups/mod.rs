@@ -25,7 +25,7 @@ const RELATION: &str = "Group/getGroupAgentRelation";
 /// Types a group number and opens it; waits for its heading.
 async fn open_group(app: &App, number: &str) {
     app.type_into("Group number", number).await;
-    app.button("Open group").await.click().await.unwrap();
+    app.click_button("Open group").await;
     wait_group(app, number).await;
 }
 
@@ -108,6 +108,18 @@ pub(crate) async fn toggle_first_timed(app: &App) -> (f64, String) {
     )
 }
 
+/// The Retry button of the notice that says what went wrong.
+const NOTICE_RETRY: &str = "//*[contains(@class,'notice')]//button[.='Retry']";
+
+/// Presses Retry in the notice that says what went wrong.
+async fn press_retry(app: &App) {
+    app.find(By::XPath(NOTICE_RETRY))
+        .await
+        .click()
+        .await
+        .unwrap();
+}
+
 async fn wait_group(app: &App, number: &str) {
     app.find(By::XPath(format!(
         "//h2[@id='group-title'][contains(normalize-space(.), '#{number}')]"
@@ -146,11 +158,7 @@ async fn wait_idle(app: &App) {
 }
 
 async fn status_text(app: &App) -> String {
-    app.find(By::Css("[data-testid='change-status']"))
-        .await
-        .text()
-        .await
-        .unwrap()
+    app.text_of(By::Css("[data-testid='change-status']")).await
 }
 
 async fn wait_status(app: &App, text: &str) {

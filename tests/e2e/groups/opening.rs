@@ -31,7 +31,7 @@ async fn opens_a_group_by_number_recent_list_and_shows_every_member() {
         if !typed.is_empty() {
             field.send_keys(typed).await.unwrap();
         }
-        app.button("Open group").await.click().await.unwrap();
+        app.click_button("Open group").await;
         app.wait_until(
             &format!(
                 "const p = document.getElementById('group-number-problem'); return !!p && p.textContent.includes({});",
@@ -52,18 +52,13 @@ async fn opens_a_group_by_number_recent_list_and_shows_every_member() {
     field.clear().await.unwrap();
     field.send_keys("28" + Key::Enter).await.unwrap();
     wait_group(&app, "28").await;
-    let title = app.find(By::Id("group-title")).await.text().await.unwrap();
+    let title = app.text_of(By::Id("group-title")).await;
     assert_eq!(title, "Mahipal singh #28");
-    let meta = app.find(By::Css(".meta")).await.text().await.unwrap();
+    let meta = app.text_of(By::Css(".meta")).await;
     assert!(meta.contains("Active"), "{meta}");
     assert!(meta.contains("Created") && meta.contains("2024"), "{meta}");
     assert!(meta.contains("by user 29791451"), "{meta}");
-    let counts = app
-        .find(By::Css("[data-testid='group-counts']"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let counts = app.text_of(By::Css("[data-testid='group-counts']")).await;
     assert_eq!(counts, "3 members · 3 receive calls");
     // Three agents, two called "bhawesh": always name and number.
     assert_eq!(
@@ -79,34 +74,19 @@ async fn opens_a_group_by_number_recent_list_and_shows_every_member() {
 
     // A member missing from the account's agent list is listed and marked.
     open_group(&app, "29").await;
-    let row = app
-        .find(By::XPath("//li[@data-agent='12']"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let row = app.text_of(By::XPath("//li[@data-agent='12']")).await;
     assert!(row.contains("Agent #12"), "{row}");
     assert!(row.contains("Not in agent list"), "{row}");
     switch(&app, "Agent #12").await;
     assert_eq!(
-        app.find(By::Css("[data-testid='group-counts']"))
-            .await
-            .text()
-            .await
-            .unwrap(),
+        app.text_of(By::Css("[data-testid='group-counts']")).await,
         "4 members · 2 receive calls"
     );
 
     // An empty group says so.
     open_group(&app, "30").await;
     app.wait_text("This group has no members yet.").await;
-    assert!(app
-        .find(By::Css(".meta"))
-        .await
-        .text()
-        .await
-        .unwrap()
-        .contains("Inactive"));
+    assert!(app.text_of(By::Css(".meta")).await.contains("Inactive"));
 
     // Recently opened, most recent first, and they open with a click.
     app.go("Contacts").await;
@@ -127,11 +107,7 @@ async fn opens_a_group_by_number_recent_list_and_shows_every_member() {
             "Mahipal singh (#28)"
         ])
     );
-    app.button("Mahipal singh (#28)")
-        .await
-        .click()
-        .await
-        .unwrap();
+    app.click_button("Mahipal singh (#28)").await;
     wait_group(&app, "28").await;
 
     // The account's groups from Group/list, searchable.
@@ -152,7 +128,7 @@ async fn opens_a_group_by_number_recent_list_and_shows_every_member() {
         .await
         .unwrap();
     assert_eq!(shown.json(), &json!(["Night shift (#29)"]));
-    app.button("Night shift (#29)").await.click().await.unwrap();
+    app.click_button("Night shift (#29)").await;
     wait_group(&app, "29").await;
     app.screenshot("groups-choices").await;
 }
@@ -182,7 +158,7 @@ async fn errors_in_plain_words_with_retry_where_it_helps() {
 
     // Not this account's group (1503).
     app.type_into("Group number", "31").await;
-    app.button("Open group").await.click().await.unwrap();
+    app.click_button("Open group").await;
     let notice = app.find(By::Css(".notice[role='alert']")).await;
     let text = notice.text().await.unwrap();
     assert!(
@@ -190,35 +166,23 @@ async fn errors_in_plain_words_with_retry_where_it_helps() {
         "{text}"
     );
     assert!(!text.contains("1503"));
-    assert!(app
-        .driver
-        .find(By::XPath(
-            "//*[contains(@class,'notice')]//button[.='Retry']"
-        ))
-        .await
-        .is_err());
+    assert!(app.driver.find(By::XPath(NOTICE_RETRY)).await.is_err());
     app.screenshot("groups-not-found").await;
 
     // Missing permission (1015) when opening.
     sb.set_agent_to_agent_call(false);
     app.type_into("Group number", "28").await;
-    app.button("Open group").await.click().await.unwrap();
+    app.click_button("Open group").await;
     app.wait_text("AGENT_TO_AGENT_CALL").await;
     sb.set_agent_to_agent_call(true);
 
     // Network down, then Retry.
     sb.fail_next(Fault::DropConnection);
-    app.button("Open group").await.click().await.unwrap();
+    app.click_button("Open group").await;
     app.wait_text("The connection to DeepCall broke").await;
     app.assert_accessible("groups-network-error").await;
     app.screenshot("groups-network-error").await;
-    app.find(By::XPath(
-        "//*[contains(@class,'notice')]//button[.='Retry']",
-    ))
-    .await
-    .click()
-    .await
-    .unwrap();
+    press_retry(&app).await;
     wait_group(&app, "28").await;
 
     // An invalid request (1000) on a change: plain words, no raw code.
@@ -237,7 +201,7 @@ async fn errors_in_plain_words_with_retry_where_it_helps() {
     // No answer at all: the app gives up after its 30-second limit, says
     // so, and offers Retry. (The one slow step of this suite.)
     sb.fail_next_on(RELATION, Fault::Delay(Duration::from_secs(45)));
-    app.button("Reload").await.click().await.unwrap();
+    app.click_button("Reload").await;
     app.driver
         .query(By::XPath(
             "//*[contains(normalize-space(.), 'DeepCall did not answer within 30 seconds')]",
@@ -247,13 +211,7 @@ async fn errors_in_plain_words_with_retry_where_it_helps() {
         .await
         .expect("the timeout message");
     app.screenshot("groups-timeout").await;
-    app.find(By::XPath(
-        "//*[contains(@class,'notice')]//button[.='Retry']",
-    ))
-    .await
-    .click()
-    .await
-    .unwrap();
+    press_retry(&app).await;
     wait_group(&app, "28").await;
 }
 
@@ -277,7 +235,7 @@ async fn exports_the_member_list_to_csv_through_the_save_dialog() {
         denied.to_string().contains("not allowed"),
         "refused by the capability: {denied}"
     );
-    app.button("Export to CSV").await.click().await.unwrap();
+    app.click_button("Export to CSV").await;
     let window = wait_for_x_window("Save the member list");
     screenshot_x("groups-export-dialog");
     xdotool(&["windowfocus", "--sync", &window]);

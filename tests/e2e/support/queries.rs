@@ -28,6 +28,11 @@ impl App {
             .unwrap_or_else(|e| panic!("{what} did not appear: {e}"))
     }
 
+    /// Waits for an element and returns its text as shown.
+    pub async fn text_of(&self, by: By) -> String {
+        self.find(by).await.text().await.expect("text")
+    }
+
     /// A button by its accessible text, as a person would name it.
     pub async fn button(&self, starts_with: &str) -> WebElement {
         self.find(By::XPath(format!(

@@ -1,6 +1,8 @@
 //! Steps a manager takes with the mouse and by typing into a field: open a
-//! screen, fill a field, pick a date, check a connection, confirm a removal.
+//! screen, fill a field, pick a date, fill the account form, check a
+//! connection, confirm a removal.
 
+use deepcall_desk::sandbox::USER_ID;
 use thirtyfour::prelude::*;
 
 use super::App;
@@ -8,8 +10,13 @@ use super::App;
 impl App {
     /// Opens a screen from the main navigation and waits for its heading.
     pub async fn go(&self, screen: &str) {
-        self.button(screen).await.click().await.expect("click");
+        self.click_button(screen).await;
         self.wait_heading(screen).await;
+    }
+
+    /// Presses the button named `starts_with` (see [`App::button`]).
+    pub async fn click_button(&self, starts_with: &str) {
+        self.button(starts_with).await.click().await.expect("click");
     }
 
     /// Replaces an input's value by typing, as a person does.
@@ -38,6 +45,29 @@ impl App {
         assert_eq!(input.value().await.unwrap().as_deref(), Some(iso));
     }
 
+    /// On the welcome screen, presses "Connect a DeepCall account" and waits
+    /// for the account form.
+    pub async fn start_connecting(&self) {
+        self.click_button("Connect a DeepCall account").await;
+        self.wait_heading("Accounts").await;
+    }
+
+    /// Fills the open account form for the app's sandbox: `name`, its
+    /// address, then by Session ID when `session`, otherwise by the
+    /// sandbox's User ID and a token; `secret` is the session ID or token.
+    pub async fn fill_account(&self, name: &str, session: bool, secret: &str) {
+        self.type_into("Account name", name).await;
+        self.type_into("DeepCall address", &self.sandbox.url())
+            .await;
+        if session {
+            self.choose_session_id().await;
+            self.type_into("Session ID", secret).await;
+        } else {
+            self.type_into("User ID", USER_ID).await;
+            self.type_into("Token", secret).await;
+        }
+    }
+
     /// In the account form, picks the Session ID sign-in method.
     pub async fn choose_session_id(&self) {
         self.find(By::XPath(
@@ -52,11 +82,7 @@ impl App {
 
     /// Presses Check connection and waits for a verdict starting with `outcome`.
     pub async fn check_connection(&self, outcome: &str) {
-        self.button("Check connection")
-            .await
-            .click()
-            .await
-            .expect("click");
+        self.click_button("Check connection").await;
         self.find(By::XPath(format!(
             "//*[@data-testid='check-result'][starts-with(normalize-space(.), '{outcome}')]"
         )))

@@ -1,33 +1,13 @@
-import { clearMocks } from "@tauri-apps/api/mocks";
 import { fireEvent, render, screen, within } from "@testing-library/svelte";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { CONTACT_FIELDS, type ContactLookup, type FieldValue } from "../../bindings";
+import { describe, expect, it, vi } from "vitest";
+import { CONTACT_FIELDS, type FieldValue } from "../../bindings";
 import { confirmModel } from "../confirm.svelte";
 import ContactEditor from "./ContactEditor.svelte";
 import { changeLine, customFieldId, helpFor, humanize, valueText } from "./fields";
-import { mockContacts, recorded } from "./recorded";
+import { recorded } from "./recorded";
+import { emailChangedWith, lookup, recordedDesk } from "./test-support";
 
-let unrecorded: string[] = [];
-afterEach(() => {
-  clearMocks();
-  expect(unrecorded).toEqual([]);
-  unrecorded = [];
-});
-
-function desk(...args: Parameters<typeof mockContacts>) {
-  const d = mockContacts(...args);
-  unrecorded = d.unrecorded;
-  return d;
-}
-
-const lookup = (form = recorded("unchanged").original): ContactLookup => ({
-  number: "9876543210",
-  display: "9876543210",
-  name: "Ravi Verma",
-  form,
-  prefilled: true,
-  note: null,
-});
+const desk = recordedDesk();
 
 const text = (t: string): FieldValue => ({ kind: "text", value: t });
 const flag = (b: boolean | null): FieldValue =>
@@ -114,20 +94,7 @@ describe("the contact editor", () => {
   });
 
   it("a line Rust does not flag as blacklisting is not highlighted, whatever it says", async () => {
-    const email = recorded("email changed");
-    desk({
-      review: (_o, e) =>
-        e.info.email === "a@b.in"
-          ? {
-              ...email.review,
-              changes: [
-                ...email.review.changes,
-                { field: "blacklist", before: text("on"), after: text("on ") },
-              ],
-            }
-          : undefined,
-      save: () => ({ changes: [] }),
-    });
+    desk(emailChangedWith({ field: "blacklist", before: text("on"), after: text("on ") }));
     render(ContactEditor, { lookup: lookup() });
     await fireEvent.input(screen.getByLabelText("Email"), { target: { value: "a@b.in" } });
     const line = await screen.findByText(/Blacklisted: on → on/);

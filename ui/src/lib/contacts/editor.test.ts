@@ -1,35 +1,14 @@
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import type { ChangeReview, ContactForm, ContactLookup } from "../../bindings";
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { describe, expect, it, vi } from "vitest";
+import type { ChangeReview, ContactForm } from "../../bindings";
 import { confirmModel } from "../confirm.svelte";
 import { ContactEditorModel } from "./editor.svelte";
-import { mockContacts, recorded } from "./recorded";
+import { recorded } from "./recorded";
+import { emailChangedWith, lookup, recordedDesk } from "./test-support";
 
-let unrecorded: string[] = [];
-afterEach(() => {
-  clearMocks();
-  // Every form the model sent had Rust's own answer.
-  expect(unrecorded).toEqual([]);
-  unrecorded = [];
-});
+const desk = recordedDesk();
 
-function desk(...args: Parameters<typeof mockContacts>) {
-  const d = mockContacts(...args);
-  unrecorded = d.unrecorded;
-  return d;
-}
-
-function editor(form: ContactForm = recorded("unchanged").original): ContactEditorModel {
-  const lookup: ContactLookup = {
-    number: "9876543210",
-    display: "9876543210",
-    name: "Ravi Verma",
-    form,
-    prefilled: true,
-    note: null,
-  };
-  return new ContactEditorModel(lookup);
-}
+const editor = (form?: ContactForm) => new ContactEditorModel(lookup(form));
 
 /** Edits the form as the manager would, then lets the model ask Rust, as the editor does on every change. */
 async function edit(model: ContactEditorModel, change: (f: ContactForm) => void) {
@@ -148,25 +127,12 @@ describe("the contact editor's model", () => {
     // Rust says this save blacklists the contact; the model never saw the
     // switch turned on. (An answer of the test's own: the gate must follow
     // whatever Rust says.)
-    const email = recorded("email changed");
-    const { calls } = desk({
-      review: (_o, e) =>
-        e.info.email === "a@b.in"
-          ? {
-              ...email.review,
-              changes: [
-                ...email.review.changes,
-                {
-                  field: "blacklist",
-                  before: { kind: "notKnown" },
-                  after: { kind: "flag", value: true },
-                },
-              ],
-              blacklists: true,
-            }
-          : undefined,
-      save: () => ({ changes: [] }),
-    });
+    const { calls } = desk(
+      emailChangedWith(
+        { field: "blacklist", before: { kind: "notKnown" }, after: { kind: "flag", value: true } },
+        { blacklists: true },
+      ),
+    );
     const model = editor();
     await edit(model, (f) => (f.info.email = "a@b.in"));
     expect(model.canSave).toBe(true);

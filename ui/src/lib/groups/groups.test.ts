@@ -61,6 +61,14 @@ describe("the member list", () => {
   });
 });
 
+/** What a command throws when DeepCall had a problem (an `AppError`). */
+const serverTrouble = () => ({
+  kind: "ServerTrouble",
+  message: "DeepCall had a problem.",
+  field: null,
+  retryable: true,
+});
+
 /** A fake DeepCall behind mocked IPC that records the order of changes. */
 function fakeServer(initial: Member[]) {
   let members = initial.map((x) => ({ ...x }));
@@ -84,12 +92,7 @@ function fakeServer(initial: Member[]) {
       inFlight -= 1;
       if (failNext) {
         failNext = false;
-        throw {
-          kind: "ServerTrouble",
-          message: "DeepCall had a problem.",
-          field: null,
-          retryable: true,
-        };
+        throw serverTrouble();
       }
       log.push(changes);
       members = members.map((x) => {
@@ -199,12 +202,7 @@ function twoGroups(model: () => GroupsModel | null) {
       shown.push(model()?.data?.group.id);
       if (failNext) {
         failNext = false;
-        throw {
-          kind: "ServerTrouble",
-          message: "DeepCall had a problem.",
-          field: null,
-          retryable: true,
-        };
+        throw serverTrouble();
       }
       const id = Number(a.group);
       const g = must(groups.get(id));
@@ -237,6 +235,16 @@ function twoGroups(model: () => GroupsModel | null) {
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
 
+/** A model with group 28 open, both groups behind `twoGroups`. */
+async function onGroup28() {
+  let shown: GroupsModel | null = null;
+  const server = twoGroups(() => shown);
+  const model = new GroupsModel();
+  shown = model;
+  await model.open("28");
+  return { model, server };
+}
+
 describe("changes to a group the manager has left", () => {
   afterEach(() => {
     clearMocks();
@@ -247,10 +255,7 @@ describe("changes to a group the manager has left", () => {
     must(must(model.data).members.find((x) => x.agentId === id));
 
   it("stay bound to their group; the screen keeps the group opened and says when they finish", async () => {
-    let model: GroupsModel | null = null;
-    const server = twoGroups(() => model);
-    model = new GroupsModel();
-    await model.open("28");
+    const { model, server } = await onGroup28();
     model.toggle(byId(model, 2));
     model.toggle(byId(model, 8));
     // Agent 8's change to group 28 is pending; its row in 28 says so.
@@ -299,10 +304,7 @@ describe("changes to a group the manager has left", () => {
   });
 
   it("a change to the group left that fails names that group; Retry stays bound to it", async () => {
-    let model: GroupsModel | null = null;
-    const server = twoGroups(() => model);
-    model = new GroupsModel();
-    await model.open("28");
+    const { model, server } = await onGroup28();
     model.toggle(byId(model, 8));
     await model.open("29");
     server.failNext();
@@ -333,10 +335,7 @@ describe("changes to a group the manager has left", () => {
   });
 
   it("asks no question about a group left: leaving it with nobody is decided with it on screen", async () => {
-    let model: GroupsModel | null = null;
-    const server = twoGroups(() => model);
-    model = new GroupsModel();
-    await model.open("28");
+    const { model, server } = await onGroup28();
     model.setSelected(false); // nothing selected: nothing queued
     for (const a of [2, 3, 8]) model.toggleSelected(a, true);
     model.setSelected(false);
@@ -352,10 +351,7 @@ describe("changes to a group the manager has left", () => {
   });
 
   it("Undo changes the group it was offered for, even once another is open", async () => {
-    let model: GroupsModel | null = null;
-    const server = twoGroups(() => model);
-    model = new GroupsModel();
-    await model.open("28");
+    const { model, server } = await onGroup28();
     model.toggle(byId(model, 8));
     await server.release();
     await settled(model);
