@@ -2,9 +2,10 @@
 //! WebDriver session whose browser is the built app; and a bare D-Bus for
 //! the tests that need no Secret Service at all.
 
+use std::ffi::OsString;
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,6 +28,21 @@ pub fn app_binary() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_deepcall-desk")))
 }
 
+/// The environment an app gets: its own config, data and cache under
+/// `home`, and the sandbox to use (`None`: the app starts its own).
+pub fn app_environment(home: &Path, sandbox_url: Option<&str>) -> Vec<(String, OsString)> {
+    let mut env = vec![
+        ("XDG_CONFIG_HOME".into(), home.join("config").into()),
+        ("XDG_DATA_HOME".into(), home.join("data").into()),
+        ("XDG_CACHE_HOME".into(), home.join("cache").into()),
+        ("NO_AT_BRIDGE".into(), "1".into()),
+    ];
+    if let Some(url) = sandbox_url {
+        env.push((deepcall_desk::SANDBOX_URL_ENV.into(), url.into()));
+    }
+    env
+}
+
 /// WebKitWebDriver and everything it started (the app and its WebKit
 /// processes), as one process group that is stopped with SIGTERM when
 /// dropped.
@@ -36,8 +52,19 @@ struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        unsafe { libc::kill(-(self.child.id() as i32), libc::SIGTERM) };
+        let group = -(self.child.id() as i32);
+        unsafe { libc::kill(group, libc::SIGTERM) };
         let _ = self.child.wait();
+        // The app holds its single-instance name on the session bus until
+        // it is gone: the next test's app must not find it still there.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while unsafe { libc::kill(group, 0) } == 0 {
+            if Instant::now() > deadline {
+                unsafe { libc::kill(group, libc::SIGKILL) };
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }
 
@@ -135,12 +162,8 @@ impl App {
             // Tauri lets WebDriver automate its webview only with this set.
             .env("TAURI_WEBVIEW_AUTOMATION", "true")
             // These reach the app: WebKitWebDriver passes its environment
-            // on. Each app gets its own config, data and cache.
-            .env("DEEPCALL_DESK_SANDBOX_URL", sandbox.url())
-            .env("XDG_CONFIG_HOME", home.0.join("config"))
-            .env("XDG_DATA_HOME", home.0.join("data"))
-            .env("XDG_CACHE_HOME", home.0.join("cache"))
-            .env("NO_AT_BRIDGE", "1")
+            // on.
+            .envs(app_environment(&home.0, Some(&sandbox.url())))
             .envs(launch.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .process_group(0)
             .stdout(log.try_clone().expect("log handle"))
