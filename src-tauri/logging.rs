@@ -46,6 +46,14 @@ pub fn start(identifier: &str) {
         eprintln!("DeepCall Desk keeps no log: this account has no home folder.");
         return;
     };
+    // The appender looks for old files to delete before it makes the folder.
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!(
+            "DeepCall Desk keeps no log: {} cannot be made ({e}).",
+            dir.display()
+        );
+        return;
+    }
     let appender = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
         .filename_prefix(FILE_PREFIX)
