@@ -2,11 +2,14 @@
 
 use std::sync::Arc;
 
-use tauri::{Manager, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
+use tauri_plugin_window_state::StateFlags;
 
 use crate::commands::{self, AppError, ErrorKind};
+use crate::credentials::vault::PLATFORM_STORE;
 use crate::credentials::{self, AccountRecord, Accounts};
 use crate::deepcall::{Auth, BaseUrl, Client, Http, HttpConfig};
+use crate::logging;
 use crate::recent::RecentGroups;
 use crate::sandbox::{self, Sandbox};
 use crate::secret::Secret;
@@ -128,6 +131,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::contacts::contact_lookup,
             commands::contacts::check_contact_changes,
             commands::contacts::save_contact,
+            commands::about::about,
+            commands::about::open_log_folder,
         ])
         // The address most accounts use, for the account form.
         .constant("DEFAULT_HOST", crate::deepcall::DEFAULT_HOST)
@@ -150,51 +155,133 @@ pub fn typescript() -> specta_typescript::Typescript {
 pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     let specta = specta_builder::<R>();
     builder
+        // First of all: a second copy hands over to the running one (which
+        // comes to the front) and exits before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            bring_forward(app)
+        }))
+        // The window's size and place, in the app's config folder.
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+                .build(),
+        )
         // Used from Rust only (the export's save dialog); the window is
         // granted none of its commands.
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(specta.invoke_handler())
         .setup(|app| {
-            let (sandbox_url, embedded) = match std::env::var(SANDBOX_URL_ENV) {
-                Ok(url) => (url, None),
-                Err(_) => {
-                    let sandbox = tauri::async_runtime::block_on(Sandbox::start(
-                        sandbox::Options::default(),
-                    ))?;
-                    (sandbox.url(), Some(sandbox))
-                }
-            };
-            let config_dir = app.path().app_config_dir()?;
-            let accounts_file = config_dir.join("accounts.json");
-            let accounts = Accounts::open(
-                accounts_file,
-                Arc::new(credentials::vault::open_platform_store),
-            );
-            app.manage(AppState(Arc::new(Inner {
-                http: Http::new(HttpConfig::default())?,
-                sandbox_url,
-                _embedded: embedded,
-                accounts,
-                recent: RecentGroups::new(config_dir.join("recent-groups.json")),
-                assignment: tokio::sync::Mutex::new(()),
-            })));
-            Ok(())
+            // A failure here is the app not starting: the manager is told,
+            // not only the terminal.
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| set_up(app))) {
+                Ok(Ok(())) => Ok(()),
+                // Debug: the engineer's detail (a DeepCall error's plain
+                // words would hide it).
+                Ok(Err(e)) => cannot_start(&format!("{e:?}")),
+                Err(_) => cannot_start("a panic while starting (logged above)"),
+            }
         })
 }
 
+/// Builds the shared state.
+fn set_up<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::error::Error>> {
+    let (sandbox_url, embedded) = match std::env::var(SANDBOX_URL_ENV) {
+        Ok(url) => (url, None),
+        Err(_) => {
+            let sandbox =
+                tauri::async_runtime::block_on(Sandbox::start(sandbox::Options::default()))?;
+            (sandbox.url(), Some(sandbox))
+        }
+    };
+    let config_dir = app.path().app_config_dir()?;
+    let accounts_file = config_dir.join("accounts.json");
+    let accounts = Accounts::open(
+        accounts_file,
+        Arc::new(credentials::vault::open_platform_store),
+    );
+    if let Some(note) = accounts.load_note() {
+        tracing::warn!("accounts file: {note}");
+    }
+    let state = AppState(Arc::new(Inner {
+        http: Http::new(HttpConfig::default())?,
+        sandbox_url,
+        _embedded: embedded,
+        accounts,
+        recent: RecentGroups::new(config_dir.join("recent-groups.json")),
+        assignment: tokio::sync::Mutex::new(()),
+    }));
+    // Opening the keyring may wait on D-Bus: not on the way to the window.
+    let keyring = state.clone();
+    tauri::async_runtime::spawn_blocking(move || match keyring.accounts().vault() {
+        Ok(_) => tracing::info!("keyring: {PLATFORM_STORE}, working"),
+        Err(problem) => tracing::warn!("keyring: {PLATFORM_STORE}, not usable: {problem:?}"),
+    });
+    app.manage(state);
+    Ok(())
+}
+
+/// A second launch: show this window, in front, instead.
+fn bring_forward<R: Runtime>(app: &AppHandle<R>) {
+    tracing::info!("a second copy was started: bringing this window forward instead");
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// The app cannot start: says why in the log, and to the manager in a
+/// native message box when there is a desktop to show it on, then exits.
+fn cannot_start(detail: &str) -> ! {
+    tracing::error!("DeepCall Desk could not start: {detail}");
+    eprintln!("DeepCall Desk could not start: {detail}");
+    if has_display() {
+        let log = match logging::folder() {
+            Some(folder) => format!("The details are in the log, in {}.", folder.display()),
+            None => "It could not write a log either.".into(),
+        };
+        rfd::MessageDialog::new()
+            .set_level(rfd::MessageLevel::Error)
+            .set_title("DeepCall Desk could not start")
+            .set_description(format!(
+                "DeepCall Desk could not start on this computer. Try opening it again; if it \
+                 still does not start, tell your IT contact. {log}"
+            ))
+            .set_buttons(rfd::MessageButtons::Ok)
+            .show();
+    }
+    std::process::exit(1)
+}
+
+/// Whether there is a desktop to open a window on (always, off Linux).
+fn has_display() -> bool {
+    cfg!(not(all(unix, not(target_os = "macos"))))
+        || std::env::var_os("DISPLAY").is_some()
+        || std::env::var_os("WAYLAND_DISPLAY").is_some()
+}
+
 pub fn run() {
-    #[cfg(all(unix, not(target_os = "macos")))]
-    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
-        eprintln!(
-            "DeepCall Desk needs a desktop to open its window, and none was found (DISPLAY and \
-             WAYLAND_DISPLAY are not set). Start it from the computer's own desktop session."
-        );
+    let context = tauri::generate_context!("tauri.conf.json");
+    logging::start(&context.config().identifier);
+    tracing::info!(
+        "DeepCall Desk {} starting; log folder: {}",
+        env!("CARGO_PKG_VERSION"),
+        logging::folder().map_or("(none)".into(), |f| f.display().to_string())
+    );
+    if !has_display() {
+        let message = "DeepCall Desk needs a desktop to open its window, and none was found \
+                       (DISPLAY and WAYLAND_DISPLAY are not set). Start it from the computer's \
+                       own desktop session.";
+        tracing::error!("{message}");
+        eprintln!("{message}");
         std::process::exit(1);
     }
-    if let Err(e) =
-        build(tauri::Builder::default()).run(tauri::generate_context!("tauri.conf.json"))
-    {
-        eprintln!("DeepCall Desk could not start: {e}");
-        std::process::exit(1);
+    match build(tauri::Builder::default()).build(context) {
+        Ok(app) => app.run(|_, event| {
+            if let tauri::RunEvent::Exit = event {
+                tracing::info!("DeepCall Desk closed");
+            }
+        }),
+        Err(e) => cannot_start(&e.to_string()),
     }
 }

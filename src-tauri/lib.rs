@@ -15,6 +15,8 @@ pub mod secret;
 mod app;
 #[cfg(feature = "desktop")]
 pub mod commands;
+#[cfg(feature = "desktop")]
+mod logging;
 
 #[cfg(feature = "desktop")]
 pub use app::{build, run, specta_builder, typescript, SANDBOX_URL_ENV};

@@ -30,6 +30,15 @@ pub struct KeyringNotice {
     pub message: String,
 }
 
+impl From<KeyringProblem> for KeyringNotice {
+    fn from(problem: KeyringProblem) -> Self {
+        Self {
+            problem,
+            message: problem.message().into(),
+        }
+    }
+}
+
 /// An account as the manager typed it. `secret` is write-only: left empty
 /// when editing, the saved one is kept.
 #[derive(Debug, Deserialize, specta::Type)]
@@ -46,10 +55,7 @@ pub struct AccountDraft {
 
 fn overview(state: &AppState) -> AccountsOverview {
     let accounts = state.accounts();
-    let keyring = accounts.vault().err().map(|problem| KeyringNotice {
-        problem,
-        message: problem.message().into(),
-    });
+    let keyring = accounts.vault().err().map(KeyringNotice::from);
     AccountsOverview {
         active_id: accounts.active().map(|a| a.id),
         accounts: accounts.list(),

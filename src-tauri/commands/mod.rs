@@ -3,6 +3,7 @@
 //! the window) and registered in `app::specta_builder` (its handler and
 //! TypeScript binding); tests/bindings.rs fails when the two disagree.
 
+pub mod about;
 pub mod accounts;
 pub mod contacts;
 mod error;

@@ -21,4 +21,6 @@ pub const COMMANDS: &[&str] = &[
     "contact_lookup",
     "check_contact_changes",
     "save_contact",
+    "about",
+    "open_log_folder",
 ];

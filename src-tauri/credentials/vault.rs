@@ -81,6 +81,14 @@ fn classify_platform(_: &(dyn std::error::Error + Send + Sync + 'static)) -> Key
     KeyringProblem::Unavailable
 }
 
+/// The keyring [`open_platform_store`] opens, in a manager's words.
+#[cfg(all(unix, not(target_os = "macos")))]
+pub const PLATFORM_STORE: &str = "the Secret Service (GNOME Keyring or KWallet)";
+#[cfg(target_os = "macos")]
+pub const PLATFORM_STORE: &str = "the macOS Keychain";
+#[cfg(target_os = "windows")]
+pub const PLATFORM_STORE: &str = "Windows Credential Manager";
+
 /// Opens this platform's keyring: Secret Service on Linux, Keychain on macOS,
 /// Credential Manager on Windows. Cheap enough to retry after the manager
 /// fixed the keyring.

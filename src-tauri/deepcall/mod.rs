@@ -12,7 +12,7 @@ pub mod group;
 pub mod wire;
 
 use std::net::IpAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 use url::Url;
@@ -79,7 +79,7 @@ impl Http {
         let built = |b: reqwest::ClientBuilder| {
             b.build().map_err(|e| DeepCallError::Network {
                 stage: NetworkStage::Connect,
-                detail: format!("could not set up the HTTP client: {e}"),
+                detail: format!("could not set up the HTTP client: {}", error_chain(&e)),
             })
         };
         Ok(Self {
@@ -222,7 +222,32 @@ impl Client {
 
     /// Sends one call and returns the answer's JSON object when its `status`
     /// says success. Every other outcome is a typed [`DeepCallError`].
+    /// Each call is logged: module, endpoint, outcome and duration, and for
+    /// a failure the detail the manager is not shown (never a body).
     pub async fn call(
+        &self,
+        module: Module,
+        action: &str,
+        body: Map<String, Value>,
+    ) -> Result<Map<String, Value>, DeepCallError> {
+        let started = Instant::now();
+        let result = self.exchange(module, action, body).await;
+        let ms = started.elapsed().as_millis();
+        match &result {
+            Ok(_) => tracing::info!(
+                host = self.base.as_str(),
+                "DeepCall {module}/{action}: ok in {ms} ms"
+            ),
+            Err(e) => tracing::warn!(
+                host = self.base.as_str(),
+                "DeepCall {module}/{action}: failed in {ms} ms: {}",
+                engineer_detail(e)
+            ),
+        }
+        result
+    }
+
+    async fn exchange(
         &self,
         module: Module,
         action: &str,
@@ -280,7 +305,15 @@ impl Client {
         let answer = self.call(module, action, body).await?;
         // The parser's words quote the server's values, which may echo the
         // secret in a form the byte scrub in `call` cannot see (escaped).
-        response_as(answer).map_err(|e| self.scrub(e))
+        response_as(answer).map_err(|e| {
+            let e = self.scrub(e);
+            tracing::warn!(
+                host = self.base.as_str(),
+                "DeepCall {module}/{action}: answer not understood: {}",
+                engineer_detail(&e)
+            );
+            e
+        })
     }
 
     /// Makes sure no server text in an error carries the secret.
@@ -311,6 +344,39 @@ impl Client {
             },
             other => other,
         }
+    }
+}
+
+/// What an engineer needs to know about a failed call, for the log: the
+/// server's own message, the network stage, the parser's words. Never shown
+/// to the manager, who reads the error's plain `Display`. Every variant is
+/// named, so that a new one does not compile until its detail is decided.
+fn engineer_detail(e: &DeepCallError) -> String {
+    match e {
+        DeepCallError::Api {
+            code,
+            kind,
+            server_message,
+            ..
+        } => format!("DeepCall error {code} ({kind:?}): {server_message:?}"),
+        DeepCallError::Network { stage, detail } => format!("network, {stage:?} stage: {detail}"),
+        DeepCallError::Timeout { seconds } => format!("no answer within {seconds} s"),
+        DeepCallError::ResponseTooLarge { limit_bytes } => {
+            format!("answer larger than {limit_bytes} bytes")
+        }
+        DeepCallError::HttpStatus { status } => format!("HTTP {status} without a DeepCall answer"),
+        DeepCallError::NotDeepCall { what } => format!("not DeepCall data: {what}"),
+        DeepCallError::UnexpectedAnswer { detail } => format!("unexpected answer: {detail}"),
+        DeepCallError::Redirected { status, to } => {
+            format!(
+                "HTTP {status} redirect to {}",
+                to.as_deref().unwrap_or("(not shown)")
+            )
+        }
+        DeepCallError::NotApplied => "accepted but not applied on reading again".into(),
+        DeepCallError::InvalidAddress { .. }
+        | DeepCallError::InsecureAddress { .. }
+        | DeepCallError::InvalidInput { .. } => e.to_string(),
     }
 }
 

@@ -273,6 +273,16 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
     }
     let printed = std::fs::read_to_string(home.0.join("app-output.log")).unwrap_or_default();
     assert!(!printed.contains(TOKEN) && !printed.contains(SSID));
+    // The log (in home, so searched above too) was written during the flow:
+    // the calls to both accounts' DeepCall are in it, their secrets are not.
+    let log = crate::desktop::log_of(&home.0);
+    assert!(
+        log.matches("DeepCall Group/getGroupAgentRelation: ok")
+            .count()
+            >= 2,
+        "{log}"
+    );
+    assert!(!log.contains(TOKEN) && !log.contains(SSID));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,6 +4,7 @@
 mod a11y;
 mod accounts;
 mod contacts;
+mod desktop;
 mod frame;
 mod groups;
 mod release;

@@ -68,6 +68,13 @@ export const commands = {
 	 *  needs `blacklist_confirmed`: the manager accepted the warning.
 	 */
 	saveContact: (number: string, original: ContactForm_Deserialize, edited: ContactForm_Deserialize, blacklistConfirmed: boolean) => typedError<SavedContact, AppError_Serialize>(__TAURI_INVOKE("save_contact", { number, original, edited, blacklistConfirmed })),
+	/**  What the About & help screen shows (the version comes with `app_status`). */
+	about: () => typedError<About_Serialize, AppError_Serialize>(__TAURI_INVOKE("about")),
+	/**
+	 *  Opens the log folder in the file manager. The window names no path: it
+	 *  can open this folder and nothing else.
+	 */
+	openLogFolder: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_log_folder")),
 };
 
 /* Constants */
@@ -76,6 +83,30 @@ export const CONTACT_FIELDS = [{"key":"name","label":"Name","kind":"text","group
 export const DEFAULT_HOST = "https://v4-api.deepcall.com" as const;
 
 /* Types */
+export type About = About_Serialize | About_Deserialize;
+
+export type About_Deserialize = {
+	/**  The folder of the log files; `None` when no log could be written. */
+	logFolder?: string | null,
+	/**  How many days of log are kept. */
+	logDays: number,
+	/**  The keyring saved sign-ins are kept in, in plain words. */
+	keyring: string,
+	/**  Set when that keyring cannot be used right now. */
+	keyringProblem?: KeyringNotice | null,
+};
+
+export type About_Serialize = {
+	/**  The folder of the log files; `None` when no log could be written. */
+	logFolder: string | null,
+	/**  How many days of log are kept. */
+	logDays: number,
+	/**  The keyring saved sign-ins are kept in, in plain words. */
+	keyring: string,
+	/**  Set when that keyring cannot be used right now. */
+	keyringProblem: KeyringNotice | null,
+};
+
 /**
  *  An account as the manager typed it. `secret` is write-only: left empty
  *  when editing, the saved one is kept.

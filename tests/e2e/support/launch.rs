@@ -29,6 +29,22 @@ pub fn app_binary() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_deepcall-desk")))
 }
 
+/// The environment an app gets: its own config, data and cache under
+/// `home`, and the sandbox to use (`None`: the app starts its own).
+pub fn app_environment(home: &Path, sandbox_url: Option<&str>) -> Vec<(String, String)> {
+    let dir = |name: &str| home.join(name).display().to_string();
+    let mut env = vec![
+        ("XDG_CONFIG_HOME".into(), dir("config")),
+        ("XDG_DATA_HOME".into(), dir("data")),
+        ("XDG_CACHE_HOME".into(), dir("cache")),
+        ("NO_AT_BRIDGE".into(), "1".into()),
+    ];
+    if let Some(url) = sandbox_url {
+        env.push((deepcall_desk::SANDBOX_URL_ENV.into(), url.into()));
+    }
+    env
+}
+
 /// WebKitWebDriver and everything it started (the app and its WebKit
 /// processes), as one process group that is stopped with SIGTERM when
 /// dropped.
@@ -38,8 +54,19 @@ struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        unsafe { libc::kill(-(self.child.id() as i32), libc::SIGTERM) };
+        let group = -(self.child.id() as i32);
+        unsafe { libc::kill(group, libc::SIGTERM) };
         let _ = self.child.wait();
+        // The app holds its single-instance name on the session bus until
+        // it is gone: the next test's app must not find it still there.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while unsafe { libc::kill(group, 0) } == 0 {
+            if Instant::now() > deadline {
+                unsafe { libc::kill(group, libc::SIGKILL) };
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }
 
@@ -208,21 +235,8 @@ impl App {
         let mut env: Vec<(String, String)> = vec![
             // Tauri lets WebDriver automate its webview only with this set.
             ("TAURI_WEBVIEW_AUTOMATION".into(), "true".into()),
-            // Each app gets its own config, data and cache.
-            ("DEEPCALL_DESK_SANDBOX_URL".into(), sandbox.url()),
-            (
-                "XDG_CONFIG_HOME".into(),
-                home.0.join("config").display().to_string(),
-            ),
-            (
-                "XDG_DATA_HOME".into(),
-                home.0.join("data").display().to_string(),
-            ),
-            (
-                "XDG_CACHE_HOME".into(),
-                home.0.join("cache").display().to_string(),
-            ),
         ];
+        env.extend(app_environment(&home.0, Some(&sandbox.url())));
         env.extend(launch.env);
         // The browser WebKitWebDriver starts is the app itself.
         let Browser {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use thirtyfour::prelude::*;
 
-use super::launch::Browser;
+use super::launch::{app_environment, Browser};
 use super::{App, TempDir, WAIT};
 
 impl App {
@@ -169,13 +169,7 @@ pub struct Floor {
 impl Floor {
     pub async fn launch() -> Self {
         let dir = TempDir::new("floor");
-        let env: Vec<(String, String)> = ["config", "data", "cache"]
-            .iter()
-            .map(|d| {
-                let key = format!("XDG_{}_HOME", d.to_uppercase());
-                (key, dir.0.join(d).display().to_string())
-            })
-            .collect();
+        let env = app_environment(&dir.0, None);
         // MiniBrowser lets WebDriver drive it only when asked to; the app
         // is asked by TAURI_WEBVIEW_AUTOMATION instead.
         let browser = Browser::start(

@@ -1,4 +1,4 @@
-export type Screen = "groups" | "contacts" | "accounts";
+export type Screen = "groups" | "contacts" | "accounts" | "about";
 
 export interface ScreenInfo {
   id: Screen;
@@ -6,14 +6,22 @@ export interface ScreenInfo {
   hint: string;
 }
 
+/** The main navigation. */
 export const SCREENS: ScreenInfo[] = [
   { id: "groups", label: "Groups", hint: "Who is in a group and who receives its calls" },
   { id: "contacts", label: "Contacts", hint: "A caller's record: VIP, blacklist, details" },
   { id: "accounts", label: "Accounts", hint: "Your DeepCall sign-ins on this computer" },
 ];
 
+/** Reached from the foot of the navigation, beside the version. */
+export const ABOUT: ScreenInfo = {
+  id: "about",
+  label: "About & help",
+  hint: "Version, keyring, and the log for support",
+};
+
 export function screenInfo(id: Screen): ScreenInfo {
-  const found = SCREENS.find((s) => s.id === id);
+  const found = [...SCREENS, ABOUT].find((s) => s.id === id);
   if (!found) throw new Error(`unknown screen ${id}`);
   return found;
 }
