@@ -6,4 +6,5 @@ mod accounts;
 mod contacts;
 mod frame;
 mod groups;
+mod installed;
 mod support;
