@@ -20,7 +20,8 @@ fi
 build_pkgs=(libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
   build-essential pkg-config curl ca-certificates)
 test_pkgs=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver
-  xdotool x11-utils imagemagick)
+  xdotool x11-utils imagemagick
+  lintian desktop-file-utils appstream mmdebstrap dpkg-dev)
 
 pkgs=("${build_pkgs[@]}")
 $want_test && pkgs+=("${test_pkgs[@]}")

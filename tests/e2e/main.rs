@@ -7,5 +7,6 @@ mod contacts;
 mod desktop;
 mod frame;
 mod groups;
+mod installed;
 mod release;
 mod support;

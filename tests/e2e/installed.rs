@@ -1,0 +1,38 @@
+//! A smoke run of the app as a manager meets it: Welcome, then the Sandbox,
+//! then group 28 opens. `scripts/check-package` runs it with
+//! `DEEPCALL_DESK_APP` naming the binary the .deb installed; it passes on
+//! any build of the app, so it also runs with the others.
+
+use thirtyfour::prelude::*;
+
+use crate::support::App;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn installed_app_welcomes_opens_the_sandbox_and_group_28() {
+    let app = App::launch("installed").await;
+
+    app.wait_heading("Welcome to DeepCall Desk").await;
+    app.button("Try the Sandbox").await.click().await.unwrap();
+    app.wait_heading("Groups").await;
+    assert_eq!(app.active_account().await, "Sandbox");
+
+    app.type_into("Group number", "28").await;
+    app.button("Open group").await.click().await.unwrap();
+    app.wait_until(
+        "const t = document.getElementById('group-title'); return !!t && t.textContent.includes('#28');",
+        "group 28's heading",
+    )
+    .await;
+    let title = app.find(By::Id("group-title")).await.text().await.unwrap();
+    assert_eq!(title, "Mahipal singh #28");
+    app.wait_text("bhawesh").await;
+    assert!(
+        !app.sandbox
+            .requests_to("Group/getGroupAgentRelation")
+            .is_empty(),
+        "the group was read from the sandbox"
+    );
+    app.screenshot("installed-group-28").await;
+
+    app.close().await;
+}
