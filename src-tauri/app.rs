@@ -173,7 +173,14 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .setup(|app| {
             // A failure here is the app not starting: the manager is told,
             // not only the terminal.
-            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| set_up(app))) {
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| set_up(app)));
+            if !matches!(outcome, Ok(Ok(()))) {
+                // Only the message, not a window that cannot work.
+                if let Some(window) = app.get_webview_window("main") {
+                    let _ = window.hide();
+                }
+            }
+            match outcome {
                 Ok(Ok(())) => Ok(()),
                 // Debug: the engineer's detail (a DeepCall error's plain
                 // words would hide it).
@@ -240,17 +247,40 @@ fn cannot_start(detail: &str) -> ! {
             Some(folder) => format!("The details are in the log, in {}.", folder.display()),
             None => "It could not write a log either.".into(),
         };
-        rfd::MessageDialog::new()
-            .set_level(rfd::MessageLevel::Error)
-            .set_title("DeepCall Desk could not start")
-            .set_description(format!(
-                "DeepCall Desk could not start on this computer. Try opening it again; if it \
-                 still does not start, tell your IT contact. {log}"
-            ))
-            .set_buttons(rfd::MessageButtons::Ok)
-            .show();
+        tell_the_manager(&format!(
+            "Try opening it again; if it still does not start, tell your IT contact. {log}"
+        ));
     }
     std::process::exit(1)
+}
+
+/// A native message box, on this (the main) thread. On Linux that is the
+/// thread GTK runs on, and it may be inside GTK's loop (in `setup`): a
+/// dialog library with a GTK thread of its own would wait for it forever.
+fn tell_the_manager(detail: &str) {
+    const TITLE: &str = "DeepCall Desk could not start";
+    #[cfg(all(unix, not(target_os = "macos")))]
+    if gtk::init().is_ok() {
+        use gtk::prelude::*;
+        let dialog = gtk::MessageDialog::new(
+            None::<&gtk::Window>,
+            gtk::DialogFlags::MODAL,
+            gtk::MessageType::Error,
+            gtk::ButtonsType::Ok,
+            TITLE,
+        );
+        dialog.set_title(TITLE);
+        dialog.set_secondary_text(Some(detail));
+        dialog.run();
+        dialog.close();
+    }
+    #[cfg(any(target_os = "windows", target_os = "macos"))]
+    rfd::MessageDialog::new()
+        .set_level(rfd::MessageLevel::Error)
+        .set_title(TITLE)
+        .set_description(detail)
+        .set_buttons(rfd::MessageButtons::Ok)
+        .show();
 }
 
 /// Whether there is a desktop to open a window on (always, off Linux).

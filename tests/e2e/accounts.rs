@@ -282,6 +282,11 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
             >= 2,
         "{log}"
     );
+    // The wrong token's refusal: DeepCall's own words, for engineers only.
+    assert!(
+        log.contains("failed in") && log.contains("DeepCall error 1014"),
+        "{log}"
+    );
     assert!(!log.contains(TOKEN) && !log.contains(SSID));
 }
 
