@@ -469,19 +469,10 @@ mod tests {
 
     #[test]
     fn info_fields_are_the_documented_known_fields() {
-        assert_eq!(
-            INFO_FIELDS,
-            [
-                "name",
-                "email",
-                "dob",
-                "address",
-                "company",
-                "designation",
-                "custom_field_1",
-                "custom_field_2"
-            ]
-        );
+        // Directory/update, `contactinfo`, as the docs list them.
+        let documented = "name, email, dob, address, company, designation, \
+                          custom_field_1, custom_field_2";
+        assert_eq!(INFO_FIELDS.join(", "), documented);
     }
 
     #[test]

@@ -257,10 +257,10 @@ async fn about_shows_version_keyring_and_the_log_folder() {
         .await
         .unwrap();
     assert_eq!(version, env!("CARGO_PKG_VERSION"));
-    app.wait_text(
-        "the Secret Service (GNOME Keyring or KWallet), and nowhere else. It is working.",
-    )
-    .await;
+    app.wait_text("the Secret Service (GNOME Keyring or KWallet)")
+        .await;
+    app.wait_text("kept in this keyring, and nowhere else. It is working.")
+        .await;
     app.button("Open the log folder").await;
     app.screenshot("about").await;
     app.assert_accessible("About & help").await;

@@ -36,7 +36,7 @@ export class AboutModel {
 
 /** Where the sign-ins are kept, and whether that works right now. */
 export function keyringWords(about: About): string {
-  const where = `Tokens and session IDs are kept in ${about.keyring}, and nowhere else.`;
+  const where = "Tokens and session IDs are kept in this keyring, and nowhere else.";
   return about.keyringProblem
     ? `${where} ${about.keyringProblem.message}`
     : `${where} It is working.`;
