@@ -242,20 +242,10 @@ async fn about_shows_version_keyring_and_the_log_folder() {
     app.button("About & help").await.click().await.unwrap();
     app.wait_heading("About & help").await;
 
-    let folder = app
-        .find(By::Css("[data-testid='log-folder']"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let folder = app.text_of(By::Css("[data-testid='log-folder']")).await;
     let expected: PathBuf = home.0.join("data/com.deepcalldesk.desk/logs");
     assert_eq!(folder, expected.display().to_string());
-    let version = app
-        .find(By::Css("[data-testid='about-version']"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let version = app.text_of(By::Css("[data-testid='about-version']")).await;
     assert_eq!(version, env!("CARGO_PKG_VERSION"));
     app.wait_text("the Secret Service (GNOME Keyring or KWallet)")
         .await;

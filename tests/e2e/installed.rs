@@ -23,7 +23,7 @@ async fn installed_app_welcomes_opens_the_sandbox_and_group_28() {
         "group 28's heading",
     )
     .await;
-    let title = app.find(By::Id("group-title")).await.text().await.unwrap();
+    let title = app.text_of(By::Id("group-title")).await;
     assert_eq!(title, "Mahipal singh #28");
     app.wait_text("bhawesh").await;
     assert!(
