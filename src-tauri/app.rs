@@ -1,5 +1,6 @@
 //! Builds the Tauri app: state, commands, window. Kept short on purpose.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use tauri::{AppHandle, Manager, Runtime};
@@ -9,6 +10,7 @@ use crate::commands::{self, AppError, ErrorKind};
 use crate::credentials::vault::PLATFORM_STORE;
 use crate::credentials::{self, AccountRecord, Accounts};
 use crate::deepcall::{Auth, BaseUrl, Client, Http, HttpConfig};
+use crate::history::{self, AccountRef, History, HistoryError};
 use crate::logging;
 use crate::recent::RecentGroups;
 use crate::sandbox::{self, Sandbox};
@@ -32,6 +34,10 @@ struct Inner {
     /// Changes of who receives calls run one at a time: each reads the
     /// group and sends complete lists, so two at once could undo each other.
     assignment: tokio::sync::Mutex<()>,
+    /// Opened off the way to the window (a long History takes a moment to
+    /// check); the first command that needs it waits for it.
+    history: tokio::sync::OnceCell<Result<History, HistoryError>>,
+    history_file: PathBuf,
 }
 
 impl AppState {
@@ -51,6 +57,79 @@ impl AppState {
         &self.0.assignment
     }
 
+    /// History, opened on first use.
+    pub async fn history(&self) -> Result<History, AppError> {
+        let file = self.0.history_file.clone();
+        let opened = self
+            .0
+            .history
+            .get_or_init(|| async move {
+                tauri::async_runtime::spawn_blocking(move || History::open(&file))
+                    .await
+                    .unwrap_or_else(|_| Err(HistoryError::unavailable("it stopped while opening")))
+            })
+            .await;
+        Ok(opened.clone()?)
+    }
+
+    /// The client and account that `account` (an account id, `None` for the
+    /// Sandbox) sends a change with. It must still be the active one: a
+    /// change the manager asked for on one account must not reach another
+    /// after a switch. One read of the accounts file serves the check, the
+    /// client and the account History records.
+    pub async fn sender_for(
+        &self,
+        account: Option<String>,
+    ) -> Result<(Client, AccountRef), AppError> {
+        let state = self.clone();
+        commands::blocking(move || {
+            let active = state.accounts().active();
+            if active.as_ref().map(|a| &a.id) != account.as_ref() {
+                return Err(AppError::new(
+                    ErrorKind::Rejected,
+                    "The active account changed before this change was sent, so nothing was \
+                     sent. Open it again to change it on the account now in use.",
+                ));
+            }
+            let sender = state.account_ref(active.as_ref());
+            Ok((state.client_of(active)?, sender))
+        })
+        .await
+    }
+
+    /// The client for the account History recorded `account` under: to
+    /// read DeepCall again, never to send.
+    pub async fn reader_for(&self, account: &AccountRef) -> Result<Client, AppError> {
+        if account.sandbox {
+            return self.sandbox_client();
+        }
+        let state = self.clone();
+        let (id, name) = (account.id.clone(), account.name.clone());
+        commands::blocking(move || match state.accounts().get(&id) {
+            Some(record) => state.client_of(Some(record)),
+            None => Err(AppError::new(
+                ErrorKind::NotFound,
+                format!(
+                    "This change was sent with the account “{name}”, which is no longer on this \
+                     computer, so DeepCall cannot be read for it. Add the account again to check it."
+                ),
+            )),
+        })
+        .await
+    }
+
+    fn account_ref(&self, active: Option<&AccountRecord>) -> AccountRef {
+        match active {
+            Some(a) => AccountRef {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                sandbox: false,
+                host: a.host.clone(),
+            },
+            None => AccountRef::sandbox(self.sandbox_url()),
+        }
+    }
+
     /// The active account's id, or `sandbox`: whose recent groups to use.
     /// Blocking (reads the accounts file).
     pub fn account_key(&self) -> String {
@@ -68,26 +147,6 @@ impl AppState {
     pub async fn client(&self) -> Result<Client, AppError> {
         let state = self.clone();
         commands::blocking(move || state.client_of(state.accounts().active())).await
-    }
-
-    /// The client for `account` (an account id, `None` for the Sandbox),
-    /// which must still be the active one: a change the manager asked for
-    /// on one account must not reach another after a switch. One read of
-    /// the accounts file serves both the check and the client.
-    pub async fn client_for(&self, account: Option<String>) -> Result<Client, AppError> {
-        let state = self.clone();
-        commands::blocking(move || {
-            let active = state.accounts().active();
-            if active.as_ref().map(|a| &a.id) != account.as_ref() {
-                return Err(AppError::new(
-                    ErrorKind::Rejected,
-                    "The active account changed before this change was sent, so nothing was \
-                     sent. Open the group again to change it on the account now in use.",
-                ));
-            }
-            state.client_of(active)
-        })
-        .await
     }
 
     /// Blocking: reads the account's secret from the keyring.
@@ -131,6 +190,11 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::contacts::contact_lookup,
             commands::contacts::check_contact_changes,
             commands::contacts::save_contact,
+            commands::history::history_overview,
+            commands::history::history_page,
+            commands::history::check_history,
+            commands::history::export_history::<tauri::Wry>,
+            commands::contacts::contact_from_history,
             commands::about::about,
             commands::about::open_log_folder,
         ])
@@ -142,6 +206,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             "CONTACT_FIELDS",
             crate::deepcall::directory::field::catalogue(),
         )
+        // History's outcomes in the manager's words, for its filter and list.
+        .constant("HISTORY_OUTCOMES", crate::history::outcome_words())
         // Ids are checked to fit a JavaScript number when they are read.
         .dangerously_cast_bigints_to_number()
 }
@@ -216,7 +282,21 @@ fn set_up<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::error:
         accounts,
         recent: RecentGroups::new(config_dir.join("recent-groups.json")),
         assignment: tokio::sync::Mutex::new(()),
+        history: tokio::sync::OnceCell::new(),
+        history_file: app.path().app_data_dir()?.join(history::FILE_NAME),
     }));
+    // History is opened now, off the way to the window: entries a crash
+    // cut off are marked *outcome unknown* before the manager looks.
+    let opening = state.clone();
+    tauri::async_runtime::spawn(async move {
+        match opening.history().await {
+            Ok(h) => tracing::info!(
+                "history: open; {} change(s) found cut off",
+                h.interrupted_at_start()
+            ),
+            Err(e) => tracing::error!("history: {}", e.message),
+        }
+    });
     // Opening the keyring may wait on D-Bus: not on the way to the window.
     let keyring = state.clone();
     tauri::async_runtime::spawn_blocking(move || match keyring.accounts().vault() {

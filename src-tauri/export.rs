@@ -26,7 +26,7 @@ pub fn members_csv(group: &GroupMembers) -> String {
     out
 }
 
-fn push_row(out: &mut String, cells: &[&str]) {
+pub(crate) fn push_row(out: &mut String, cells: &[&str]) {
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {
             out.push(',');

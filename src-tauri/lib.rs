@@ -1,12 +1,13 @@
 //! DeepCall Desk: a desktop app for managers of a DeepCall call-centre account.
 //!
-//! The domain modules (`deepcall`, `sandbox`, `secret`) know nothing of Tauri;
+//! The domain modules (`deepcall`, `history`, `sandbox`, `secret`) know nothing of Tauri;
 //! `commands` is the only seam to the webview, and `app` builds and runs it.
 
 pub mod credentials;
 pub mod deepcall;
 pub mod export;
 pub mod files;
+pub mod history;
 pub mod recent;
 pub mod sandbox;
 pub mod secret;

@@ -6,6 +6,8 @@ use serde::Serialize;
 
 use crate::credentials::{AccountError, KeyringProblem};
 use crate::deepcall::{ApiErrorKind, DeepCallError};
+use crate::history::send::SendError;
+use crate::history::HistoryError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 pub enum ErrorKind {
@@ -34,6 +36,8 @@ pub enum ErrorKind {
     Storage,
     /// A file the manager asked to save (an export) could not be written.
     FileNotSaved,
+    /// History could not be read or written (so a change was not sent).
+    History,
     /// A bug on our side; the message says so plainly.
     Internal,
 }
@@ -93,6 +97,21 @@ impl From<AccountError> for AppError {
             AccountError::Keyring(p) => p.into(),
             AccountError::Storage { .. } => Self::new(ErrorKind::Storage, e.to_string()),
             AccountError::NotFound => Self::new(ErrorKind::NotFound, e.to_string()),
+        }
+    }
+}
+
+impl From<HistoryError> for AppError {
+    fn from(e: HistoryError) -> Self {
+        Self::new(ErrorKind::History, e.to_string())
+    }
+}
+
+impl From<SendError> for AppError {
+    fn from(e: SendError) -> Self {
+        match e {
+            SendError::DeepCall(e) => e.into(),
+            SendError::History(e) => e.into(),
         }
     }
 }

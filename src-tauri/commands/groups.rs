@@ -1,14 +1,13 @@
 //! The Groups screen: open a group, change who receives its calls, export.
 
 use serde::Serialize;
-use tauri::{Manager, Runtime, State, Window};
-use tauri_plugin_dialog::DialogExt;
+use tauri::{Runtime, State, Window};
 
-use super::{blocking, AppError, ErrorKind};
+use super::{blocking, save, AppError};
 use crate::app::AppState;
 use crate::deepcall::group::{ChangeOutcome, GroupId, GroupMembers, GroupSummary, ReceivingChange};
 use crate::export;
-use crate::files::{self, Access};
+use crate::history::{send, Purpose};
 use crate::recent::RecentGroup;
 
 /// A group with its members and who receives its calls. Remembered as a
@@ -58,9 +57,9 @@ pub async fn group_choices(
 }
 
 /// Changes who receives a group's calls on `account` (the active one, or
-/// `null` for the Sandbox): reads the group, sends the
-/// complete lists with `changes` applied, reads again to confirm. Changes
-/// are applied one at a time, in the order they arrive.
+/// `null` for the Sandbox): reads the group, records the change in History,
+/// sends the complete lists with `changes` applied, reads again to confirm.
+/// Changes are applied one at a time, in the order they arrive.
 #[tauri::command]
 #[specta::specta]
 pub async fn change_receiving(
@@ -69,6 +68,7 @@ pub async fn change_receiving(
     group: String,
     changes: Vec<ReceivingChange>,
     allow_nobody: bool,
+    purpose: Purpose,
 ) -> Result<ChangeOutcome, AppError> {
     let id = GroupId::parse(&group)?;
     if changes.is_empty() {
@@ -77,10 +77,19 @@ pub async fn change_receiving(
             "Choose at least one agent to change.",
         ));
     }
-    // `account` is the account the screen showed (`null`: the Sandbox).
-    let client = state.client_for(account).await?;
+    let history = state.history().await?;
+    let (client, sender) = state.sender_for(account).await?;
     let _one_at_a_time = state.assignment_lock().lock().await;
-    Ok(client.change_receiving(id, &changes, allow_nobody).await?)
+    Ok(send::change_receiving(
+        &history,
+        &client,
+        &sender,
+        purpose,
+        id,
+        &changes,
+        allow_nobody,
+    )
+    .await?)
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -102,62 +111,20 @@ pub async fn export_members<R: Runtime>(
 ) -> Result<Option<ExportDone>, AppError> {
     let id = GroupId::parse(&group)?;
     let members = state.client().await?.group_members(id).await?;
-    // Start in Documents (else the home folder), not wherever the app was
-    // started from.
-    let start = window
-        .path()
-        .document_dir()
-        .ok()
-        .filter(|d| d.is_dir())
-        .or_else(|| window.path().home_dir().ok());
-    let mut dialog = window
-        .dialog()
-        .file()
-        .set_parent(&window)
-        .set_title("Save the member list")
-        .set_file_name(format!("group-{}-members.csv", id.get()))
-        .add_filter("CSV spreadsheet", &["csv"]);
-    if let Some(dir) = start {
-        dialog = dialog.set_directory(dir);
-    }
-    let chosen = blocking(move || Ok(dialog.blocking_save_file())).await?;
-    let Some(chosen) = chosen else {
+    let Some(path) = save::choose(
+        &window,
+        "Save the member list",
+        &format!("group-{}-members.csv", id.get()),
+    )
+    .await?
+    else {
         return Ok(None);
     };
-    let path = chosen.into_path().map_err(|_| {
-        AppError::new(
-            ErrorKind::FileNotSaved,
-            "That place cannot be saved to. Choose a folder on this computer.",
-        )
-    })?;
     let csv = export::members_csv(&members);
     let count = members.members.len() as u32;
-    blocking(move || {
-        files::write_atomically(&path, csv.as_bytes(), Access::Document).map_err(|e| {
-            AppError::new(
-                ErrorKind::FileNotSaved,
-                format!(
-                    "The member list could not be saved to {}: {}.",
-                    path.display(),
-                    plain_io(&e)
-                ),
-            )
-        })?;
-        Ok(Some(ExportDone {
-            path: path.display().to_string(),
-            members: count,
-        }))
-    })
-    .await
-}
-
-fn plain_io(e: &std::io::Error) -> &'static str {
-    use std::io::ErrorKind as K;
-    match e.kind() {
-        K::PermissionDenied => "this computer user may not write there",
-        K::NotFound => "that folder does not exist",
-        K::StorageFull => "the disk is full",
-        K::ReadOnlyFilesystem => "that disk is read-only",
-        _ => "the file could not be written",
-    }
+    let path = save::write(path, csv.into_bytes(), "The member list").await?;
+    Ok(Some(ExportDone {
+        path,
+        members: count,
+    }))
 }

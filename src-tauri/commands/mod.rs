@@ -8,6 +8,8 @@ pub mod accounts;
 pub mod contacts;
 mod error;
 pub mod groups;
+pub mod history;
+mod save;
 
 use serde::Serialize;
 use tauri::State;

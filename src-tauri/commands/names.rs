@@ -21,6 +21,11 @@ pub const COMMANDS: &[&str] = &[
     "contact_lookup",
     "check_contact_changes",
     "save_contact",
+    "history_overview",
+    "history_page",
+    "check_history",
+    "export_history",
+    "contact_from_history",
     "about",
     "open_log_folder",
 ];

@@ -292,7 +292,11 @@ pub struct ReceivingChange {
     pub receives_calls: bool,
 }
 
-/// How a change of who receives calls ended. Every variant carries the
+/// How a change of who receives calls ended (see
+/// `history::send::change_receiving`, the one place that sends one: it
+/// reads the group, sends the complete member and receive-call lists with
+/// the changes applied, because the docs do not say whether
+/// `submitAssignGroupToAgent` replaces or merges, then reads again). Every variant carries the
 /// group as DeepCall has it now, so the screen always shows the server.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(tag = "outcome", rename_all = "camelCase")]
@@ -424,46 +428,6 @@ impl Client {
         self.call(Module::Group, "submitAssignGroupToAgent", assignment.body())
             .await
             .map(|_| ())
-    }
-
-    /// Changes who receives the group's calls, safely although the docs do
-    /// not say whether `submitAssignGroupToAgent` replaces or merges: read
-    /// the group, send the complete member and receive-call lists with
-    /// `changes` applied, then read again to confirm.
-    pub async fn change_receiving(
-        &self,
-        group: GroupId,
-        changes: &[ReceivingChange],
-        allow_nobody: bool,
-    ) -> Result<ChangeOutcome, DeepCallError> {
-        let current = self.group_members(group).await?;
-        let assignment = match Assignment::plan(group, &current, changes, allow_nobody) {
-            Plan::AlreadyApplied => {
-                return Ok(ChangeOutcome::Applied {
-                    group: current,
-                    sent: false,
-                })
-            }
-            Plan::NobodyWouldReceive => {
-                return Ok(ChangeOutcome::NobodyWouldReceive { group: current })
-            }
-            Plan::NoLongerMembers(agent_ids) => {
-                return Ok(ChangeOutcome::NoLongerMembers {
-                    group: current,
-                    agent_ids,
-                })
-            }
-            Plan::Send(a) => a,
-        };
-        self.assign_group(&assignment).await?;
-        let after = self.group_members(group).await?;
-        if !assignment.is_shown_by(&after) {
-            return Err(DeepCallError::NotApplied);
-        }
-        Ok(ChangeOutcome::Applied {
-            group: after,
-            sent: true,
-        })
     }
 
     /// `Group/list`. `Ok(None)` when the answer came but could not be read.

@@ -4,7 +4,9 @@
 use deepcall_desk::deepcall::group::{
     Assignment, ChangeOutcome, GroupId, GroupMembers, GroupSummary, ReceivingChange,
 };
-use deepcall_desk::deepcall::{ApiErrorKind, Auth, DeepCallError, Module};
+use deepcall_desk::deepcall::{ApiErrorKind, Auth, Client, DeepCallError, Module};
+use deepcall_desk::history::send::{self, SendError};
+use deepcall_desk::history::{AccountRef, History, Outcome, Purpose, Query};
 use deepcall_desk::sandbox::{Fault, Options, Sandbox};
 use deepcall_desk::secret::Secret;
 use serde_json::{json, Value};
@@ -655,6 +657,54 @@ async fn large_group_of_ten_thousand_members() {
     eprintln!("10,000-member group read in {took:?}");
 }
 
+/// History, in a file of its own, for one test.
+fn scratch_history() -> History {
+    let dir = std::env::temp_dir().join(format!(
+        "deepcall-contract-history-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    History::open(&dir.join(deepcall_desk::history::FILE_NAME)).expect("history opens")
+}
+
+thread_local! {
+    /// The History of the test running on this thread (tests run one per thread).
+    static HISTORY: History = scratch_history();
+}
+
+/// The one way the app changes who receives calls: recorded in History.
+async fn recorded_change(
+    client: &Client,
+    group: GroupId,
+    changes: &[ReceivingChange],
+    allow_nobody: bool,
+) -> Result<ChangeOutcome, DeepCallError> {
+    let history = HISTORY.with(History::clone);
+    let sender = AccountRef::sandbox("contract test");
+    match send::change_receiving(
+        &history,
+        client,
+        &sender,
+        Purpose::Change,
+        group,
+        changes,
+        allow_nobody,
+    )
+    .await
+    {
+        Ok(o) => Ok(o),
+        Err(SendError::DeepCall(e)) => Err(e),
+        Err(SendError::History(e)) => panic!("history: {e}"),
+    }
+}
+
+/// The outcomes History holds for this thread's test, oldest first.
+fn recorded_outcomes() -> Vec<Outcome> {
+    let history = HISTORY.with(History::clone);
+    let mut all = history.matching(&Query::default()).unwrap();
+    all.reverse();
+    all.into_iter().map(|e| e.outcome).collect()
+}
+
 fn change(agent_id: u64, receives_calls: bool) -> ReceivingChange {
     ReceivingChange {
         agent_id,
@@ -674,9 +724,14 @@ fn receiving(group: &GroupMembers) -> Vec<(u64, bool)> {
 async fn change_receiving_reads_sends_complete_lists_and_confirms() {
     let sb = sandbox().await;
     let client = token_client(&sb);
-    let outcome = bounded(client.change_receiving(gid(29), &[change(12, true)], false))
-        .await
-        .unwrap();
+    let outcome = bounded(recorded_change(
+        &client,
+        gid(29),
+        &[change(12, true)],
+        false,
+    ))
+    .await
+    .unwrap();
     let ChangeOutcome::Applied { group, sent } = outcome else {
         panic!("applied, got {outcome:?}");
     };
@@ -705,13 +760,18 @@ async fn change_receiving_reads_sends_complete_lists_and_confirms() {
         .unwrap();
     assert_eq!(body["agent_unique_id"], json!(["4", "12", "6", "10"]));
     assert_eq!(body["receive_call"], json!(["4", "10", "12"]));
+    assert_eq!(
+        recorded_outcomes(),
+        [Outcome::Confirmed],
+        "one member switched"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn change_receiving_sends_nothing_when_already_so() {
     let sb = sandbox().await;
     let client = token_client(&sb);
-    let outcome = bounded(client.change_receiving(gid(28), &[change(3, true)], false))
+    let outcome = bounded(recorded_change(&client, gid(28), &[change(3, true)], false))
         .await
         .unwrap();
     assert!(matches!(
@@ -719,6 +779,7 @@ async fn change_receiving_sends_nothing_when_already_so() {
         ChangeOutcome::Applied { sent: false, .. }
     ));
     assert!(sb.requests_to("Group/submitAssignGroupToAgent").is_empty());
+    assert_eq!(recorded_outcomes(), [], "nothing sent, nothing recorded");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -726,7 +787,7 @@ async fn change_receiving_asks_before_leaving_nobody() {
     let sb = sandbox().await;
     let client = token_client(&sb);
     let all_off = [change(3, false), change(8, false), change(2, false)];
-    let outcome = bounded(client.change_receiving(gid(28), &all_off, false))
+    let outcome = bounded(recorded_change(&client, gid(28), &all_off, false))
         .await
         .unwrap();
     let ChangeOutcome::NobodyWouldReceive { group } = outcome else {
@@ -735,7 +796,7 @@ async fn change_receiving_asks_before_leaving_nobody() {
     assert_eq!(group.receiving_count(), 3, "the group as it is now");
     assert!(sb.requests_to("Group/submitAssignGroupToAgent").is_empty());
 
-    let outcome = bounded(client.change_receiving(gid(28), &all_off, true))
+    let outcome = bounded(recorded_change(&client, gid(28), &all_off, true))
         .await
         .unwrap();
     assert!(matches!(outcome, ChangeOutcome::Applied { sent: true, .. }));
@@ -749,13 +810,18 @@ async fn change_receiving_asks_before_leaving_nobody() {
         .unwrap();
     assert_eq!(body["agent_unique_id"], json!(["3", "8", "2"]));
     assert_eq!(body["receive_call"], json!([]));
+    assert_eq!(
+        recorded_outcomes(),
+        [Outcome::Confirmed; 3],
+        "one entry per member"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn change_receiving_for_a_former_member_sends_nothing() {
     let sb = sandbox().await;
     let client = token_client(&sb);
-    let outcome = bounded(client.change_receiving(gid(28), &[change(5, true)], false))
+    let outcome = bounded(recorded_change(&client, gid(28), &[change(5, true)], false))
         .await
         .unwrap();
     let ChangeOutcome::NoLongerMembers { agent_ids, .. } = outcome else {
@@ -770,13 +836,19 @@ async fn change_receiving_notices_a_change_that_was_not_applied() {
     let sb = sandbox().await;
     let client = token_client(&sb);
     sb.fail_next_on("Group/submitAssignGroupToAgent", Fault::IgnoreRequest);
-    let err = bounded(client.change_receiving(gid(28), &[change(8, false)], false))
-        .await
-        .unwrap_err();
+    let err = bounded(recorded_change(
+        &client,
+        gid(28),
+        &[change(8, false)],
+        false,
+    ))
+    .await
+    .unwrap_err();
     assert_eq!(err, DeepCallError::NotApplied);
     assert!(err.is_retryable());
     assert_plain_words(&err);
     assert_eq!(sb.group_members(28).unwrap(), GROUP_28_SEED);
+    assert_eq!(recorded_outcomes(), [Outcome::NotApplied]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -790,11 +862,17 @@ async fn change_receiving_refused_changes_nothing() {
             message: "Something went wrong".into(),
         },
     );
-    let err = bounded(client.change_receiving(gid(28), &[change(8, false)], false))
-        .await
-        .unwrap_err();
+    let err = bounded(recorded_change(
+        &client,
+        gid(28),
+        &[change(8, false)],
+        false,
+    ))
+    .await
+    .unwrap_err();
     assert_eq!(err.api_kind(), Some(ApiErrorKind::SomethingWentWrong));
     assert_eq!(sb.group_members(28).unwrap(), GROUP_28_SEED);
     // The read before the refused write went through untouched.
     assert_eq!(sb.requests_to("Group/getGroupAgentRelation").len(), 1);
+    assert_eq!(recorded_outcomes(), [Outcome::Failed]);
 }

@@ -23,11 +23,11 @@ export const commands = {
 	groupChoices: () => typedError<GroupSummary[] | null, AppError_Serialize>(__TAURI_INVOKE("group_choices")),
 	/**
 	 *  Changes who receives a group's calls on `account` (the active one, or
-	 *  `null` for the Sandbox): reads the group, sends the
-	 *  complete lists with `changes` applied, reads again to confirm. Changes
-	 *  are applied one at a time, in the order they arrive.
+	 *  `null` for the Sandbox): reads the group, records the change in History,
+	 *  sends the complete lists with `changes` applied, reads again to confirm.
+	 *  Changes are applied one at a time, in the order they arrive.
 	 */
-	changeReceiving: (account: string | null, group: string, changes: ReceivingChange[], allowNobody: boolean) => typedError<ChangeOutcome_Serialize, AppError_Serialize>(__TAURI_INVOKE("change_receiving", { account, group, changes, allowNobody })),
+	changeReceiving: (account: string | null, group: string, changes: ReceivingChange[], allowNobody: boolean, purpose: Purpose) => typedError<ChangeOutcome_Serialize, AppError_Serialize>(__TAURI_INVOKE("change_receiving", { account, group, changes, allowNobody, purpose })),
 	/**
 	 *  Saves the group's member list (read fresh from DeepCall) as CSV where
 	 *  the manager chooses in a save dialog. `null` when they cancel.
@@ -63,11 +63,32 @@ export const commands = {
 	checkContactChanges: (original: ContactForm_Deserialize, edited: ContactForm_Deserialize) => __TAURI_INVOKE<ChangeReview>("check_contact_changes", { original, edited }),
 	/**
 	 *  Sends exactly the changes from `original` to `edited` in one
-	 *  `Directory/update`, after checking them again. A change that blacklists
-	 *  the contact (read from the typed change, see `form::blacklists`) also
-	 *  needs `blacklist_confirmed`: the manager accepted the warning.
+	 *  `Directory/update`, after checking them again, recorded in History. A
+	 *  change that blacklists the contact (read from the typed change, see
+	 *  `form::blacklists`) also needs `blacklist_confirmed`: the manager
+	 *  accepted the warning.
 	 */
-	saveContact: (number: string, original: ContactForm_Deserialize, edited: ContactForm_Deserialize, blacklistConfirmed: boolean) => typedError<SavedContact, AppError_Serialize>(__TAURI_INVOKE("save_contact", { number, original, edited, blacklistConfirmed })),
+	saveContact: (account: string | null, number: string, original: ContactForm_Deserialize, edited: ContactForm_Deserialize, blacklistConfirmed: boolean, purpose: Purpose) => typedError<SavedContact, AppError_Serialize>(__TAURI_INVOKE("save_contact", { account, number, original, edited, blacklistConfirmed, purpose })),
+	/**  The accounts, the count of unknown outcomes, and any note. */
+	historyOverview: () => typedError<HistoryOverview_Serialize, AppError_Serialize>(__TAURI_INVOKE("history_overview")),
+	/**  The entries `query` matches, newest first: `limit` (at most 1,000) from `offset`. */
+	historyPage: (query: Query_Deserialize, offset: number, limit: number) => typedError<Page_Serialize, AppError_Serialize>(__TAURI_INVOKE("history_page", { query, offset, limit })),
+	/**
+	 *  Reads DeepCall again for an entry whose outcome is unknown (and the
+	 *  entries sent with it) and settles them. Sends nothing.
+	 */
+	checkHistory: (entry: number) => typedError<Entry_Serialize[], AppError_Serialize>(__TAURI_INVOKE("check_history", { entry })),
+	/**
+	 *  Saves the entries `query` matches (those the screen shows) as CSV where
+	 *  the manager chooses. `null` when they cancel.
+	 */
+	exportHistory: (query: Query_Deserialize) => typedError<HistoryExported | null, AppError_Serialize>(__TAURI_INVOKE("export_history", { query })),
+	/**
+	 *  Opens a recorded contact change in the editor: `before` to revert it,
+	 *  `after` to try it again. Nothing is sent until the manager saves, with
+	 *  the editor's review and warnings. Only the active account's changes.
+	 */
+	contactFromHistory: (entry: number, values: HistoryValues) => typedError<ContactFromHistory_Serialize, AppError_Serialize>(__TAURI_INVOKE("contact_from_history", { entry, values })),
 	/**  What the About & help screen shows (the version comes with `app_status`). */
 	about: () => typedError<About_Serialize, AppError_Serialize>(__TAURI_INVOKE("about")),
 	/**
@@ -81,6 +102,8 @@ export const commands = {
 export const CONTACT_FIELDS = [{"key":"name","label":"Name","kind":"text","group":"details","help":"Letters, spaces and dots only."},{"key":"email","label":"Email","kind":"email","group":"details","help":"For example name@example.com."},{"key":"dob","label":"Date of birth","kind":"date","group":"details","help":null},{"key":"address","label":"Address","kind":"text","group":"details","help":null},{"key":"company","label":"Company","kind":"text","group":"details","help":null},{"key":"designation","label":"Job title","kind":"text","group":"details","help":null},{"key":"custom_field_1","label":"Custom field 1","kind":"text","group":"custom","help":"What it holds depends on your account."},{"key":"custom_field_2","label":"Custom field 2","kind":"text","group":"custom","help":"What it holds depends on your account."},{"key":"vip","label":"VIP","kind":"flag","group":"status","help":"An important customer."},{"key":"blacklist","label":"Blacklisted","kind":"flag","group":"status","help":"Blacklisting may stop all further communication with this customer."},{"key":"obd","label":"Outbound dialler status","kind":"text","group":"dialling","help":null},{"key":"ibd","label":"Inbound dialler status","kind":"text","group":"dialling","help":null},{"key":"pc","label":"Preview call status","kind":"text","group":"dialling","help":null},{"key":"ctc","label":"Click-to-call status","kind":"text","group":"dialling","help":null},{"key":"totalcalls","label":"Total calls","kind":"whole","group":"dialling","help":"A whole number, 0 or more."},{"key":"source","label":"Source","kind":"whole","group":"dialling","help":"How the contact came in, as your account numbers it (for example 1 = added by hand)."},{"key":"lastcalltime","label":"Last call date","kind":"date","group":"dialling","help":null}] as const;
 
 export const DEFAULT_HOST = "https://v4-api.deepcall.com" as const;
+
+export const HISTORY_OUTCOMES = [{"outcome":"sending","words":"sending"},{"outcome":"confirmed","words":"confirmed"},{"outcome":"failed","words":"failed"},{"outcome":"unknown","words":"outcome unknown"},{"outcome":"notApplied","words":"not applied"}] as const;
 
 /* Types */
 export type About = About_Serialize | About_Deserialize;
@@ -146,6 +169,16 @@ export type AccountRecord = {
 	/**  The checked DeepCall address, e.g. `https://v4-api.deepcall.com`. */
 	host: string,
 	signIn: SignIn,
+};
+
+/**  The account a change was sent with: never a secret. */
+export type AccountRef = {
+	/**  The account's id on this computer, or [`SANDBOX_ACCOUNT`]. */
+	id: string,
+	name: string,
+	sandbox: boolean,
+	/**  The DeepCall address (no credentials). */
+	host: string,
 };
 
 /**  What the Accounts screen shows. */
@@ -214,14 +247,25 @@ export type CalendarDate = {
 	year: number,
 };
 
+/**  What one entry changed, with the values before and after. */
+export type Change = Change_Serialize | Change_Deserialize;
+
 /**
- *  How a change of who receives calls ended. Every variant carries the
+ *  How a change of who receives calls ended (see
+ *  `history::send::change_receiving`, the one place that sends one: it
+ *  reads the group, sends the complete member and receive-call lists with
+ *  the changes applied, because the docs do not say whether
+ *  `submitAssignGroupToAgent` replaces or merges, then reads again). Every variant carries the
  *  group as DeepCall has it now, so the screen always shows the server.
  */
 export type ChangeOutcome = ChangeOutcome_Serialize | ChangeOutcome_Deserialize;
 
 /**
- *  How a change of who receives calls ended. Every variant carries the
+ *  How a change of who receives calls ended (see
+ *  `history::send::change_receiving`, the one place that sends one: it
+ *  reads the group, sends the complete member and receive-call lists with
+ *  the changes applied, because the docs do not say whether
+ *  `submitAssignGroupToAgent` replaces or merges, then reads again). Every variant carries the
  *  group as DeepCall has it now, so the screen always shows the server.
  */
 export type ChangeOutcome_Deserialize = 
@@ -239,7 +283,11 @@ export type ChangeOutcome_Deserialize =
 { outcome: "noLongerMembers"; group: GroupMembers_Deserialize; agentIds: number[] };
 
 /**
- *  How a change of who receives calls ended. Every variant carries the
+ *  How a change of who receives calls ended (see
+ *  `history::send::change_receiving`, the one place that sends one: it
+ *  reads the group, sends the complete member and receive-call lists with
+ *  the changes applied, because the docs do not say whether
+ *  `submitAssignGroupToAgent` replaces or merges, then reads again). Every variant carries the
  *  group as DeepCall has it now, so the screen always shows the server.
  */
 export type ChangeOutcome_Serialize = 
@@ -268,6 +316,28 @@ export type ChangeReview = {
 	 */
 	blacklists: boolean,
 };
+
+/**  What one entry changed, with the values before and after. */
+export type Change_Deserialize = 
+/**  Whether one member receives a group's calls. */
+{ kind: "receiving"; group: number; groupName: string; agentId: number; agentName?: string | null; 
+/**  As DeepCall had it when the change was planned. */
+before?: boolean | null; after: boolean } | 
+/**  One `Directory/update`: every field it changed. */
+{ kind: "contact"; 
+/**  Digits, as DeepCall keys the contact. */
+number: string; name?: string | null; changes: FieldChange[] };
+
+/**  What one entry changed, with the values before and after. */
+export type Change_Serialize = 
+/**  Whether one member receives a group's calls. */
+{ kind: "receiving"; group: number; groupName: string; agentId: number; agentName: string | null; 
+/**  As DeepCall had it when the change was planned. */
+before: boolean | null; after: boolean } | 
+/**  One `Directory/update`: every field it changed. */
+{ kind: "contact"; 
+/**  Digits, as DeepCall keys the contact. */
+number: string; name: string | null; changes: FieldChange[] };
 
 export type CheckOutcome = "Connected" | "WrongCredentials" | "Unreachable" | "NotDeepCall" | 
 /**  The address forwards elsewhere (a redirect, never followed). */
@@ -330,6 +400,35 @@ export type ContactForm_Serialize = {
 	blacklist: boolean | null,
 };
 
+/**  The contact editor, opened from History with a recorded change's values. */
+export type ContactFromHistory = ContactFromHistory_Serialize | ContactFromHistory_Deserialize;
+
+/**  The contact editor, opened from History with a recorded change's values. */
+export type ContactFromHistory_Deserialize = {
+	/**  The contact as DeepCall has it now. */
+	lookup: ContactLookup_Deserialize,
+	/**
+	 *  `lookup.form` with the entry's values put in, where they are known:
+	 *  the editor starts with these as the manager's edits, to review.
+	 */
+	edited: ContactForm_Deserialize,
+	/**  What saving it is, for History. */
+	purpose: Purpose,
+};
+
+/**  The contact editor, opened from History with a recorded change's values. */
+export type ContactFromHistory_Serialize = {
+	/**  The contact as DeepCall has it now. */
+	lookup: ContactLookup_Serialize,
+	/**
+	 *  `lookup.form` with the entry's values put in, where they are known:
+	 *  the editor starts with these as the manager's edits, to review.
+	 */
+	edited: ContactForm_Serialize,
+	/**  What saving it is, for History. */
+	purpose: Purpose,
+};
+
 /**  A contact ready to edit. */
 export type ContactLookup = ContactLookup_Serialize | ContactLookup_Deserialize;
 
@@ -365,6 +464,51 @@ export type ContactLookup_Serialize = {
 	note: string | null,
 };
 
+/**  One recorded change, as the History screen shows it. */
+export type Entry = Entry_Serialize | Entry_Deserialize;
+
+/**  One recorded change, as the History screen shows it. */
+export type Entry_Deserialize = {
+	id: number,
+	/**  Entries sent in one request share this (the first one's id). */
+	submission: number,
+	/**  When it was recorded, in milliseconds since 1970 (UTC). */
+	atMs: number,
+	/**  When its outcome was last settled. */
+	resolvedMs?: number | null,
+	account: AccountRef,
+	purpose: Purpose,
+	change: Change_Deserialize,
+	outcome: Outcome,
+	/**  Why it failed (DeepCall's words), or what a check found. */
+	message?: string | null,
+	/**  What the screen offers for it. */
+	canCheck: boolean,
+	canTryAgain: boolean,
+	canRevert: boolean,
+};
+
+/**  One recorded change, as the History screen shows it. */
+export type Entry_Serialize = {
+	id: number,
+	/**  Entries sent in one request share this (the first one's id). */
+	submission: number,
+	/**  When it was recorded, in milliseconds since 1970 (UTC). */
+	atMs: number,
+	/**  When its outcome was last settled. */
+	resolvedMs: number | null,
+	account: AccountRef,
+	purpose: Purpose,
+	change: Change_Serialize,
+	outcome: Outcome,
+	/**  Why it failed (DeepCall's words), or what a check found. */
+	message: string | null,
+	/**  What the screen offers for it. */
+	canCheck: boolean,
+	canTryAgain: boolean,
+	canRevert: boolean,
+};
+
 export type ErrorKind = 
 /**  Something the manager typed; `field` names it. */
 "InvalidInput" | 
@@ -388,6 +532,8 @@ export type ErrorKind =
 "Storage" | 
 /**  A file the manager asked to save (an export) could not be written. */
 "FileNotSaved" | 
+/**  History could not be read or written (so a change was not sent). */
+"History" | 
 /**  A bug on our side; the message says so plainly. */
 "Internal";
 
@@ -399,7 +545,8 @@ export type ExportDone = {
 
 /**
  *  One field whose value changes: the field and both values, typed. The UI
- *  words them; nothing decides anything from those words.
+ *  words them; nothing decides anything from those words. History keeps
+ *  them as they were sent.
  */
 export type FieldChange = {
 	field: ContactField,
@@ -520,6 +667,42 @@ export type Group_Serialize = {
 	createdBy: string | null,
 };
 
+export type HistoryExported = {
+	path: string,
+	/**  How many entries the file holds. */
+	entries: number,
+};
+
+/**  What the History screen needs besides its entries. */
+export type HistoryOverview = HistoryOverview_Serialize | HistoryOverview_Deserialize;
+
+/**  What the History screen needs besides its entries. */
+export type HistoryOverview_Deserialize = {
+	/**  Every account with entries, for the filter. */
+	accounts: AccountRef[],
+	/**  Entries whose outcome is unknown: *Check now* can settle them. */
+	unknown: number,
+	/**  An earlier History file was set aside: why, and where it is. */
+	note?: string | null,
+};
+
+/**  What the History screen needs besides its entries. */
+export type HistoryOverview_Serialize = {
+	/**  Every account with entries, for the filter. */
+	accounts: AccountRef[],
+	/**  Entries whose outcome is unknown: *Check now* can settle them. */
+	unknown: number,
+	/**  An earlier History file was set aside: why, and where it is. */
+	note: string | null,
+};
+
+/**  Which of a History entry's values to put in the editor. */
+export type HistoryValues = 
+/**  Revert: the values from before the change. */
+"before" | 
+/**  Try again: the values the change set. */
+"after";
+
 export type KeyringNotice = {
 	problem: KeyringProblem,
 	message: string,
@@ -535,6 +718,13 @@ export type KeyringProblem =
 "Locked" | 
 /**  Anything else the platform keyring reported. */
 "Unavailable";
+
+/**  Which screen a change came from. */
+export type Kind = 
+/**  Who receives a group's calls. */
+"groups" | 
+/**  A contact's record. */
+"contacts";
 
 /**  A field DeepCall documents, serialised as its DeepCall name. */
 export type KnownField = "name" | "email" | "dob" | "address" | "company" | "designation" | "custom_field_1" | "custom_field_2" | "vip" | "blacklist" | "obd" | "ibd" | "pc" | "ctc" | "totalcalls" | "source" | "lastcalltime";
@@ -565,6 +755,82 @@ export type Mode =
 "Sandbox" | 
 /**  A real DeepCall account. */
 "Account";
+
+/**  How a change ended, as far as this computer knows. */
+export type Outcome = 
+/**  Written down; its request is on its way (or the app stopped meanwhile). */
+"sending" | 
+/**  DeepCall accepted it (and, for a group, a fresh read shows it). */
+"confirmed" | 
+/**  DeepCall refused it, or it never reached DeepCall. */
+"failed" | 
+/**  It was sent, but whether DeepCall applied it is not known. */
+"unknown" | 
+/**  Sent, but DeepCall does not have it: a fresh read shows the old value. */
+"notApplied";
+
+/**  One screenful of entries, newest first. */
+export type Page = Page_Serialize | Page_Deserialize;
+
+/**  One screenful of entries, newest first. */
+export type Page_Deserialize = {
+	/**  How many entries match the query. */
+	total: number,
+	/**  From `offset`, at most `limit` of them. */
+	offset: number,
+	entries: Entry_Deserialize[],
+};
+
+/**  One screenful of entries, newest first. */
+export type Page_Serialize = {
+	/**  How many entries match the query. */
+	total: number,
+	/**  From `offset`, at most `limit` of them. */
+	offset: number,
+	entries: Entry_Serialize[],
+};
+
+/**  Why the manager sent it. */
+export type Purpose = 
+/**  A change made on its screen. */
+"change" | 
+/**  Undo, offered just after a change of who receives calls. */
+"undo" | 
+/**  A change tried again from History. */
+"tryAgain" | 
+/**  A contact change reverted from History. */
+"revert";
+
+/**  Which entries to show. Every filter left empty shows every entry. */
+export type Query = Query_Serialize | Query_Deserialize;
+
+/**  Which entries to show. Every filter left empty shows every entry. */
+export type Query_Deserialize = {
+	/**  An account id, or [`SANDBOX_ACCOUNT`]. */
+	account?: string | null,
+	kind?: Kind | null,
+	outcome?: Outcome | null,
+	/**  From this moment (ms since 1970, UTC), inclusive. */
+	fromMs?: number | null,
+	/**  Before this moment, exclusive. */
+	toMs?: number | null,
+	/**  A number, a name or a group, any part of it, in any case. */
+	search?: string,
+};
+
+/**  Which entries to show. Every filter left empty shows every entry. */
+export type Query_Serialize = {
+	/**  An account id, or [`SANDBOX_ACCOUNT`]. */
+	account: string | null,
+	kind: Kind | null,
+	outcome: Outcome | null,
+	/**  From this moment (ms since 1970, UTC), inclusive. */
+	fromMs: number | null,
+	/**  Before this moment, exclusive. */
+	toMs: number | null,
+	/**  A number, a name or a group, any part of it, in any case. */
+	search: string,
+};
 
 /**  One switch flipped by the manager: whether `agent_id` receives calls. */
 export type ReceivingChange = {

@@ -57,8 +57,9 @@ pub struct ContactForm {
 }
 
 /// One field whose value changes: the field and both values, typed. The UI
-/// words them; nothing decides anything from those words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+/// words them; nothing decides anything from those words. History keeps
+/// them as they were sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct FieldChange {
     pub field: ContactField,
@@ -365,6 +366,22 @@ pub fn save(
     })
 }
 
+/// The value `field` has in `form`, read as [`review`] reads it.
+pub fn value_in(form: &ContactForm, field: &ContactField) -> FieldValue {
+    match field {
+        ContactField::Known(KnownField::Vip) => FieldValue::flag(form.vip),
+        ContactField::Known(KnownField::Blacklist) => FieldValue::flag(form.blacklist),
+        f => {
+            let kind = f.kind();
+            let side = if f.is_info() { &form.info } else { &form.other };
+            FieldValue::read(
+                kind,
+                &normal(kind, side.get(f.name()).map_or("", String::as_str)),
+            )
+        }
+    }
+}
+
 impl ContactForm {
     /// Every field present and empty; the switches not known.
     pub fn empty() -> Self {
@@ -374,6 +391,44 @@ impl ContactForm {
         }
         for k in KnownField::OTHER_TEXT {
             f.other.insert(k.name().into(), String::new());
+        }
+        f
+    }
+
+    /// This form with `values` put in, as the manager would type them; a
+    /// value that was not known is left as it is. (History's revert puts
+    /// back a change's "before" values this way, and its Try again the
+    /// "after" ones; the editor's review then shows exactly those changes.)
+    pub fn with_values<'a>(
+        &self,
+        values: impl IntoIterator<Item = (&'a ContactField, &'a FieldValue)>,
+    ) -> Self {
+        let mut f = self.clone();
+        for (field, value) in values {
+            match (field, value) {
+                (_, FieldValue::NotKnown) => {}
+                (ContactField::Known(KnownField::Vip), FieldValue::Flag(b)) => f.vip = Some(*b),
+                (ContactField::Known(KnownField::Blacklist), FieldValue::Flag(b)) => {
+                    f.blacklist = Some(*b)
+                }
+                (field, value) => {
+                    let text = match value {
+                        FieldValue::Date(d) => d.to_string(),
+                        v => v.deepcall_text(),
+                    };
+                    let text = if field.kind() == ValueKind::Date {
+                        picker_date(&text).unwrap_or(text)
+                    } else {
+                        text
+                    };
+                    let side = if field.is_info() {
+                        &mut f.info
+                    } else {
+                        &mut f.other
+                    };
+                    side.insert(field.name().to_owned(), text);
+                }
+            }
         }
         f
     }

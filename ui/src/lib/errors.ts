@@ -52,6 +52,11 @@ export const ERROR_ADVICE: Record<ErrorKind, ErrorAdvice> = {
     severity: "warning",
     nextStep: "Check the number and try again.",
   },
+  History: {
+    title: "History could not be written",
+    severity: "error",
+    nextStep: "Nothing was sent. Check that the disk is not full, then try again.",
+  },
   Rejected: {
     title: "DeepCall refused the change",
     severity: "error",

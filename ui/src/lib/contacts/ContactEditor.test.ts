@@ -18,7 +18,7 @@ const saveButton = () => screen.getByRole("button", { name: "Save changes" });
 describe("the contact editor", () => {
   it("renders Rust's field catalogue, section by section, in its order", () => {
     desk();
-    render(ContactEditor, { lookup: lookup() });
+    render(ContactEditor, { lookup: lookup(), account: null });
     const sections = screen.getAllByRole("group");
     expect(sections.map((s) => s.querySelector("legend")?.textContent)).toEqual([
       "Details",
@@ -50,7 +50,7 @@ describe("the contact editor", () => {
 
   it("starts with the current values and nothing to save", async () => {
     desk();
-    render(ContactEditor, { lookup: lookup() });
+    render(ContactEditor, { lookup: lookup(), account: null });
     expect(screen.getByLabelText("Name")).toHaveValue("Ravi Verma");
     expect(screen.getByLabelText("Total calls")).toHaveValue("12");
     expect(screen.getByRole("switch", { name: "Blacklisted" })).toHaveAttribute(
@@ -65,7 +65,7 @@ describe("the contact editor", () => {
 
   it("shows the Rust rule's message beside the field and keeps Save disabled", async () => {
     desk();
-    render(ContactEditor, { lookup: lookup() });
+    render(ContactEditor, { lookup: lookup(), account: null });
     await fireEvent.input(screen.getByLabelText("Email"), { target: { value: "nope" } });
     const problem = await screen.findByText("Enter an email address like name@example.com.");
     expect(screen.getByLabelText("Email").getAttribute("aria-describedby")).toContain(problem.id);
@@ -76,7 +76,7 @@ describe("the contact editor", () => {
 
   it("after confirming, highlights the blacklist line and sends only on Save", async () => {
     const { calls } = desk();
-    render(ContactEditor, { lookup: lookup() });
+    render(ContactEditor, { lookup: lookup(), account: null });
     await fireEvent.click(screen.getByRole("switch", { name: "Blacklisted" }));
     expect(confirmModel.current?.title).toBe("Blacklist Ravi Verma (9876543210)?");
     confirmModel.answer(true);
@@ -95,7 +95,7 @@ describe("the contact editor", () => {
 
   it("a line Rust does not flag as blacklisting is not highlighted, whatever it says", async () => {
     desk(emailChangedWith({ field: "blacklist", before: text("on"), after: text("on ") }));
-    render(ContactEditor, { lookup: lookup() });
+    render(ContactEditor, { lookup: lookup(), account: null });
     await fireEvent.input(screen.getByLabelText("Email"), { target: { value: "a@b.in" } });
     const line = await screen.findByText(/Blacklisted: on → on/);
     expect(line.closest("li")).not.toHaveClass("danger");
@@ -103,7 +103,7 @@ describe("the contact editor", () => {
 
   it("adds a field Rust accepts, focuses it, and offers to remove it", async () => {
     desk();
-    render(ContactEditor, { lookup: lookup() });
+    render(ContactEditor, { lookup: lookup(), account: null });
     await fireEvent.input(screen.getByLabelText("Add a field by name"), {
       target: { value: "constructor" },
     });
@@ -132,6 +132,7 @@ describe("the contact editor", () => {
   it("shows a server field whose name has a space, with an id without one", async () => {
     desk();
     render(ContactEditor, {
+      account: null,
       lookup: lookup(recorded("server field with a space, unchanged").original),
     });
     const lead = screen.getByLabelText("Lead Source");
@@ -144,6 +145,7 @@ describe("the contact editor", () => {
   it("an empty form says only the fields filled in will change", () => {
     desk();
     render(ContactEditor, {
+      account: null,
       lookup: {
         ...lookup(),
         name: null,

@@ -6,6 +6,7 @@ import {
   type ContactLookup,
   type FieldChange,
   type FieldSpec_Serialize as FieldSpec,
+  type Purpose,
 } from "../../bindings";
 import { confirm } from "../confirm.svelte";
 import { asAppError } from "../errors";
@@ -30,11 +31,23 @@ export function mapOf(f: FieldSpec): "info" | "other" {
 export class ContactEditorModel {
   /** The contact as it was looked up. */
   readonly start: ContactLookup;
+  /** The account the contact was looked up on (`null`: the Sandbox): a
+   * save goes to this account only. */
+  readonly account: string | null;
+  /** What saving is, for History: a change, or a revert or retry from it. */
+  purpose: Purpose = "change";
 
-  constructor(lookup: ContactLookup) {
+  /** `from`: the edits to start with, and what saving them is (opened from History). */
+  constructor(
+    lookup: ContactLookup,
+    account: string | null = null,
+    from?: { edited: ContactForm; purpose: Purpose },
+  ) {
     this.start = lookup;
+    this.account = account;
     this.original = clone(lookup.form);
-    this.form = clone(lookup.form);
+    this.form = clone(from?.edited ?? lookup.form);
+    if (from) this.purpose = from.purpose;
   }
 
   /** What DeepCall holds, as far as this editor knows: the diff's base. */
@@ -193,12 +206,16 @@ export class ContactEditorModel {
     this.error = null;
     try {
       const result = await commands.saveContact(
+        this.account,
         this.start.number,
         $state.snapshot(this.original),
         $state.snapshot(this.form),
         this.blacklistConfirmed,
+        this.purpose,
       );
       if (result.status === "ok") {
+        // A further save from here is a change of its own.
+        this.purpose = "change";
         this.saved = result.data.changes;
         this.original = clone($state.snapshot(this.form));
         this.blacklistConfirmed = false;

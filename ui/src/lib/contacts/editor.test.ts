@@ -104,6 +104,8 @@ describe("the contact editor's model", () => {
           original: recorded("blacklist on").original,
           edited: recorded("blacklist on").edited,
           blacklistConfirmed: true,
+          account: null,
+          purpose: "change",
         },
       },
     ]);

@@ -452,7 +452,13 @@ export class GroupsModel {
   }
 
   private async send(id: string, job: Job, allowNobody: boolean): Promise<ChangeOutcome> {
-    const r = await commands.changeReceiving(this.account, id, job.changes, allowNobody);
+    const r = await commands.changeReceiving(
+      this.account,
+      id,
+      job.changes,
+      allowNobody,
+      job.isUndo ? "undo" : "change",
+    );
     if (r.status === "error") throw r.error;
     return r.data;
   }

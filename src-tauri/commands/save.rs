@@ -1,0 +1,74 @@
+//! Saving a file the manager asked for (an export): the native save dialog,
+//! then an atomic write. The webview gets no file-system access.
+
+use std::path::PathBuf;
+
+use tauri::{Manager, Runtime, Window};
+use tauri_plugin_dialog::DialogExt;
+
+use super::{blocking, AppError, ErrorKind};
+use crate::files::{self, Access};
+
+/// Asks where to save a CSV file, starting in Documents (else the home
+/// folder), not wherever the app was started from. `None`: cancelled.
+pub async fn choose<R: Runtime>(
+    window: &Window<R>,
+    title: &str,
+    file_name: &str,
+) -> Result<Option<PathBuf>, AppError> {
+    let start = window
+        .path()
+        .document_dir()
+        .ok()
+        .filter(|d| d.is_dir())
+        .or_else(|| window.path().home_dir().ok());
+    let mut dialog = window
+        .dialog()
+        .file()
+        .set_parent(window)
+        .set_title(title)
+        .set_file_name(file_name)
+        .add_filter("CSV spreadsheet", &["csv"]);
+    if let Some(dir) = start {
+        dialog = dialog.set_directory(dir);
+    }
+    let Some(chosen) = blocking(move || Ok(dialog.blocking_save_file())).await? else {
+        return Ok(None);
+    };
+    chosen.into_path().map(Some).map_err(|_| {
+        AppError::new(
+            ErrorKind::FileNotSaved,
+            "That place cannot be saved to. Choose a folder on this computer.",
+        )
+    })
+}
+
+/// Writes `body` to `path` in one piece. Returns the path to show the
+/// manager; `what` names the file in an error ("The member list").
+pub async fn write(path: PathBuf, body: Vec<u8>, what: &'static str) -> Result<String, AppError> {
+    blocking(move || {
+        files::write_atomically(&path, &body, Access::Document).map_err(|e| {
+            AppError::new(
+                ErrorKind::FileNotSaved,
+                format!(
+                    "{what} could not be saved to {}: {}.",
+                    path.display(),
+                    plain_io(&e)
+                ),
+            )
+        })?;
+        Ok(path.display().to_string())
+    })
+    .await
+}
+
+fn plain_io(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::PermissionDenied => "this computer user may not write there",
+        K::NotFound => "that folder does not exist",
+        K::StorageFull => "the disk is full",
+        K::ReadOnlyFilesystem => "that disk is read-only",
+        _ => "the file could not be written",
+    }
+}

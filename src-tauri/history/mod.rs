@@ -1,0 +1,726 @@
+//! History: every change this computer sent to DeepCall, in a SQLite file
+//! in the app's data folder. No Tauri here.
+//!
+//! A change is written down (outcome *sending*, committed) before its request
+//! leaves, and settled when the answer comes ([`send`]). An entry still
+//! *sending* when the app starts was cut off by a crash or a closed window:
+//! it becomes *outcome unknown*, and only re-reading DeepCall ([`check`])
+//! settles it. Nothing here ever re-sends a change.
+
+pub mod check;
+mod export;
+mod schema;
+pub mod send;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+use crate::deepcall::directory::form::FieldChange;
+
+pub use export::entries_csv;
+
+/// The file's name in the app's data folder.
+pub const FILE_NAME: &str = "history.sqlite3";
+
+/// The account id the Sandbox's own entries are kept under.
+pub const SANDBOX_ACCOUNT: &str = "sandbox";
+
+/// Which screen a change came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum Kind {
+    /// Who receives a group's calls.
+    Groups,
+    /// A contact's record.
+    Contacts,
+}
+
+impl Kind {
+    fn key(self) -> &'static str {
+        match self {
+            Kind::Groups => "groups",
+            Kind::Contacts => "contacts",
+        }
+    }
+}
+
+/// Why the manager sent it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum Purpose {
+    /// A change made on its screen.
+    Change,
+    /// Undo, offered just after a change of who receives calls.
+    Undo,
+    /// A change tried again from History.
+    TryAgain,
+    /// A contact change reverted from History.
+    Revert,
+}
+
+impl Purpose {
+    pub const ALL: [Purpose; 4] = [
+        Purpose::Change,
+        Purpose::Undo,
+        Purpose::TryAgain,
+        Purpose::Revert,
+    ];
+
+    fn key(self) -> &'static str {
+        match self {
+            Purpose::Change => "change",
+            Purpose::Undo => "undo",
+            Purpose::TryAgain => "tryAgain",
+            Purpose::Revert => "revert",
+        }
+    }
+
+    /// As the History list and its export word it: "" for a plain change.
+    pub fn words(self) -> &'static str {
+        match self {
+            Purpose::Change => "",
+            Purpose::Undo => "undo",
+            Purpose::TryAgain => "tried again",
+            Purpose::Revert => "revert",
+        }
+    }
+}
+
+/// How a change ended, as far as this computer knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    /// Written down; its request is on its way (or the app stopped meanwhile).
+    Sending,
+    /// DeepCall accepted it (and, for a group, a fresh read shows it).
+    Confirmed,
+    /// DeepCall refused it, or it never reached DeepCall.
+    Failed,
+    /// It was sent, but whether DeepCall applied it is not known.
+    Unknown,
+    /// Sent, but DeepCall does not have it: a fresh read shows the old value.
+    NotApplied,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 5] = [
+        Outcome::Sending,
+        Outcome::Confirmed,
+        Outcome::Failed,
+        Outcome::Unknown,
+        Outcome::NotApplied,
+    ];
+
+    fn key(self) -> &'static str {
+        match self {
+            Outcome::Sending => "sending",
+            Outcome::Confirmed => "confirmed",
+            Outcome::Failed => "failed",
+            Outcome::Unknown => "unknown",
+            Outcome::NotApplied => "notApplied",
+        }
+    }
+
+    /// The outcome in a manager's words.
+    pub fn words(self) -> &'static str {
+        match self {
+            Outcome::Sending => "sending",
+            Outcome::Confirmed => "confirmed",
+            Outcome::Failed => "failed",
+            Outcome::Unknown => "outcome unknown",
+            Outcome::NotApplied => "not applied",
+        }
+    }
+
+    /// Whether a fresh read of DeepCall could settle it.
+    pub fn can_check(self) -> bool {
+        matches!(self, Outcome::Unknown)
+    }
+}
+
+/// An outcome and its words, for the History screen's filter and list.
+#[derive(Debug, Clone, Copy, Serialize, specta::Type)]
+pub struct OutcomeWords {
+    pub outcome: Outcome,
+    pub words: &'static str,
+}
+
+/// Every outcome with its words, in the filter's order.
+pub fn outcome_words() -> Vec<OutcomeWords> {
+    Outcome::ALL
+        .map(|outcome| OutcomeWords {
+            outcome,
+            words: outcome.words(),
+        })
+        .to_vec()
+}
+
+fn parse_key<T: Copy>(all: &[T], key: fn(T) -> &'static str, text: &str) -> Option<T> {
+    all.iter().copied().find(|v| key(*v) == text)
+}
+
+/// The account a change was sent with: never a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountRef {
+    /// The account's id on this computer, or [`SANDBOX_ACCOUNT`].
+    pub id: String,
+    pub name: String,
+    pub sandbox: bool,
+    /// The DeepCall address (no credentials).
+    pub host: String,
+}
+
+impl AccountRef {
+    pub fn sandbox(host: &str) -> Self {
+        Self {
+            id: SANDBOX_ACCOUNT.into(),
+            name: "Sandbox".into(),
+            sandbox: true,
+            host: host.into(),
+        }
+    }
+}
+
+/// What one entry changed, with the values before and after.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Change {
+    /// Whether one member receives a group's calls.
+    #[serde(rename_all = "camelCase")]
+    Receiving {
+        group: u64,
+        group_name: String,
+        agent_id: u64,
+        agent_name: Option<String>,
+        /// As DeepCall had it when the change was planned.
+        before: Option<bool>,
+        after: bool,
+    },
+    /// One `Directory/update`: every field it changed.
+    #[serde(rename_all = "camelCase")]
+    Contact {
+        /// Digits, as DeepCall keys the contact.
+        number: String,
+        name: Option<String>,
+        changes: Vec<FieldChange>,
+    },
+}
+
+impl Change {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Change::Receiving { .. } => Kind::Groups,
+            Change::Contact { .. } => Kind::Contacts,
+        }
+    }
+
+    /// The group number, or the contact's number.
+    pub fn target(&self) -> String {
+        match self {
+            Change::Receiving { group, .. } => group.to_string(),
+            Change::Contact { number, .. } => number.clone(),
+        }
+    }
+
+    /// What search looks through, in lower case.
+    fn search_text(&self) -> String {
+        match self {
+            Change::Receiving {
+                group,
+                group_name,
+                agent_id,
+                agent_name,
+                ..
+            } => format!(
+                "{group} {group_name} #{agent_id} {}",
+                agent_name.as_deref().unwrap_or("")
+            ),
+            Change::Contact { number, name, .. } => {
+                format!("{number} {}", name.as_deref().unwrap_or(""))
+            }
+        }
+        .to_lowercase()
+    }
+
+    /// Whether reverting would put back at least one known value.
+    pub fn can_revert(&self) -> bool {
+        match self {
+            Change::Receiving { .. } => false,
+            Change::Contact { changes, .. } => changes
+                .iter()
+                .any(|c| c.before != crate::deepcall::directory::field::FieldValue::NotKnown),
+        }
+    }
+}
+
+/// One recorded change, as the History screen shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    pub id: i64,
+    /// Entries sent in one request share this (the first one's id).
+    pub submission: i64,
+    /// When it was recorded, in milliseconds since 1970 (UTC).
+    pub at_ms: i64,
+    /// When its outcome was last settled.
+    pub resolved_ms: Option<i64>,
+    pub account: AccountRef,
+    pub purpose: Purpose,
+    pub change: Change,
+    pub outcome: Outcome,
+    /// Why it failed (DeepCall's words), or what a check found.
+    pub message: Option<String>,
+    /// What the screen offers for it.
+    pub can_check: bool,
+    pub can_try_again: bool,
+    pub can_revert: bool,
+}
+
+/// Which entries to show. Every filter left empty shows every entry.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Query {
+    /// An account id, or [`SANDBOX_ACCOUNT`].
+    pub account: Option<String>,
+    pub kind: Option<Kind>,
+    pub outcome: Option<Outcome>,
+    /// From this moment (ms since 1970, UTC), inclusive.
+    pub from_ms: Option<i64>,
+    /// Before this moment, exclusive.
+    pub to_ms: Option<i64>,
+    /// A number, a name or a group, any part of it, in any case.
+    pub search: String,
+}
+
+/// One screenful of entries, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Page {
+    /// How many entries match the query.
+    pub total: u32,
+    /// From `offset`, at most `limit` of them.
+    pub offset: u32,
+    pub entries: Vec<Entry>,
+}
+
+/// Why History could not be read or written, in words for the manager.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct HistoryError(String);
+
+impl HistoryError {
+    fn write(e: rusqlite::Error) -> Self {
+        tracing::error!("history: write failed: {e}");
+        Self(format!(
+            "History could not be written ({}), so nothing was sent. Check that the disk \
+             is not full, then try again.",
+            plain(&e)
+        ))
+    }
+
+    fn read(e: rusqlite::Error) -> Self {
+        tracing::error!("history: read failed: {e}");
+        Self(format!("History could not be read ({}).", plain(&e)))
+    }
+
+    pub fn unavailable(why: &str) -> Self {
+        Self(format!(
+            "History cannot be opened ({why}), so no change can be sent: every change is \
+             written down before it is sent. Close DeepCall Desk and open it again; if this \
+             stays, tell your IT contact."
+        ))
+    }
+}
+
+fn plain(e: &rusqlite::Error) -> &'static str {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DiskFull) => "the disk is full",
+        Some(C::ReadOnly) | Some(C::PermissionDenied) => "the file may not be written",
+        Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => "the file is in use",
+        Some(C::NotADatabase) | Some(C::DatabaseCorrupt) => "the file is damaged",
+        _ => "a file error",
+    }
+}
+
+/// The History file, open. Cheap to clone; every call blocks on the disk,
+/// so async callers run it off the async threads (see [`send`]).
+#[derive(Clone)]
+pub struct History(Arc<Inner>);
+
+struct Inner {
+    conn: Mutex<Connection>,
+    /// Said to the manager: a file set aside at opening.
+    note: Option<String>,
+    /// Entries found *sending* at opening, now *outcome unknown*.
+    interrupted: u32,
+}
+
+/// Milliseconds since 1970, UTC.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+const COLUMNS: &str = "id, submission, at_ms, resolved_ms, account_id, account_name, sandbox, \
+                       host, purpose, detail, outcome, message";
+
+const INTERRUPTED: &str = "DeepCall Desk stopped before DeepCall answered, so whether this \
+                           change was applied is not known. Check now reads DeepCall again.";
+
+impl History {
+    /// Opens the file at `path`; a file it cannot read is set aside (see
+    /// [`History::note`]). Entries left *sending* become *outcome unknown*.
+    pub fn open(path: &Path) -> Result<Self, HistoryError> {
+        let (conn, note) = schema::open(path).map_err(|w| HistoryError::unavailable(&w))?;
+        Self::from_connection(conn, note)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn in_memory() -> Self {
+        Self::from_connection(schema::open_in_memory(), None).expect("history")
+    }
+
+    fn from_connection(conn: Connection, note: Option<String>) -> Result<Self, HistoryError> {
+        let interrupted = conn
+            .execute(
+                "UPDATE entries SET outcome = 'unknown', message = ?1, resolved_ms = ?2 \
+                 WHERE outcome = 'sending'",
+                params![INTERRUPTED, now_ms()],
+            )
+            .map_err(HistoryError::write)? as u32;
+        if interrupted > 0 {
+            tracing::warn!("history: {interrupted} change(s) were cut off; outcome unknown");
+        }
+        Ok(Self(Arc::new(Inner {
+            conn: Mutex::new(conn),
+            note,
+            interrupted,
+        })))
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.0.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// What happened to an earlier file, when it was set aside.
+    pub fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+
+    /// How many entries were found cut off when the file was opened.
+    pub fn interrupted_at_start(&self) -> u32 {
+        self.0.interrupted
+    }
+
+    /// Writes `changes` down as one request's entries, *sending*, and
+    /// commits them. Returns the submission to settle them by.
+    pub fn record(
+        &self,
+        account: &AccountRef,
+        purpose: Purpose,
+        changes: &[Change],
+    ) -> Result<i64, HistoryError> {
+        self.record_at(account, purpose, changes, now_ms())
+    }
+
+    pub(crate) fn record_at(
+        &self,
+        account: &AccountRef,
+        purpose: Purpose,
+        changes: &[Change],
+        at_ms: i64,
+    ) -> Result<i64, HistoryError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(HistoryError::write)?;
+        let mut submission = None;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO entries (submission, at_ms, account_id, account_name, sandbox, \
+                     host, kind, purpose, target, detail, search, outcome) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'sending')",
+                )
+                .map_err(HistoryError::write)?;
+            for change in changes {
+                let detail = serde_json::to_string(change).map_err(|e| {
+                    HistoryError(format!(
+                        "History could not record this change ({e}), so nothing was sent."
+                    ))
+                })?;
+                insert
+                    .execute(params![
+                        submission.unwrap_or(0),
+                        at_ms,
+                        account.id,
+                        account.name,
+                        account.sandbox,
+                        account.host,
+                        change.kind().key(),
+                        purpose.key(),
+                        change.target(),
+                        detail,
+                        change.search_text(),
+                    ])
+                    .map_err(HistoryError::write)?;
+                if submission.is_none() {
+                    let id = tx.last_insert_rowid();
+                    tx.execute(
+                        "UPDATE entries SET submission = ?1 WHERE id = ?1",
+                        params![id],
+                    )
+                    .map_err(HistoryError::write)?;
+                    submission = Some(id);
+                }
+            }
+        }
+        let submission = submission.ok_or_else(|| {
+            HistoryError("There was no change to record, so nothing was sent.".into())
+        })?;
+        tx.commit().map_err(HistoryError::write)?;
+        Ok(submission)
+    }
+
+    /// Settles a submission's entries that are still *sending*.
+    pub fn settle(
+        &self,
+        submission: i64,
+        outcome: Outcome,
+        message: Option<&str>,
+    ) -> Result<(), HistoryError> {
+        self.conn()
+            .execute(
+                "UPDATE entries SET outcome = ?2, message = ?3, resolved_ms = ?4 \
+                 WHERE submission = ?1 AND outcome = 'sending'",
+                params![submission, outcome.key(), message, now_ms()],
+            )
+            .map_err(HistoryError::write)?;
+        Ok(())
+    }
+
+    /// Settles one entry, whatever it said before (a check's finding).
+    pub fn resolve(
+        &self,
+        id: i64,
+        outcome: Outcome,
+        message: Option<&str>,
+    ) -> Result<(), HistoryError> {
+        self.conn()
+            .execute(
+                "UPDATE entries SET outcome = ?2, message = ?3, resolved_ms = ?4 WHERE id = ?1",
+                params![id, outcome.key(), message, now_ms()],
+            )
+            .map_err(HistoryError::write)?;
+        Ok(())
+    }
+
+    /// One entry by its id.
+    pub fn entry(&self, id: i64) -> Result<Option<Entry>, HistoryError> {
+        self.conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM entries WHERE id = ?1"),
+                params![id],
+                read_entry,
+            )
+            .optional()
+            .map_err(HistoryError::read)
+    }
+
+    /// The entries sent in one request with `id`'s, `id`'s own included.
+    pub fn sent_with(&self, id: i64) -> Result<Vec<Entry>, HistoryError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM entries WHERE submission = \
+                 (SELECT submission FROM entries WHERE id = ?1) ORDER BY id"
+            ))
+            .map_err(HistoryError::read)?;
+        let rows = stmt
+            .query_map(params![id], read_entry)
+            .map_err(HistoryError::read)?;
+        rows.collect::<Result<_, _>>().map_err(HistoryError::read)
+    }
+
+    /// The entries `query` matches, newest first: `limit` of them from `offset`.
+    pub fn page(&self, query: &Query, offset: u32, limit: u32) -> Result<Page, HistoryError> {
+        let (filter, args) = where_clause(query);
+        let conn = self.conn();
+        let total: u32 = conn
+            .query_row(
+                &format!("SELECT COUNT(*) FROM entries {filter}"),
+                params_from_iter(args.iter()),
+                |r| r.get(0),
+            )
+            .map_err(HistoryError::read)?;
+        let entries = select(
+            &conn,
+            &format!(
+                "SELECT {COLUMNS} FROM entries {filter} ORDER BY at_ms DESC, id DESC \
+                 LIMIT {} OFFSET {}",
+                limit.min(1_000),
+                offset
+            ),
+            &args,
+        )?;
+        Ok(Page {
+            total,
+            offset,
+            entries,
+        })
+    }
+
+    /// Every entry `query` matches, newest first (for the export).
+    pub fn matching(&self, query: &Query) -> Result<Vec<Entry>, HistoryError> {
+        let (filter, args) = where_clause(query);
+        select(
+            &self.conn(),
+            &format!("SELECT {COLUMNS} FROM entries {filter} ORDER BY at_ms DESC, id DESC"),
+            &args,
+        )
+    }
+
+    /// Every account that has entries, with the name it had last.
+    pub fn accounts(&self) -> Result<Vec<AccountRef>, HistoryError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT e.account_id, e.account_name, e.sandbox, e.host FROM entries e \
+                 JOIN (SELECT account_id, MAX(id) AS last FROM entries GROUP BY account_id) l \
+                 ON e.id = l.last ORDER BY e.sandbox, e.account_name",
+            )
+            .map_err(HistoryError::read)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(AccountRef {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    sandbox: r.get(2)?,
+                    host: r.get(3)?,
+                })
+            })
+            .map_err(HistoryError::read)?;
+        rows.collect::<Result<_, _>>().map_err(HistoryError::read)
+    }
+
+    /// How many entries are *outcome unknown* (or still *sending*).
+    pub fn open_count(&self) -> Result<u32, HistoryError> {
+        self.conn()
+            .query_row(
+                "SELECT COUNT(*) FROM entries WHERE outcome IN ('sending', 'unknown')",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(HistoryError::read)
+    }
+}
+
+fn select(conn: &Connection, sql: &str, args: &[SqlValue]) -> Result<Vec<Entry>, HistoryError> {
+    let mut stmt = conn.prepare_cached(sql).map_err(HistoryError::read)?;
+    let rows = stmt
+        .query_map(params_from_iter(args.iter()), read_entry)
+        .map_err(HistoryError::read)?;
+    rows.collect::<Result<_, _>>().map_err(HistoryError::read)
+}
+
+/// `LIKE` text for `text` anywhere, with `%`, `_` and `\` taken literally.
+fn anywhere(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn where_clause(q: &Query) -> (String, Vec<SqlValue>) {
+    let mut parts = Vec::new();
+    let mut args: Vec<SqlValue> = Vec::new();
+    let mut arg = |v: SqlValue| {
+        args.push(v);
+        format!("?{}", args.len())
+    };
+    if let Some(a) = &q.account {
+        parts.push(format!("account_id = {}", arg(SqlValue::Text(a.clone()))));
+    }
+    if let Some(k) = q.kind {
+        parts.push(format!("kind = {}", arg(SqlValue::Text(k.key().into()))));
+    }
+    if let Some(o) = q.outcome {
+        parts.push(format!("outcome = {}", arg(SqlValue::Text(o.key().into()))));
+    }
+    if let Some(from) = q.from_ms {
+        parts.push(format!("at_ms >= {}", arg(SqlValue::Integer(from))));
+    }
+    if let Some(to) = q.to_ms {
+        parts.push(format!("at_ms < {}", arg(SqlValue::Integer(to))));
+    }
+    let search = q.search.trim().to_lowercase();
+    if !search.is_empty() {
+        // A number is found however it was typed: "98765 43210", "+91-98…".
+        let digits: String = search.chars().filter(char::is_ascii_digit).collect();
+        let number_like = !digits.is_empty()
+            && search
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-().#".contains(c));
+        let text = arg(SqlValue::Text(anywhere(&search)));
+        if number_like {
+            let number = arg(SqlValue::Text(anywhere(&digits)));
+            parts.push(format!(
+                "(search LIKE {text} ESCAPE '\\' OR search LIKE {number} ESCAPE '\\')"
+            ));
+        } else {
+            parts.push(format!("search LIKE {text} ESCAPE '\\'"));
+        }
+    }
+    let filter = if parts.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", parts.join(" AND "))
+    };
+    (filter, args)
+}
+
+fn read_entry(r: &Row<'_>) -> rusqlite::Result<Entry> {
+    let text_error = |i: usize, what: String| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, what.into())
+    };
+    let purpose: String = r.get(8)?;
+    let purpose = parse_key(&Purpose::ALL, Purpose::key, &purpose)
+        .ok_or_else(|| text_error(8, format!("unknown purpose {purpose}")))?;
+    let outcome: String = r.get(10)?;
+    let outcome = parse_key(&Outcome::ALL, Outcome::key, &outcome)
+        .ok_or_else(|| text_error(10, format!("unknown outcome {outcome}")))?;
+    let detail: String = r.get(9)?;
+    let change: Change = serde_json::from_str(&detail).map_err(|e| text_error(9, e.to_string()))?;
+    Ok(Entry {
+        id: r.get(0)?,
+        submission: r.get(1)?,
+        at_ms: r.get(2)?,
+        resolved_ms: r.get(3)?,
+        account: AccountRef {
+            id: r.get(4)?,
+            name: r.get(5)?,
+            sandbox: r.get(6)?,
+            host: r.get(7)?,
+        },
+        purpose,
+        can_check: outcome.can_check(),
+        can_try_again: matches!(
+            outcome,
+            Outcome::Failed | Outcome::Unknown | Outcome::NotApplied
+        ),
+        can_revert: outcome == Outcome::Confirmed && change.can_revert(),
+        change,
+        outcome,
+        message: r.get(11)?,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,222 @@
+//! The History file: opening it, its migrations, and setting aside a file
+//! this version cannot read. SQLite in WAL mode; the schema version is
+//! SQLite's `user_version`.
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, OpenFlags};
+
+/// Each migration takes the file from version `i` to `i + 1`, in one
+/// transaction. Append only: a released migration is never edited.
+pub(super) const MIGRATIONS: &[&str] = &[
+    // 1: every change sent, one row per member switched or contact updated.
+    "CREATE TABLE entries (
+        id INTEGER PRIMARY KEY,
+        -- the entries of one request share it: the first entry's id
+        submission INTEGER NOT NULL,
+        at_ms INTEGER NOT NULL,
+        resolved_ms INTEGER,
+        account_id TEXT NOT NULL,
+        account_name TEXT NOT NULL,
+        sandbox INTEGER NOT NULL CHECK (sandbox IN (0, 1)),
+        host TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('groups', 'contacts')),
+        purpose TEXT NOT NULL,
+        -- the group number, or the contact's number (digits)
+        target TEXT NOT NULL,
+        -- what changed, before and after: JSON of history::Change
+        detail TEXT NOT NULL,
+        -- lower-case numbers and names, for search
+        search TEXT NOT NULL,
+        outcome TEXT NOT NULL
+            CHECK (outcome IN ('sending', 'confirmed', 'failed', 'unknown', 'notApplied')),
+        message TEXT
+    );
+    CREATE INDEX entries_by_time ON entries (at_ms DESC, id DESC);
+    CREATE INDEX entries_by_submission ON entries (submission);
+    CREATE INDEX entries_open ON entries (outcome) WHERE outcome IN ('sending', 'unknown');",
+    // 2: bulk runs (a CSV file's rows, sent one by one) as recorded batches.
+    "CREATE TABLE batches (
+        id INTEGER PRIMARY KEY,
+        created_ms INTEGER NOT NULL,
+        account_id TEXT NOT NULL,
+        -- the file's name as the manager chose it (no folder)
+        source TEXT NOT NULL,
+        rows INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('running', 'paused', 'finished', 'cancelled'))
+    );
+    ALTER TABLE entries ADD COLUMN batch INTEGER REFERENCES batches (id);
+    ALTER TABLE entries ADD COLUMN batch_row INTEGER;
+    CREATE UNIQUE INDEX entries_by_batch_row ON entries (batch, batch_row) WHERE batch IS NOT NULL;",
+];
+
+/// The version this build writes and reads.
+pub(super) const LATEST: usize = MIGRATIONS.len();
+
+/// Why a file was set aside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Unreadable {
+    Damaged,
+    Newer(i64),
+}
+
+/// Opens (creating) the History file at `path`, migrated to [`LATEST`]. A
+/// file that cannot be read, or that a newer version wrote, is renamed
+/// beside it and a new one started: the returned note says so, in words
+/// for the manager.
+pub(super) fn open(path: &Path) -> Result<(Connection, Option<String>), String> {
+    if let Some(dir) = path.parent() {
+        create_private_dir(dir).map_err(|e| {
+            format!(
+                "the folder {} could not be created ({})",
+                dir.display(),
+                e.kind()
+            )
+        })?;
+    }
+    let opened = match open_checked(path) {
+        Ok(conn) => Ok((conn, None)),
+        Err(why) => {
+            let kept = set_aside(path, why)?;
+            let conn = open_checked(path)
+                .map_err(|w| format!("a new History file could not be started either ({w:?})"))?;
+            let note = note_for(why, &kept);
+            tracing::warn!("history: {note}");
+            Ok((conn, Some(note)))
+        }
+    };
+    // Names and numbers of real customers: this computer user's only.
+    #[cfg(unix)]
+    if opened.is_ok() {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+    opened
+}
+
+/// A History in memory, for tests.
+#[cfg(test)]
+pub(super) fn open_in_memory() -> Connection {
+    let mut conn = Connection::open_in_memory().expect("memory");
+    migrate(&mut conn).expect("migrations");
+    conn
+}
+
+fn open_checked(path: &Path) -> Result<Connection, Unreadable> {
+    let mut conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|_| Unreadable::Damaged)?;
+    // Another copy never writes at the same time (single instance), but a
+    // checkpoint or a backup tool might hold it for a moment.
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(|_| Unreadable::Damaged)?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|_| Unreadable::Damaged)?;
+    if version > LATEST as i64 {
+        return Err(Unreadable::Newer(version));
+    }
+    let check: String = conn
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .map_err(|_| Unreadable::Damaged)?;
+    if check != "ok" {
+        return Err(Unreadable::Damaged);
+    }
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(|_| Unreadable::Damaged)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!("history: journal mode is {mode}, not WAL");
+    }
+    // WAL with NORMAL is durable across an app crash (only a power cut can
+    // lose the last commits); FULL also survives that, and a change is
+    // rare next to a commit's cost.
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+        .map_err(|_| Unreadable::Damaged)?;
+    migrate(&mut conn).map_err(|_| Unreadable::Damaged)?;
+    Ok(conn)
+}
+
+/// Runs every migration the file has not had, each in its own transaction.
+pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (from, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", from as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Renames the file (and its WAL and shared-memory files) beside itself.
+/// Returns the new name.
+fn set_aside(path: &Path, why: Unreadable) -> Result<PathBuf, String> {
+    let stamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let tag = match why {
+        Unreadable::Damaged => "unreadable",
+        Unreadable::Newer(_) => "newer-version",
+    };
+    let name = path.file_name().map_or_else(
+        || "history.sqlite3".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let kept = path.with_file_name(format!("{name}.{tag}-{stamp}"));
+    std::fs::rename(path, &kept).map_err(|e| {
+        format!(
+            "it could not be read, and it could not be set aside as {} ({})",
+            kept.display(),
+            e.kind()
+        )
+    })?;
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", path.display()));
+        if side.exists() {
+            let _ = std::fs::rename(&side, format!("{}{suffix}", kept.display()));
+        }
+    }
+    Ok(kept)
+}
+
+fn note_for(why: Unreadable, kept: &Path) -> String {
+    let file = kept
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let folder = kept
+        .parent()
+        .map_or_else(String::new, |d| d.display().to_string());
+    match why {
+        Unreadable::Damaged => format!(
+            "The earlier History file could not be read: it is damaged. It was kept, \
+             untouched, as {file} in {folder}, and a new History was started. Your IT \
+             contact may be able to recover it."
+        ),
+        Unreadable::Newer(v) => format!(
+            "The earlier History was written by a newer version of DeepCall Desk (format {v}; \
+             this version reads up to format {LATEST}). It was kept, untouched, as {file} in \
+             {folder}, and a new History was started. Install the newer version again to see it."
+        ),
+    }
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}

@@ -1,0 +1,227 @@
+//! The only way the app sends a change: written down first, then sent,
+//! then settled by the answer. The commands call these; neither screen has
+//! another way to change DeepCall.
+
+use crate::deepcall::directory::form::Save;
+use crate::deepcall::directory::ContactNumber;
+use crate::deepcall::group::{Assignment, ChangeOutcome, GroupId, Plan, ReceivingChange};
+use crate::deepcall::{Client, DeepCallError, NetworkStage};
+
+use super::{AccountRef, Change, History, HistoryError, Outcome, Purpose};
+
+/// Why a recorded change did not go through.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SendError {
+    #[error(transparent)]
+    DeepCall(#[from] DeepCallError),
+    /// History could not write it down, so it was not sent.
+    #[error(transparent)]
+    History(#[from] HistoryError),
+}
+
+/// Runs History's disk work off the async threads.
+pub(super) async fn on_disk<T: Send + 'static>(
+    history: &History,
+    work: impl FnOnce(&History) -> T + Send + 'static,
+) -> T {
+    let history = history.clone();
+    match tokio::task::spawn_blocking(move || work(&history)).await {
+        Ok(v) => v,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
+/// How a request that went wrong leaves its entries: whether DeepCall may
+/// have applied it decides between *failed* and *outcome unknown*.
+pub fn settled_by(e: &DeepCallError) -> (Outcome, String) {
+    match e {
+        // Refused, or never reached DeepCall: not applied.
+        DeepCallError::Api { server_message, .. } => {
+            let said = server_message.trim();
+            let message = if said.is_empty() {
+                e.to_string()
+            } else {
+                format!("{e} DeepCall said: “{said}”.")
+            };
+            (Outcome::Failed, message)
+        }
+        DeepCallError::Network {
+            stage: NetworkStage::Connect,
+            ..
+        }
+        | DeepCallError::InvalidAddress { .. }
+        | DeepCallError::InsecureAddress { .. }
+        | DeepCallError::Redirected { .. }
+        | DeepCallError::InvalidInput { .. } => (Outcome::Failed, e.to_string()),
+        DeepCallError::NotApplied => (Outcome::NotApplied, e.to_string()),
+        // The request may have been carried out: only a fresh read can tell.
+        DeepCallError::Network {
+            stage: NetworkStage::Exchange,
+            ..
+        }
+        | DeepCallError::Timeout { .. }
+        | DeepCallError::HttpStatus { .. }
+        | DeepCallError::ResponseTooLarge { .. }
+        | DeepCallError::NotDeepCall { .. }
+        | DeepCallError::UnexpectedAnswer { .. } => (
+            Outcome::Unknown,
+            format!(
+                "{e} Whether DeepCall applied the change is not known: Check now reads it again."
+            ),
+        ),
+    }
+}
+
+/// Settles a submission; a History that cannot be written now leaves the
+/// entries *sending*, which the next start turns into *outcome unknown*.
+async fn settle(history: &History, submission: i64, outcome: Outcome, message: Option<String>) {
+    let done = on_disk(history, move |h| {
+        h.settle(submission, outcome, message.as_deref())
+    })
+    .await;
+    if let Err(e) = done {
+        tracing::error!("history: entry {submission} not settled as {outcome:?}: {e}");
+    }
+}
+
+async fn settle_error(history: &History, submission: i64, e: &DeepCallError) {
+    let (outcome, message) = settled_by(e);
+    settle(history, submission, outcome, Some(message)).await;
+}
+
+/// Writes `changes` down, committed, and only then runs `send`.
+pub async fn recorded<T, F>(
+    history: &History,
+    account: &AccountRef,
+    purpose: Purpose,
+    changes: Vec<Change>,
+    send: impl FnOnce(i64) -> F,
+) -> Result<T, SendError>
+where
+    F: std::future::Future<Output = Result<T, SendError>>,
+{
+    let account = account.clone();
+    let submission = on_disk(history, move |h| h.record(&account, purpose, &changes)).await?;
+    send(submission).await
+}
+
+/// Changes who receives a group's calls on `client`'s account: reads the
+/// group, records one entry per member whose switch changes, sends the
+/// complete lists, and reads again to confirm.
+pub async fn change_receiving(
+    history: &History,
+    client: &Client,
+    account: &AccountRef,
+    purpose: Purpose,
+    group: GroupId,
+    changes: &[ReceivingChange],
+    allow_nobody: bool,
+) -> Result<ChangeOutcome, SendError> {
+    let current = client.group_members(group).await?;
+    let assignment = match Assignment::plan(group, &current, changes, allow_nobody) {
+        Plan::AlreadyApplied => {
+            return Ok(ChangeOutcome::Applied {
+                group: current,
+                sent: false,
+            })
+        }
+        Plan::NobodyWouldReceive => {
+            return Ok(ChangeOutcome::NobodyWouldReceive { group: current })
+        }
+        Plan::NoLongerMembers(agent_ids) => {
+            return Ok(ChangeOutcome::NoLongerMembers {
+                group: current,
+                agent_ids,
+            })
+        }
+        Plan::Send(a) => a,
+    };
+    // One entry per member whose switch this changes, in the order asked.
+    let mut entries: Vec<Change> = Vec::new();
+    for member in &current.members {
+        let Some(last) = changes.iter().rev().find(|c| c.agent_id == member.agent_id) else {
+            continue;
+        };
+        if member.receives_calls != last.receives_calls {
+            entries.push(Change::Receiving {
+                group: group.get(),
+                group_name: current.group.name.clone(),
+                agent_id: member.agent_id,
+                agent_name: member.name.clone(),
+                before: Some(member.receives_calls),
+                after: last.receives_calls,
+            });
+        }
+    }
+    recorded(
+        history,
+        account,
+        purpose,
+        entries,
+        |submission| async move {
+            if let Err(e) = client.assign_group(&assignment).await {
+                settle_error(history, submission, &e).await;
+                return Err(e.into());
+            }
+            let after = match client.group_members(group).await {
+                Ok(after) => after,
+                Err(e) => {
+                    let message = format!(
+                        "DeepCall accepted the change, but reading the group again failed: {e} \
+                     Check now reads it again."
+                    );
+                    settle(history, submission, Outcome::Unknown, Some(message)).await;
+                    return Err(e.into());
+                }
+            };
+            if !assignment.is_shown_by(&after) {
+                settle_error(history, submission, &DeepCallError::NotApplied).await;
+                return Err(DeepCallError::NotApplied.into());
+            }
+            settle(history, submission, Outcome::Confirmed, None).await;
+            Ok(ChangeOutcome::Applied {
+                group: after,
+                sent: true,
+            })
+        },
+    )
+    .await
+}
+
+/// Sends a contact's checked changes in one `Directory/update`, recorded.
+pub async fn update_contact(
+    history: &History,
+    client: &Client,
+    account: &AccountRef,
+    purpose: Purpose,
+    number: &ContactNumber,
+    name: Option<String>,
+    save: &Save,
+) -> Result<(), SendError> {
+    // Refused before it is written down: nothing would be sent.
+    save.update.validate()?;
+    let change = Change::Contact {
+        number: number.as_str().to_owned(),
+        name,
+        changes: save.changes.clone(),
+    };
+    recorded(
+        history,
+        account,
+        purpose,
+        vec![change],
+        |submission| async move {
+            match client.update_contact(number, &save.update).await {
+                Ok(()) => {
+                    settle(history, submission, Outcome::Confirmed, None).await;
+                    Ok(())
+                }
+                Err(e) => {
+                    settle_error(history, submission, &e).await;
+                    Err(e.into())
+                }
+            }
+        },
+    )
+    .await
+}

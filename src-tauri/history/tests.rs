@@ -1,0 +1,495 @@
+use std::path::PathBuf;
+
+use rusqlite::Connection;
+
+use super::check::{contact_finding, receiving_finding};
+use super::send::{recorded, settled_by, SendError};
+use super::*;
+use crate::deepcall::directory::field::{ContactField, FieldValue, KnownField};
+use crate::deepcall::directory::form::{ContactForm, FieldChange};
+use crate::deepcall::group::{Group, GroupMembers, Member};
+use crate::deepcall::{DeepCallError, Module, NetworkStage};
+
+fn scratch(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "deepcall-history-{tag}-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(FILE_NAME)
+}
+
+fn head_office() -> AccountRef {
+    AccountRef {
+        id: "acc-1".into(),
+        name: "Head office".into(),
+        sandbox: false,
+        host: "https://s-ct3.sarv.com".into(),
+    }
+}
+
+fn switch(agent: u64, before: bool, after: bool) -> Change {
+    Change::Receiving {
+        group: 28,
+        group_name: "Evening".into(),
+        agent_id: agent,
+        agent_name: Some(format!("agent {agent}")),
+        before: Some(before),
+        after,
+    }
+}
+
+fn blacklisting(number: &str, name: &str) -> Change {
+    Change::Contact {
+        number: number.into(),
+        name: Some(name.into()),
+        changes: vec![FieldChange {
+            field: ContactField::BLACKLIST,
+            before: FieldValue::Flag(false),
+            after: FieldValue::Flag(true),
+        }],
+    }
+}
+
+fn version_of(path: &std::path::Path) -> i64 {
+    Connection::open(path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn an_empty_file_is_migrated_to_the_latest_version_in_wal_mode() {
+    let path = scratch("empty");
+    std::fs::write(&path, b"").unwrap();
+    let h = History::open(&path).unwrap();
+    assert_eq!(h.note(), None);
+    let mode: String = h
+        .conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    drop(h);
+    assert_eq!(version_of(&path), schema::LATEST as i64);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "only this computer user may read it");
+    }
+}
+
+#[test]
+fn a_file_of_the_previous_version_keeps_its_entries() {
+    let path = scratch("previous");
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        let tx = conn.transaction().unwrap();
+        tx.execute_batch(schema::MIGRATIONS[0]).unwrap();
+        tx.pragma_update(None, "user_version", 1).unwrap();
+        tx.commit().unwrap();
+        conn.execute(
+            "INSERT INTO entries (submission, at_ms, account_id, account_name, sandbox, host, \
+             kind, purpose, target, detail, search, outcome) VALUES \
+             (1, 1000, 'acc-1', 'Head office', 0, 'https://x', 'groups', 'change', '28', ?1, \
+             '28 evening', 'confirmed')",
+            [serde_json::to_string(&switch(3, true, false)).unwrap()],
+        )
+        .unwrap();
+    }
+    assert_eq!(
+        schema::LATEST,
+        2,
+        "this test migrates from the version before the latest"
+    );
+    let h = History::open(&path).unwrap();
+    let page = h.page(&Query::default(), 0, 10).unwrap();
+    assert_eq!(page.total, 1);
+    assert_eq!(page.entries[0].change, switch(3, true, false));
+    assert_eq!(page.entries[0].outcome, Outcome::Confirmed);
+    // Version 2's batch columns are there.
+    h.conn()
+        .execute("UPDATE entries SET batch_row = 1 WHERE id = 1", [])
+        .unwrap();
+    drop(h);
+    assert_eq!(version_of(&path), 2);
+}
+
+#[test]
+fn a_damaged_file_is_set_aside_untouched_and_a_new_one_started() {
+    let path = scratch("damaged");
+    let junk = b"this is not a database, but it is somebody's file\n".repeat(100);
+    std::fs::write(&path, &junk).unwrap();
+    let h = History::open(&path).unwrap();
+    let note = h.note().expect("the manager is told").to_owned();
+    assert!(note.contains("damaged"), "{note}");
+    let kept: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".unreadable-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(std::fs::read(&kept[0]).unwrap(), junk, "kept byte for byte");
+    assert!(note.contains(&*kept[0].file_name().unwrap().to_string_lossy()));
+    // The new one works.
+    h.record(&head_office(), Purpose::Change, &[switch(3, true, false)])
+        .unwrap();
+    assert_eq!(h.page(&Query::default(), 0, 5).unwrap().total, 1);
+}
+
+#[test]
+fn a_file_from_a_newer_version_is_set_aside_not_overwritten() {
+    let path = scratch("newer");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;")
+            .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let h = History::open(&path).unwrap();
+    let note = h.note().unwrap();
+    assert!(
+        note.contains("newer version") && note.contains("format 99"),
+        "{note}"
+    );
+    let kept = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains(".newer-version-"))
+        .expect("set aside");
+    assert_eq!(std::fs::read(kept).unwrap(), before);
+    assert_eq!(version_of(&path), schema::LATEST as i64);
+}
+
+#[tokio::test]
+async fn the_entry_is_committed_before_the_sender_is_called() {
+    let path = scratch("durable");
+    let h = History::open(&path).unwrap();
+    let seen = recorded(
+        &h,
+        &head_office(),
+        Purpose::Change,
+        vec![switch(3, true, false), switch(8, false, true)],
+        |submission| {
+            // Another connection (another process, as after a crash) sees
+            // both entries, committed, before anything is sent.
+            let other = Connection::open(&path).unwrap();
+            let rows: Vec<(i64, String)> = other
+                .prepare("SELECT submission, outcome FROM entries ORDER BY id")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            async move {
+                Ok::<_, SendError>(
+                    rows.into_iter()
+                        .map(|r| (r.0 == submission, r.1))
+                        .collect::<Vec<_>>(),
+                )
+            }
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(seen, [(true, "sending".into()), (true, "sending".into())]);
+}
+
+#[tokio::test]
+async fn a_change_history_cannot_write_is_not_sent() {
+    let path = scratch("readonly");
+    let h = History::open(&path).unwrap();
+    h.conn().execute_batch("PRAGMA query_only = ON").unwrap();
+    let mut called = false;
+    let r = recorded(
+        &h,
+        &head_office(),
+        Purpose::Change,
+        vec![switch(3, true, false)],
+        |_| {
+            called = true;
+            async { Ok::<_, SendError>(()) }
+        },
+    )
+    .await;
+    assert!(matches!(r, Err(SendError::History(_))), "{r:?}");
+    assert!(!called, "the sender was never called");
+}
+
+#[test]
+fn entries_left_sending_become_unknown_at_the_next_opening() {
+    let path = scratch("crash");
+    let h = History::open(&path).unwrap();
+    let sub = h
+        .record(&head_office(), Purpose::Change, &[switch(3, true, false)])
+        .unwrap();
+    let done = h
+        .record(&head_office(), Purpose::Change, &[switch(8, true, false)])
+        .unwrap();
+    h.settle(done, Outcome::Confirmed, None).unwrap();
+    drop(h); // the app dies here
+    let h = History::open(&path).unwrap();
+    assert_eq!(h.interrupted_at_start(), 1);
+    let e = h.entry(sub).unwrap().unwrap();
+    assert_eq!(e.outcome, Outcome::Unknown);
+    assert!(e.can_check && e.can_try_again);
+    assert!(e.message.unwrap().contains("Check now"));
+    assert_eq!(h.entry(done).unwrap().unwrap().outcome, Outcome::Confirmed);
+    assert_eq!(h.open_count().unwrap(), 1);
+}
+
+#[test]
+fn filters_and_search_select_the_entries_shown() {
+    let h = History::in_memory();
+    let sandbox = AccountRef::sandbox("http://127.0.0.1:1");
+    h.record_at(
+        &head_office(),
+        Purpose::Change,
+        &[switch(3, true, false)],
+        1_000,
+    )
+    .unwrap();
+    let s = h
+        .record_at(
+            &head_office(),
+            Purpose::Undo,
+            &[switch(3, false, true)],
+            2_000,
+        )
+        .unwrap();
+    h.settle(s, Outcome::Failed, Some("refused")).unwrap();
+    h.record_at(
+        &sandbox,
+        Purpose::Change,
+        &[blacklisting("9876543210", "Ravi Verma")],
+        3_000,
+    )
+    .unwrap();
+    let ids = |q: Query| -> Vec<i64> {
+        h.page(&q, 0, 100)
+            .unwrap()
+            .entries
+            .iter()
+            .map(|e| e.id)
+            .collect()
+    };
+    assert_eq!(ids(Query::default()), [3, 2, 1], "newest first");
+    assert_eq!(
+        ids(Query {
+            account: Some(SANDBOX_ACCOUNT.into()),
+            ..Query::default()
+        }),
+        [3]
+    );
+    assert_eq!(
+        ids(Query {
+            kind: Some(Kind::Groups),
+            ..Query::default()
+        }),
+        [2, 1]
+    );
+    assert_eq!(
+        ids(Query {
+            outcome: Some(Outcome::Failed),
+            ..Query::default()
+        }),
+        [2]
+    );
+    assert_eq!(
+        ids(Query {
+            from_ms: Some(2_000),
+            to_ms: Some(3_000),
+            ..Query::default()
+        }),
+        [2]
+    );
+    for (search, want) in [
+        ("98765 43210", vec![3]),
+        ("+91 98765-43210", vec![]),
+        ("ravi", vec![3]),
+        ("VERMA", vec![3]),
+        ("evening", vec![2, 1]),
+        ("28", vec![2, 1]),
+        ("100%", vec![]),
+        ("agent_3", vec![]),
+    ] {
+        assert_eq!(
+            ids(Query {
+                search: search.into(),
+                ..Query::default()
+            }),
+            want,
+            "{search}"
+        );
+    }
+    let page = h.page(&Query::default(), 1, 1).unwrap();
+    assert_eq!(
+        (page.total, page.entries.len(), page.entries[0].id),
+        (3, 1, 2)
+    );
+    let accounts = h.accounts().unwrap();
+    assert_eq!(accounts, [head_office(), sandbox]);
+}
+
+#[test]
+fn the_export_holds_exactly_the_entries_given() {
+    let h = History::in_memory();
+    h.record_at(
+        &head_office(),
+        Purpose::Change,
+        &[switch(3, true, false), switch(8, false, true)],
+        1_764_000_000_000,
+    )
+    .unwrap();
+    h.record_at(
+        &head_office(),
+        Purpose::Revert,
+        &[blacklisting("9876543210", "=Ravi, \"V\"")],
+        1_764_000_060_000,
+    )
+    .unwrap();
+    let entries = h.matching(&Query::default()).unwrap();
+    let csv = entries_csv(&entries);
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
+    assert_eq!(lines[0], export::HEADER.join(","));
+    assert_eq!(
+        lines.len(),
+        1 + 3 + 1,
+        "a row per member or field, then the last CRLF"
+    );
+    assert_eq!(
+        lines[1],
+        "3,2025-11-24 16:01:00,Head office,No,Contact,revert,9876543210,\"'=Ravi, \"\"V\"\"\",blacklist,off,on,sending,"
+    );
+    assert!(lines[2].starts_with("2,2025-11-24 16:00:00,Head office,No,Group,,28,Evening,agent 8 (#8), receives calls,off,on,sending,")
+        || lines[2].starts_with("2,2025-11-24 16:00:00,Head office,No,Group,,28,Evening,\"agent 8 (#8), receives calls\",off,on,sending,"), "{}", lines[2]);
+}
+
+#[test]
+fn an_error_settles_as_failed_only_when_deepcall_cannot_have_applied_it() {
+    let api = DeepCallError::api(Module::Directory, 1012, "Contact not found in directory");
+    let (o, m) = settled_by(&api);
+    assert_eq!(o, Outcome::Failed);
+    assert!(
+        m.contains("DeepCall said: “Contact not found in directory”"),
+        "{m}"
+    );
+    let connect = DeepCallError::Network {
+        stage: NetworkStage::Connect,
+        detail: String::new(),
+    };
+    assert_eq!(settled_by(&connect).0, Outcome::Failed);
+    for maybe in [
+        DeepCallError::Timeout { seconds: 20 },
+        DeepCallError::Network {
+            stage: NetworkStage::Exchange,
+            detail: String::new(),
+        },
+        DeepCallError::HttpStatus { status: 502 },
+    ] {
+        assert_eq!(settled_by(&maybe).0, Outcome::Unknown, "{maybe:?}");
+    }
+    assert_eq!(
+        settled_by(&DeepCallError::NotApplied).0,
+        Outcome::NotApplied
+    );
+}
+
+fn group(members: &[(u64, bool)]) -> GroupMembers {
+    GroupMembers {
+        group: Group {
+            id: 28,
+            name: "Evening".into(),
+            status: None,
+            created_at: None,
+            created_by: None,
+        },
+        members: members
+            .iter()
+            .map(|(id, on)| Member {
+                agent_id: *id,
+                name: None,
+                in_agent_list: true,
+                receives_calls: *on,
+            })
+            .collect(),
+        other_agents: vec![],
+    }
+}
+
+#[test]
+fn a_check_compares_a_fresh_read_with_the_change() {
+    let change = switch(3, true, false);
+    assert_eq!(
+        receiving_finding(&change, &group(&[(3, false)])).outcome,
+        Outcome::Confirmed
+    );
+    assert_eq!(
+        receiving_finding(&change, &group(&[(3, true)])).outcome,
+        Outcome::NotApplied
+    );
+    assert_eq!(
+        receiving_finding(&change, &group(&[(8, true)])).outcome,
+        Outcome::Unknown
+    );
+
+    let change = blacklisting("9876543210", "Ravi");
+    let mut now = ContactForm::empty();
+    now.blacklist = Some(true);
+    assert_eq!(contact_finding(&change, &now).outcome, Outcome::Confirmed);
+    now.blacklist = Some(false);
+    assert_eq!(contact_finding(&change, &now).outcome, Outcome::NotApplied);
+
+    let email = Change::Contact {
+        number: "9876543210".into(),
+        name: None,
+        changes: vec![
+            FieldChange {
+                field: ContactField::Known(KnownField::Email),
+                before: FieldValue::Text("a@x.in".into()),
+                after: FieldValue::Text("b@x.in".into()),
+            },
+            FieldChange {
+                field: ContactField::Known(KnownField::Vip),
+                before: FieldValue::NotKnown,
+                after: FieldValue::Flag(true),
+            },
+        ],
+    };
+    let mut now = ContactForm::empty();
+    now.info.insert("email".into(), "b@x.in".into());
+    now.vip = Some(true);
+    assert_eq!(contact_finding(&email, &now).outcome, Outcome::Confirmed);
+    now.info.insert("email".into(), "a@x.in".into());
+    now.vip = Some(false);
+    assert_eq!(contact_finding(&email, &now).outcome, Outcome::NotApplied);
+    now.info.insert("email".into(), "c@x.in".into());
+    let f = contact_finding(&email, &now);
+    assert_eq!(f.outcome, Outcome::Unknown);
+    assert!(f.message.contains("email"), "{}", f.message);
+}
+
+#[test]
+fn revert_is_offered_for_confirmed_contact_changes_with_known_values() {
+    let h = History::in_memory();
+    let s = h
+        .record(
+            &head_office(),
+            Purpose::Change,
+            &[blacklisting("9876543210", "Ravi")],
+        )
+        .unwrap();
+    assert!(
+        !h.entry(s).unwrap().unwrap().can_revert,
+        "not while sending"
+    );
+    h.settle(s, Outcome::Confirmed, None).unwrap();
+    let e = h.entry(s).unwrap().unwrap();
+    assert!(e.can_revert && !e.can_try_again && !e.can_check);
+    let g = h
+        .record(&head_office(), Purpose::Change, &[switch(3, true, false)])
+        .unwrap();
+    h.settle(g, Outcome::Failed, Some("no")).unwrap();
+    let e = h.entry(g).unwrap().unwrap();
+    assert!(!e.can_revert && e.can_try_again);
+}
