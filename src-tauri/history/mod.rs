@@ -9,6 +9,7 @@
 
 pub mod check;
 mod export;
+pub mod sample;
 mod schema;
 pub mod send;
 
@@ -441,51 +442,37 @@ impl History {
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(HistoryError::write)?;
         let mut submission = None;
-        {
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT INTO entries (submission, at_ms, account_id, account_name, sandbox, \
-                     host, kind, purpose, target, detail, search, outcome) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'sending')",
-                )
-                .map_err(HistoryError::write)?;
-            for change in changes {
-                let detail = serde_json::to_string(change).map_err(|e| {
-                    HistoryError(format!(
-                        "History could not record this change ({e}), so nothing was sent."
-                    ))
-                })?;
-                insert
-                    .execute(params![
-                        submission.unwrap_or(0),
-                        at_ms,
-                        account.id,
-                        account.name,
-                        account.sandbox,
-                        account.host,
-                        change.kind().key(),
-                        purpose.key(),
-                        change.target(),
-                        detail,
-                        change.search_text(),
-                    ])
-                    .map_err(HistoryError::write)?;
-                if submission.is_none() {
-                    let id = tx.last_insert_rowid();
-                    tx.execute(
-                        "UPDATE entries SET submission = ?1 WHERE id = ?1",
-                        params![id],
-                    )
-                    .map_err(HistoryError::write)?;
-                    submission = Some(id);
-                }
-            }
+        for change in changes {
+            let id = insert(
+                &tx,
+                account,
+                purpose,
+                change,
+                at_ms,
+                submission,
+                Outcome::Sending,
+            )?;
+            submission.get_or_insert(id);
         }
         let submission = submission.ok_or_else(|| {
             HistoryError("There was no change to record, so nothing was sent.".into())
         })?;
         tx.commit().map_err(HistoryError::write)?;
         Ok(submission)
+    }
+
+    /// Writes entries whose outcome is already known, in one transaction,
+    /// each its own submission: for benchmarks and tests that need a long
+    /// History quickly (see [`sample`]).
+    pub fn record_settled(&self, entries: &[Settled]) -> Result<(), HistoryError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(HistoryError::write)?;
+        for e in entries {
+            insert(
+                &tx, &e.account, e.purpose, &e.change, e.at_ms, None, e.outcome,
+            )?;
+        }
+        tx.commit().map_err(HistoryError::write)
     }
 
     /// Settles a submission's entries that are still *sending*.
@@ -619,6 +606,64 @@ impl History {
             )
             .map_err(HistoryError::read)
     }
+}
+
+/// An entry to write with its outcome known (see [`History::record_settled`]).
+#[derive(Debug, Clone)]
+pub struct Settled {
+    pub account: AccountRef,
+    pub purpose: Purpose,
+    pub change: Change,
+    pub at_ms: i64,
+    pub outcome: Outcome,
+}
+
+/// Inserts one entry; its submission is `submission`, or its own id.
+fn insert(
+    tx: &rusqlite::Transaction<'_>,
+    account: &AccountRef,
+    purpose: Purpose,
+    change: &Change,
+    at_ms: i64,
+    submission: Option<i64>,
+    outcome: Outcome,
+) -> Result<i64, HistoryError> {
+    let detail = serde_json::to_string(change).map_err(|e| {
+        HistoryError(format!(
+            "History could not record this change ({e}), so nothing was sent."
+        ))
+    })?;
+    tx.prepare_cached(
+        "INSERT INTO entries (submission, at_ms, account_id, account_name, sandbox, host, \
+         kind, purpose, target, detail, search, outcome) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )
+    .and_then(|mut insert| {
+        insert.execute(params![
+            submission.unwrap_or(0),
+            at_ms,
+            account.id,
+            account.name,
+            account.sandbox,
+            account.host,
+            change.kind().key(),
+            purpose.key(),
+            change.target(),
+            detail,
+            change.search_text(),
+            outcome.key(),
+        ])
+    })
+    .map_err(HistoryError::write)?;
+    let id = tx.last_insert_rowid();
+    if submission.is_none() {
+        tx.execute(
+            "UPDATE entries SET submission = ?1 WHERE id = ?1",
+            params![id],
+        )
+        .map_err(HistoryError::write)?;
+    }
+    Ok(id)
 }
 
 fn select(conn: &Connection, sql: &str, args: &[SqlValue]) -> Result<Vec<Entry>, HistoryError> {

@@ -40,6 +40,22 @@ fn account_id(home: &Path, name: &str) -> String {
         .to_owned()
 }
 
+/// Switches agent #8 of group 28 on or off with `account`, through the
+/// command the Groups screen uses (so it is recorded in History).
+async fn change_receiving(app: &App, account: &str, on: bool) -> serde_json::Value {
+    app.invoke(
+        "change_receiving",
+        json!({
+            "account": account,
+            "group": "28",
+            "changes": [{ "agentId": 8, "receivesCalls": on }],
+            "allowNobody": false,
+            "purpose": "change",
+        }),
+    )
+    .await
+}
+
 /// Every file under `dir` whose bytes contain `needle`.
 fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
     let mut hits = Vec::new();
@@ -162,6 +178,9 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
 
     let head_id = account_id(&home.0, "Head office");
     let branch_id = account_id(&home.0, "Branch");
+    // A change with it, so History holds an entry sent with a Session ID.
+    let changed = change_receiving(&app, &branch_id, false).await;
+    assert_eq!(changed["ok"]["outcome"], "applied", "{changed}");
     let listed = secret_tool_search();
     assert!(
         listed.contains(&head_id) && listed.contains(&branch_id),
@@ -210,6 +229,9 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
         (body["userId"].as_str(), body["token"].as_str()),
         (Some(USER_ID), Some(TOKEN))
     );
+    // …and one with the token account.
+    let changed = change_receiving(&app, &head_id, true).await;
+    assert_eq!(changed["ok"]["outcome"], "applied", "{changed}");
 
     // ---- remove one: confirmation names it; keyring entry gone -----------
     app.button("Remove “Branch”").await.click().await.unwrap();
@@ -271,6 +293,27 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
         let hits = files_containing(&home.0, secret);
         assert!(hits.is_empty(), "{secret} found in {hits:?}");
     }
+    // History (its file and its write-ahead log) holds both changes, with
+    // their accounts' names, and neither secret.
+    let history: Vec<u8> = ["", "-wal"]
+        .iter()
+        .flat_map(|suffix| {
+            std::fs::read(home.0.join(format!(
+                "data/com.deepcalldesk.desk/history.sqlite3{suffix}"
+            )))
+            .unwrap_or_default()
+        })
+        .collect();
+    let holds = |needle: &str| {
+        history
+            .windows(needle.len())
+            .any(|w| w == needle.as_bytes())
+    };
+    assert!(
+        holds("Branch") && holds("Head office") && holds("Mahipal singh"),
+        "History recorded both changes"
+    );
+    assert!(!holds(TOKEN) && !holds(SSID), "a secret in History");
     let printed = std::fs::read_to_string(home.0.join("app-output.log")).unwrap_or_default();
     assert!(!printed.contains(TOKEN) && !printed.contains(SSID));
     // The log (in home, so searched above too) was written during the flow:

@@ -74,7 +74,8 @@ async fn a_toggle_sends_complete_lists_with_one_change_confirms_and_undo_restore
                 "account": "another-account",
                 "group": "28",
                 "changes": [{ "agentId": 8, "receivesCalls": false }],
-                "allowNobody": false
+                "allowNobody": false,
+                "purpose": "change"
             }),
         )
         .await;
