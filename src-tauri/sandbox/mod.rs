@@ -428,8 +428,8 @@ impl Sandbox {
         let mut changed = self.shared.log_changed.subscribe();
         let check = async {
             loop {
-                let log: Vec<RecordedRequest> = self.requests();
-                if done(&log) {
+                // Checked in place, under the lock: no copy of the log.
+                if done(lock(&self.shared.log).entries.make_contiguous()) {
                     return true;
                 }
                 if changed.changed().await.is_err() {
