@@ -288,17 +288,18 @@ async fn misbehaving(misbehaviour: Misbehaviour) -> Sandbox {
     .expect("the sandbox starts")
 }
 
+async fn rate_limited(requests: u32, per: Duration) -> Sandbox {
+    misbehaving(Misbehaviour {
+        rate_limit: Some(RateLimit { requests, per }),
+        ..Misbehaviour::default()
+    })
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn above_the_rate_limit_requests_get_429_and_change_nothing() {
     // A 60-second window: the test cannot outrun it.
-    let sb = misbehaving(Misbehaviour {
-        rate_limit: Some(RateLimit {
-            requests: 3,
-            per: Duration::from_secs(60),
-        }),
-        ..Misbehaviour::default()
-    })
-    .await;
+    let sb = rate_limited(3, Duration::from_secs(60)).await;
     let client = token_client(&sb);
     for _ in 0..3 {
         bounded(client.group_members(g28()))
@@ -334,14 +335,7 @@ async fn above_the_rate_limit_requests_get_429_and_change_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_rate_limit_lets_requests_through_again_after_its_window() {
-    let sb = misbehaving(Misbehaviour {
-        rate_limit: Some(RateLimit {
-            requests: 1,
-            per: Duration::from_secs(2),
-        }),
-        ..Misbehaviour::default()
-    })
-    .await;
+    let sb = rate_limited(1, Duration::from_secs(2)).await;
     let client = token_client(&sb);
     bounded(client.group_members(g28())).await.unwrap();
     let err = bounded(client.group_members(g28())).await.unwrap_err();
