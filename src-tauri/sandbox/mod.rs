@@ -4,17 +4,25 @@
 //!
 //! It is as strict as the vendor's docs: the same auth rule, every documented
 //! validation with its code, "contact must exist", merge semantics. Tests can
-//! also make it misbehave ([`Fault`]) and read back every request it received.
+//! also make it misbehave, one request at a time ([`Fault`]) or at random for
+//! bulk runs ([`Misbehaviour`]), and read back every request it received with
+//! what became of it ([`RecordedRequest::carried_out`], [`RecordedRequest::answer`]).
+//!
+//! Whether a request is carried out is decided, and done, when it arrives,
+//! before anything is awaited, so it never depends on the client staying
+//! connected (hyper drops a handler when its client goes away). The one
+//! exception is [`Fault::Delay`], which waits first, as it always has.
 
 mod api;
 mod docs;
+mod misbehave;
 pub mod seed;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use http_body_util::{combinators::BoxBody, BodyExt, Full, StreamBody};
@@ -25,6 +33,7 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 
+pub use misbehave::{Misbehaviour, RateLimit};
 pub use seed::{AgentRec, ContactRec, GroupRec, LARGE_GROUP_ID, USER_ID};
 
 type Body = BoxBody<Bytes, std::io::Error>;
@@ -64,6 +73,8 @@ pub struct Options {
     pub credentials: Credentials,
     /// How much of the request log is kept (the newest requests).
     pub log_limit: LogLimit,
+    /// Misbehaviour from the start (none by default).
+    pub misbehaviour: Misbehaviour,
 }
 
 impl Default for Options {
@@ -73,6 +84,7 @@ impl Default for Options {
             large_group: None,
             credentials: Credentials::default(),
             log_limit: LogLimit::default(),
+            misbehaviour: Misbehaviour::default(),
         }
     }
 }
@@ -96,14 +108,37 @@ impl Default for LogLimit {
 }
 
 /// A way for the sandbox to misbehave, as real servers and proxies do.
+///
+/// Whether the request is carried out: not for [`Fault::ApiError`],
+/// [`Fault::IgnoreRequest`], [`Fault::DropConnection`], [`Fault::RateLimited`],
+/// [`Fault::ServerError`] and `Hold { apply: false }`; for [`Fault::Delay`]
+/// after the wait, if the client is still connected then; for every other
+/// fault at once on arrival, after which the answer is lost, held or spoiled.
+/// The request log says which ([`RecordedRequest::carried_out`]).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fault {
-    /// Wait this long, then answer normally.
+    /// Wait this long, then carry the request out and answer normally. If
+    /// the client goes away during the wait, it is not carried out.
     Delay(Duration),
-    /// A proxy's HTML error page with HTTP 502.
+    /// A proxy's HTML error page with HTTP 502 (after carrying it out).
     BadGatewayHtml,
-    /// Close the connection without answering.
+    /// Close the connection without answering or carrying it out.
     DropConnection,
+    /// Carry the request out, then close the connection without answering.
+    DropAfterApplying,
+    /// Withhold the answer until [`Sandbox::release_held`] (or shutdown).
+    /// `apply: true` carries the request out at once on arrival, so the
+    /// change is made while the client still waits ("the server applied it
+    /// but the client never heard"); released, it gets the normal answer.
+    /// `apply: false` never carries it out; released, it gets HTTP 504, as
+    /// from a proxy that gave up waiting. Either way, what happens to the
+    /// data does not depend on the client staying connected.
+    Hold { apply: bool },
+    /// HTTP 429 Too Many Requests with `Retry-After`; not carried out.
+    RateLimited,
+    /// This HTTP status (500, 502, 503, 504) with a short text body; not
+    /// carried out.
+    ServerError(u16),
     /// HTTP 200 with an empty body.
     EmptyBody,
     /// HTTP 200 with the first half of a valid answer.
@@ -115,17 +150,36 @@ pub enum Fault {
     /// Send the answer one byte at a time, with this pause between bytes.
     Drip(Duration),
     /// A DeepCall error answer (HTTP 200, `status: "error"`); the request is
-    /// not carried out. Every other fault lets the request take effect and
-    /// then loses or spoils the answer.
+    /// not carried out.
     ApiError { code: i64, message: String },
     /// Says success without carrying the request out, as a server that
     /// silently drops a change would.
     IgnoreRequest,
 }
 
-/// One request as the sandbox received it.
+/// What the sandbox answered a request, as far as it knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Not answered yet: a wait is under way.
+    Pending,
+    /// Withheld by [`Fault::Hold`] until [`Sandbox::release_held`].
+    Held,
+    /// An answer with this HTTP status was handed to the connection (a
+    /// dripped or very large body may still have been on its way).
+    Status(u16),
+    /// The sandbox closed the connection without answering (a fault).
+    Dropped,
+    /// Never answered: the client went away, or the sandbox shut down,
+    /// while the answer waited.
+    Unanswered,
+}
+
+/// One request as the sandbox received it, and what became of it.
 #[derive(Debug, Clone)]
 pub struct RecordedRequest {
+    /// Its place in the order of logging (0 for the first), so that an
+    /// entry can be told apart after older ones have left the log.
+    pub seq: u64,
     pub at: SystemTime,
     pub method: String,
     /// e.g. `/api/v2/Group/getGroupAgentRelation`
@@ -134,6 +188,18 @@ pub struct RecordedRequest {
     pub body: String,
     /// The body as JSON, when it was JSON.
     pub json: Option<Value>,
+    /// The fault it met: set by a test, or drawn by [`Misbehaviour`].
+    pub fault: Option<Fault>,
+    /// The wait [`Misbehaviour::delay`] put before its answer.
+    pub slowed_by: Option<Duration>,
+    /// Whether the sandbox carried it out and its API accepted it: for a
+    /// change, the change was made (whatever then became of the answer).
+    /// False when a fault stopped it first or the API refused it.
+    pub carried_out: bool,
+    /// The `code` of the DeepCall answer prepared for it (200, an error
+    /// number, or an injected [`Fault::ApiError`]'s), when there was one.
+    pub api_code: Option<i64>,
+    pub answer: Answer,
 }
 
 impl RecordedRequest {
@@ -159,10 +225,15 @@ struct RequestLog {
     entries: VecDeque<RecordedRequest>,
     body_bytes: usize,
     limit: LogLimit,
+    next_seq: u64,
 }
 
 impl RequestLog {
-    fn push(&mut self, request: RecordedRequest) {
+    /// Adds `request` under the next number, which it returns.
+    fn push(&mut self, mut request: RecordedRequest) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        request.seq = seq;
         self.body_bytes += request.body.len();
         self.entries.push_back(request);
         while self.entries.len() > self.limit.requests || self.body_bytes > self.limit.body_bytes {
@@ -170,6 +241,14 @@ impl RequestLog {
                 break;
             };
             self.body_bytes -= old.body.len();
+        }
+        seq
+    }
+
+    /// Changes entry `seq`, if it is still in the log.
+    fn update(&mut self, seq: u64, change: impl FnOnce(&mut RecordedRequest)) {
+        if let Ok(i) = self.entries.binary_search_by_key(&seq, |r| r.seq) {
+            change(&mut self.entries[i]);
         }
     }
 
@@ -187,7 +266,55 @@ struct Shared {
     /// Each fault with the endpoint it waits for (`None`: any).
     next_faults: Mutex<VecDeque<(Option<String>, Fault)>>,
     standing_fault: Mutex<Option<Fault>>,
+    misbehaving: Mutex<misbehave::Misbehaving>,
     credentials: Credentials,
+    /// Counts up on every change to the log, to wake those waiting on it.
+    log_changed: watch::Sender<u64>,
+    /// Counts up on every [`Sandbox::release_held`].
+    releases: watch::Sender<u64>,
+}
+
+impl Shared {
+    fn log(&self, request: RecordedRequest) -> u64 {
+        let seq = lock(&self.log).push(request);
+        self.log_changed.send_modify(|n| *n += 1);
+        seq
+    }
+
+    fn update(&self, seq: u64, change: impl FnOnce(&mut RecordedRequest)) {
+        lock(&self.log).update(seq, change);
+        self.log_changed.send_modify(|n| *n += 1);
+    }
+
+    /// The fault for a request to `endpoint`: a test's queued or standing
+    /// one, else whatever misbehaviour draws.
+    fn fault_for(&self, endpoint: &str) -> misbehave::Luck {
+        let set = {
+            let mut queue = lock(&self.next_faults);
+            let mine = queue
+                .iter()
+                .position(|(only, _)| only.as_deref().is_none_or(|e| e == endpoint));
+            mine.and_then(|i| queue.remove(i)).map(|(_, f)| f)
+        }
+        .or_else(|| lock(&self.standing_fault).clone());
+        match set {
+            Some(fault) => misbehave::Luck {
+                fault: Some(fault),
+                slow: None,
+            },
+            None => lock(&self.misbehaving).draw(Instant::now()),
+        }
+    }
+
+    /// Runs the request through the API: `None` for an endpoint this
+    /// server does not have.
+    fn carry_out(&self, endpoint: &str, json: Option<Value>) -> Option<Value> {
+        if lock(&self.switched_off).iter().any(|e| e == endpoint) {
+            return None;
+        }
+        let mut data = lock(&self.data);
+        api::dispatch(&mut data, &self.credentials, endpoint, json)
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -217,6 +344,10 @@ impl Sandbox {
                 ),
             ));
         }
+        options
+            .misbehaviour
+            .check()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let listener = TcpListener::bind(options.listen).await?;
         let addr = listener.local_addr()?;
         let seed = seed::seed(options.large_group);
@@ -232,11 +363,15 @@ impl Sandbox {
                 entries: VecDeque::new(),
                 body_bytes: 0,
                 limit: options.log_limit,
+                next_seq: 0,
             }),
             switched_off: Mutex::new(Vec::new()),
             next_faults: Mutex::new(VecDeque::new()),
             standing_fault: Mutex::new(None),
+            misbehaving: Mutex::new(misbehave::Misbehaving::new(options.misbehaviour)),
             credentials: options.credentials,
+            log_changed: watch::Sender::new(0),
+            releases: watch::Sender::new(0),
         });
         let (shutdown, stopped) = watch::channel(false);
         tokio::spawn(accept_loop(listener, shared.clone(), stopped));
@@ -274,6 +409,53 @@ impl Sandbox {
         lock(&self.shared.log).clear();
     }
 
+    /// Waits until a request to `endpoint` is in the log (at once if one
+    /// already is); `false` if none came within `timeout`. An entry is
+    /// logged only once its request has been carried out (or not), so after
+    /// `true` the data already shows it.
+    pub async fn wait_for_request(&self, endpoint: &str, timeout: Duration) -> bool {
+        self.wait_for_log(timeout, |log| log.iter().any(|r| r.endpoint() == endpoint))
+            .await
+    }
+
+    /// Waits until `done` holds for the request log (checked at once, then
+    /// on every change to it); `false` if it did not within `timeout`.
+    pub async fn wait_for_log(
+        &self,
+        timeout: Duration,
+        done: impl Fn(&[RecordedRequest]) -> bool,
+    ) -> bool {
+        let mut changed = self.shared.log_changed.subscribe();
+        let check = async {
+            loop {
+                // Checked in place, under the lock: no copy of the log.
+                if done(lock(&self.shared.log).entries.make_contiguous()) {
+                    return true;
+                }
+                if changed.changed().await.is_err() {
+                    return false;
+                }
+            }
+        };
+        tokio::time::timeout(timeout, check).await.unwrap_or(false)
+    }
+
+    /// Answers every request held by [`Fault::Hold`] so far.
+    pub fn release_held(&self) {
+        self.shared.releases.send_modify(|n| *n += 1);
+    }
+
+    /// Replaces the misbehaviour (and restarts its generator from the new
+    /// seed and its rate window from empty). `Misbehaviour::default()`
+    /// switches it off. [`Sandbox::clear_faults`] leaves it alone.
+    pub fn set_misbehaviour(&self, misbehaviour: Misbehaviour) -> std::io::Result<()> {
+        misbehaviour
+            .check()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        *lock(&self.shared.misbehaving) = misbehave::Misbehaving::new(misbehaviour);
+        Ok(())
+    }
+
     /// The next API request gets this fault (queued after any already set).
     pub fn fail_next(&self, fault: Fault) {
         lock(&self.shared.next_faults).push_back((None, fault));
@@ -285,7 +467,8 @@ impl Sandbox {
         lock(&self.shared.next_faults).push_back((Some(endpoint.to_owned()), fault));
     }
 
-    /// Every API request gets this fault until [`Sandbox::clear_faults`].
+    /// Every API request gets this fault until [`Sandbox::clear_faults`]
+    /// (misbehaviour then draws for none of them).
     pub fn fail_always(&self, fault: Fault) {
         *lock(&self.shared.standing_fault) = Some(fault);
     }
@@ -388,72 +571,200 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, req: Request<Incoming>) 
     };
     let body = String::from_utf8_lossy(&bytes).into_owned();
     let json = serde_json::from_slice::<Value>(&bytes).ok();
-    lock(&shared.log).push(RecordedRequest {
+    let mut record = RecordedRequest {
+        seq: 0,
         at: SystemTime::now(),
-        method: method.clone(),
-        path: path.clone(),
+        method,
+        path,
         content_type,
         body,
         json: json.clone(),
-    });
-
-    let Some(endpoint) = path.strip_prefix("/api/v2/") else {
-        return plain(StatusCode::NOT_FOUND, "not found");
+        fault: None,
+        slowed_by: None,
+        carried_out: false,
+        api_code: None,
+        answer: Answer::Pending,
     };
-    let endpoint = endpoint.trim_end_matches('/');
-    if method != "POST" {
-        return plain(StatusCode::METHOD_NOT_ALLOWED, "use POST");
-    }
 
-    let fault = {
-        let mut queue = lock(&shared.next_faults);
-        let mine = queue
-            .iter()
-            .position(|(only, _)| only.as_deref().is_none_or(|e| e == endpoint));
-        mine.and_then(|i| queue.remove(i)).map(|(_, f)| f)
-    }
-    .or_else(|| lock(&shared.standing_fault).clone());
-    if let Some(fault) = &fault {
-        match fault {
-            Fault::Delay(d) => tokio::time::sleep(*d).await,
-            Fault::DropConnection => {
-                kill.notify_one();
-                std::future::pending::<()>().await;
-            }
-            _ => {}
-        }
-    }
-
-    // An injected DeepCall error refuses the request: nothing changes.
-    if let Some(Fault::ApiError { code, message }) = &fault {
-        return json_response(
-            StatusCode::OK,
-            &serde_json::json!({"status": "error", "message": message, "code": code}),
-        );
-    }
-    if let Some(Fault::IgnoreRequest) = &fault {
-        return json_response(StatusCode::OK, &serde_json::json!({"status": "success"}));
-    }
-    // Every other fault loses or spoils the answer after the request was
-    // carried out, as a broken proxy or connection does.
-    let switched_off = lock(&shared.switched_off).iter().any(|e| e == endpoint);
-    let answer = if switched_off {
-        None
-    } else {
-        let mut data = lock(&shared.data);
-        api::dispatch(&mut data, &shared.credentials, endpoint, json)
+    let refusal = match record.path.strip_prefix("/api/v2/") {
+        None => Some((StatusCode::NOT_FOUND, "not found")),
+        Some(_) if record.method != "POST" => Some((StatusCode::METHOD_NOT_ALLOWED, "use POST")),
+        Some(_) => None,
     };
-    let Some(answer) = answer else {
-        return json_response(
-            StatusCode::NOT_FOUND,
-            &serde_json::json!({"status": "error", "code": 404, "message": "Not found"}),
-        );
+    if let Some((status, text)) = refusal {
+        record.answer = Answer::Status(status.as_u16());
+        shared.log(record);
+        return plain(status, text);
+    }
+    let endpoint = record.endpoint().to_owned();
+    let luck = shared.fault_for(&endpoint);
+    record.fault = luck.fault.clone();
+    record.slowed_by = luck.slow;
+
+    // Fault::Delay waits before the request is carried out, as it always has.
+    if let Some(Fault::Delay(wait)) = luck.fault {
+        let ticket = Ticket::new(&shared, record);
+        tokio::time::sleep(wait).await;
+        let outcome = prepare(&shared, &endpoint, json, None);
+        shared.update(ticket.seq, |r| {
+            r.carried_out = outcome.carried_out;
+            r.api_code = outcome.api_code;
+        });
+        return ticket.answer(outcome.reply, &kill).await;
+    }
+
+    // Everything else is decided, and carried out or not, here: no await
+    // comes between the request's arrival and its effect on the data.
+    let outcome = prepare(&shared, &endpoint, json, luck.fault.as_ref());
+    record.carried_out = outcome.carried_out;
+    record.api_code = outcome.api_code;
+    let held = matches!(luck.fault, Some(Fault::Hold { .. }));
+    let mut releases = shared.releases.subscribe();
+    if held {
+        record.answer = Answer::Held;
+    }
+    // Logged after the data changed: whoever sees the entry sees the change.
+    let ticket = Ticket::new(&shared, record);
+    if let Some(wait) = luck.slow {
+        tokio::time::sleep(wait).await;
+    }
+    if held {
+        // Any release from now on answers it (`subscribe` marked the count
+        // as seen before the entry was logged, so none is missed).
+        let _ = releases.changed().await;
+    }
+    ticket.answer(outcome.reply, &kill).await
+}
+
+/// What a request came to.
+struct Outcome {
+    carried_out: bool,
+    api_code: Option<i64>,
+    reply: Reply,
+}
+
+enum Reply {
+    Send(Response<Body>),
+    /// Close the connection without answering.
+    Drop,
+}
+
+/// Carries the request out unless `fault` stops it first, and makes the
+/// answer `fault` calls for. Never awaits.
+fn prepare(shared: &Shared, endpoint: &str, json: Option<Value>, fault: Option<&Fault>) -> Outcome {
+    let refused = |api_code, reply| Outcome {
+        carried_out: false,
+        api_code,
+        reply,
     };
     match fault {
-        None | Some(Fault::Delay(_)) | Some(Fault::DropConnection) => {
-            json_response(StatusCode::OK, &answer)
+        // An injected DeepCall error refuses the request: nothing changes.
+        Some(Fault::ApiError { code, message }) => {
+            return refused(
+                Some(*code),
+                Reply::Send(json_response(
+                    StatusCode::OK,
+                    &serde_json::json!({"status": "error", "message": message, "code": code}),
+                )),
+            )
         }
-        Some(f) => faulty(f, &answer),
+        Some(Fault::IgnoreRequest) => {
+            return refused(
+                None,
+                Reply::Send(json_response(
+                    StatusCode::OK,
+                    &serde_json::json!({"status": "success"}),
+                )),
+            )
+        }
+        Some(Fault::DropConnection) => return refused(None, Reply::Drop),
+        Some(Fault::RateLimited) => {
+            let mut r = plain(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests");
+            r.headers_mut().insert(
+                hyper::header::RETRY_AFTER,
+                hyper::header::HeaderValue::from_static("1"),
+            );
+            return refused(None, Reply::Send(r));
+        }
+        Some(Fault::ServerError(status)) => {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let text = status.canonical_reason().unwrap_or("Server Error");
+            return refused(None, Reply::Send(plain(status, text)));
+        }
+        Some(Fault::Hold { apply: false }) => {
+            return refused(
+                None,
+                Reply::Send(plain(StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout")),
+            )
+        }
+        _ => {}
+    }
+    let Some(answer) = shared.carry_out(endpoint, json) else {
+        return refused(
+            Some(404),
+            Reply::Send(json_response(
+                StatusCode::NOT_FOUND,
+                &serde_json::json!({"status": "error", "code": 404, "message": "Not found"}),
+            )),
+        );
+    };
+    let reply = match fault {
+        Some(Fault::DropAfterApplying) => Reply::Drop,
+        None | Some(Fault::Delay(_)) | Some(Fault::Hold { .. }) => {
+            Reply::Send(json_response(StatusCode::OK, &answer))
+        }
+        // Every other fault loses or spoils the answer after the request was
+        // carried out, as a broken proxy or connection does.
+        Some(f) => Reply::Send(faulty(f.clone(), &answer)),
+    };
+    Outcome {
+        carried_out: answer.get("status").and_then(Value::as_str) == Some("success"),
+        api_code: answer.get("code").and_then(Value::as_i64),
+        reply,
+    }
+}
+
+/// A logged request whose answer is still to come. Dropped unanswered (the
+/// client went away, or the sandbox shut down), it says so in the log.
+struct Ticket {
+    shared: Arc<Shared>,
+    seq: u64,
+    answered: bool,
+}
+
+impl Ticket {
+    fn new(shared: &Arc<Shared>, record: RecordedRequest) -> Self {
+        Self {
+            seq: shared.log(record),
+            shared: shared.clone(),
+            answered: false,
+        }
+    }
+
+    async fn answer(mut self, reply: Reply, kill: &Notify) -> Response<Body> {
+        self.answered = true;
+        match reply {
+            Reply::Send(response) => {
+                let status = response.status().as_u16();
+                self.shared
+                    .update(self.seq, |r| r.answer = Answer::Status(status));
+                response
+            }
+            Reply::Drop => {
+                self.shared.update(self.seq, |r| r.answer = Answer::Dropped);
+                kill.notify_one();
+                std::future::pending().await
+            }
+        }
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        if !self.answered {
+            self.shared
+                .update(self.seq, |r| r.answer = Answer::Unanswered);
+        }
     }
 }
 
@@ -527,9 +838,14 @@ fn faulty(fault: Fault, answer: &Value) -> Response<Body> {
                 .body(StreamBody::new(stream).boxed())
                 .unwrap_or_else(|_| internal())
         }
-        Fault::ApiError { .. } | Fault::IgnoreRequest | Fault::Delay(_) | Fault::DropConnection => {
-            json_response(StatusCode::OK, answer)
-        }
+        Fault::ApiError { .. }
+        | Fault::IgnoreRequest
+        | Fault::Delay(_)
+        | Fault::DropConnection
+        | Fault::DropAfterApplying
+        | Fault::Hold { .. }
+        | Fault::RateLimited
+        | Fault::ServerError(_) => json_response(StatusCode::OK, answer),
     }
 }
 

@@ -5,6 +5,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use deepcall_desk::deepcall::group::GroupId;
+use deepcall_desk::deepcall::DeepCallError;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::Command;
 
@@ -21,10 +22,19 @@ fn listening_port(line: &str) -> Option<u16> {
     port.parse().ok().filter(|p| *p != 0)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn binary_prints_its_address_and_serves() {
+/// A running `deepcall-sandbox`: its base URL, the lines it printed after
+/// the first, and the process (killed when dropped).
+struct Running {
+    url: String,
+    lines: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
+    child: tokio::process::Child,
+}
+
+/// Starts the binary with `args` and reads its first line, which must be
+/// exactly `listening on http://127.0.0.1:PORT`.
+async fn start(args: &[&str]) -> Running {
     let mut child = Command::new(BIN)
-        .args(["--listen", "127.0.0.1:0", "--large-group", "5"])
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -33,15 +43,29 @@ async fn binary_prints_its_address_and_serves() {
         .expect("the sandbox binary starts");
     let stdout = child.stdout.take().expect("piped stdout");
     let mut lines = BufReader::new(stdout).lines();
-    let first = tokio::time::timeout(Duration::from_secs(10), lines.next_line())
-        .await
-        .expect("the first line within 10 s")
-        .expect("stdout readable")
-        .expect("a first line");
+    let first = next_line(&mut lines).await;
     let port = listening_port(&first).unwrap_or_else(|| {
         panic!("first line is not 'listening on http://127.0.0.1:PORT': {first:?}")
     });
-    let url = format!("http://127.0.0.1:{port}");
+    Running {
+        url: format!("http://127.0.0.1:{port}"),
+        lines,
+        child,
+    }
+}
+
+async fn next_line(lines: &mut tokio::io::Lines<BufReader<tokio::process::ChildStdout>>) -> String {
+    tokio::time::timeout(Duration::from_secs(10), lines.next_line())
+        .await
+        .expect("a line within 10 s")
+        .expect("stdout readable")
+        .expect("a line")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn binary_prints_its_address_and_serves() {
+    let Running { url, mut child, .. } =
+        start(&["--listen", "127.0.0.1:0", "--large-group", "5"]).await;
 
     let client = client_with(&url, token_auth(), normal_config());
     let g = bounded(client.group_members(GroupId::new(28).unwrap()))
@@ -59,6 +83,60 @@ async fn binary_prints_its_address_and_serves() {
         .expect("exits after kill")
         .expect("waited");
     assert!(!status.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn binary_misbehaves_as_told() {
+    let g28 = || GroupId::new(28).unwrap();
+
+    // A rate limit of 2 in a minute: the third request gets 429. The
+    // misbehaviour is named on the third line.
+    let mut sb = start(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--rate-limit",
+        "2",
+        "--rate-window-ms",
+        "60000",
+        "--seed",
+        "7",
+    ])
+    .await;
+    assert!(next_line(&mut sb.lines).await.starts_with("credentials: "));
+    assert_eq!(
+        next_line(&mut sb.lines).await,
+        "misbehaving: rate limit 2 per 60000 ms, seed 7"
+    );
+    let client = client_with(&sb.url, token_auth(), normal_config());
+    for _ in 0..2 {
+        bounded(client.group_members(g28()))
+            .await
+            .expect("within the limit");
+    }
+    let err = bounded(client.group_members(g28())).await.unwrap_err();
+    assert_eq!(err, DeepCallError::HttpStatus { status: 429 });
+
+    // Every request a 5xx.
+    let sb = start(&["--fail-5xx", "1", "--seed", "3"]).await;
+    let client = client_with(&sb.url, token_auth(), normal_config());
+    let err = bounded(client.group_members(g28())).await.unwrap_err();
+    assert!(
+        matches!(err, DeepCallError::HttpStatus { status } if (500..=504).contains(&status)),
+        "{err:?}"
+    );
+
+    // Every connection dropped.
+    let sb = start(&["--drop", "1"]).await;
+    let client = client_with(&sb.url, token_auth(), normal_config());
+    let err = bounded(client.group_members(g28())).await.unwrap_err();
+    assert!(matches!(err, DeepCallError::Network { .. }), "{err:?}");
+
+    // Slow, but answered.
+    let sb = start(&["--delay-ms", "100..150"]).await;
+    let client = client_with(&sb.url, token_auth(), normal_config());
+    let (result, took) = timed(client.group_members(g28())).await;
+    result.expect("answered");
+    assert!(took >= Duration::from_millis(100), "{took:?}");
 }
 
 /// Runs the binary with `args`; returns (exit code, stderr).
@@ -84,7 +162,7 @@ async fn run_bad(args: &[&str]) -> (Option<i32>, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_arguments_exit_2_with_a_plain_message() {
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 14] = [
         (
             &["--large-group", "lots"],
             "--large-group: 'lots' is not a number",
@@ -96,6 +174,36 @@ async fn bad_arguments_exit_2_with_a_plain_message() {
         ),
         (&["--listen"], "--listen needs an address"),
         (&["--bogus"], "unknown argument '--bogus'"),
+        (
+            &["--rate-limit", "0"],
+            "--rate-limit: '0' is not a number of requests",
+        ),
+        (&["--rate-limit"], "--rate-limit needs a number"),
+        (
+            &["--rate-window-ms", "500"],
+            "--rate-window-ms needs --rate-limit",
+        ),
+        (
+            &["--rate-limit", "5", "--rate-window-ms", "0"],
+            "--rate-window-ms: '0' is not a number of milliseconds from 1",
+        ),
+        (
+            &["--fail-5xx", "1.5"],
+            "--fail-5xx: '1.5' is not a probability from 0 to 1",
+        ),
+        (
+            &["--drop", "often"],
+            "--drop: 'often' is not a probability from 0 to 1",
+        ),
+        (
+            &["--delay-ms", "200..20"],
+            "--delay-ms: '200..20' ends before it starts",
+        ),
+        (
+            &["--delay-ms", "soon"],
+            "--delay-ms: 'soon' is not a number of milliseconds",
+        ),
+        (&["--seed", "-1"], "--seed: '-1' is not a whole number"),
     ];
     for (args, expected) in cases {
         let (code, stderr) = run_bad(args).await;

@@ -8,6 +8,7 @@ mod common;
 mod auth;
 mod binary;
 mod directory;
+mod faults;
 mod group;
 mod hostile;
 mod proxy;
