@@ -35,6 +35,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX entries_by_time ON entries (at_ms DESC, id DESC);
     CREATE INDEX entries_by_submission ON entries (submission);
+    CREATE INDEX entries_by_account ON entries (account_id, id);
     CREATE INDEX entries_open ON entries (outcome) WHERE outcome IN ('sending', 'unknown');",
     // 2: bulk runs (a CSV file's rows, sent one by one) as recorded batches.
     "CREATE TABLE batches (

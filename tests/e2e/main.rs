@@ -4,6 +4,7 @@
 mod a11y;
 mod accounts;
 mod contacts;
+mod crash;
 mod desktop;
 mod frame;
 mod groups;

@@ -1,5 +1,6 @@
 //! Release-build figures for `target/measurements/release.txt`: start-up,
-//! memory, the 10,000-member group and one change on it, each beside
+//! memory, the 10,000-member group and one change on it, opening a
+//! 100,000-entry History, each beside
 //! WebKitGTK's own MiniBrowser started the same way in the same run (the
 //! floor). Measured, never asserted: these machines are noisy, and the ratio
 //! to the floor is the figure that means something.
@@ -11,12 +12,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use deepcall_desk::history::{self, History};
 use deepcall_desk::sandbox::{Options, Sandbox, LARGE_GROUP_ID};
 
 use crate::groups::{open_group_timed, submits, toggle_first_timed, OpenTimes};
 use crate::support::launch::APP_BINARY_ENV;
 use crate::support::measure::{memory_of_app, write_measurements, Floor};
-use crate::support::{App, Launch};
+use crate::support::{App, Launch, TempDir};
+
+/// History's length for its figure.
+const HISTORY_ENTRIES: usize = 100_000;
 
 /// Names the .deb whose installed size is reported.
 const DEB_ENV: &str = "DEEPCALL_DESK_DEB";
@@ -82,6 +87,8 @@ async fn release_build_figures() {
     assert_eq!(sent.len(), 1, "one change reached the sandbox");
     assert_eq!(sent[0]["agent_unique_id"].as_array().unwrap().len(), 10_000);
     app.close().await;
+
+    let (history_rows_ms, history_arrived_ms) = open_long_history().await;
 
     let floor_start = median(&floor_starts);
     let app_start = median(&app_starts);
@@ -152,6 +159,20 @@ async fn release_build_figures() {
         "floor start",
     );
     report += &row(
+        "click History to first rows, 100,000 entries",
+        history_rows_ms,
+        "ms",
+        floor_ms,
+        "floor start",
+    );
+    report += &row(
+        "  of which until its first page arrived",
+        history_arrived_ms,
+        "ms",
+        floor_ms,
+        "floor start",
+    );
+    report += &row(
         "binary size",
         binary_mib,
         "MiB",
@@ -192,6 +213,65 @@ async fn release_build_figures() {
         floor_idle.rss_mib,
     );
     write_measurements("release.txt", &report);
+}
+
+/// Starts the app with a History of [`HISTORY_ENTRIES`] entries and times,
+/// in the page, a click on History until its first rows are painted (two
+/// animation frames after they are in the page), and until its first page
+/// of entries arrived.
+async fn open_long_history() -> (f64, f64) {
+    let home = Arc::new(TempDir::new("release-history"));
+    let file = home
+        .0
+        .join("data/com.deepcalldesk.desk")
+        .join(history::FILE_NAME);
+    let h = History::open(&file).expect("History opens");
+    h.record_settled(&history::sample::entries(
+        HISTORY_ENTRIES,
+        history::now_ms(),
+    ))
+    .expect("entries written");
+    drop(h);
+    let app = App::launch_with(Launch {
+        home: Some(home),
+        ..Launch::new("release-history")
+    })
+    .await;
+    // Let History open in the background as it does at every start.
+    tokio::time::sleep(SETTLE).await;
+    app.time_ipc_arrivals("history_page").await;
+    let ret = app
+        .driver
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               const button = Array.from(document.querySelectorAll('nav button'))
+                 .find((b) => b.textContent.trim().startsWith('History'));
+               const t0 = performance.now();
+               button.click();
+               const check = () => {
+                 if (document.querySelector("[data-testid='history-entry']")) {
+                   requestAnimationFrame(() => requestAnimationFrame(() => {
+                     const arrived = window.__ipcArrivals.history_page.find((t) => t >= t0);
+                     done([performance.now() - t0, arrived === undefined ? -1 : arrived - t0]);
+                   }));
+                 } else {
+                   requestAnimationFrame(check);
+                 }
+               };
+               check();"#,
+            Vec::new(),
+        )
+        .await
+        .expect("History opens with its entries");
+    let shown = app
+        .text_of(thirtyfour::By::Css("[data-testid='history-list']"))
+        .await;
+    assert!(!shown.is_empty(), "entries are shown");
+    app.close().await;
+    (
+        ret.json()[0].as_f64().unwrap(),
+        ret.json()[1].as_f64().unwrap(),
+    )
 }
 
 fn median(values: &[Duration]) -> Duration {

@@ -263,6 +263,11 @@ impl App {
         app
     }
 
+    /// The app's own process id (WebKitWebDriver's child).
+    pub fn pid(&self) -> u32 {
+        super::measure::child_of(self._webdriver.child.id())
+    }
+
     pub async fn close(self) {
         let App {
             driver, _webdriver, ..

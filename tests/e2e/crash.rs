@@ -1,0 +1,129 @@
+//! A change cut off by a crash. The sandbox holds its answer to the change
+//! while the app is killed with SIGKILL; the server has applied it, or not.
+//! At the next start History shows the change as *outcome unknown*, and
+//! Check now settles it from a fresh read of the group: *confirmed* when the
+//! server has it, *not applied* when it does not. Nothing is sent again.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use deepcall_desk::sandbox::{Fault, Options, Sandbox};
+use rusqlite::{Connection, OpenFlags};
+use thirtyfour::prelude::*;
+
+use crate::support::{App, Launch, TempDir, WAIT};
+
+const SUBMIT: &str = "Group/submitAssignGroupToAgent";
+
+/// The outcomes in the app's History file, read without changing it.
+fn recorded_outcomes(home: &TempDir) -> Vec<String> {
+    let file = home.0.join("data/com.deepcalldesk.desk/history.sqlite3");
+    let conn = Connection::open_with_flags(&file, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .expect("the History file exists");
+    let mut stmt = conn
+        .prepare("SELECT outcome FROM entries ORDER BY id")
+        .unwrap();
+    let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
+fn kill_and_wait(pid: u32) {
+    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    let deadline = Instant::now() + WAIT;
+    // Gone, or a zombie its parent (WebKitWebDriver) has not reaped yet.
+    while std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|s| !s.split(") ").nth(1).is_some_and(|r| r.starts_with('Z')))
+    {
+        assert!(Instant::now() < deadline, "the app did not die");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+async fn cut_off(tag: &'static str, applied: bool) {
+    let sandbox = Arc::new(Sandbox::start(Options::default()).await.unwrap());
+    let home = Arc::new(TempDir::new(tag));
+    let launch = || Launch {
+        sandbox: Some(sandbox.clone()),
+        home: Some(home.clone()),
+        ..Launch::new(tag)
+    };
+
+    // ---- a change whose answer never comes --------------------------------
+    let app = App::launch_with(launch()).await;
+    app.go("Groups").await;
+    app.type_into("Group number", "28").await;
+    app.click_button("Open group").await;
+    let manoj = By::XPath("//button[@role='switch'][@aria-label='manoj (#8) receives calls']");
+    app.find(manoj.clone()).await;
+    sandbox.fail_next_on(SUBMIT, Fault::Hold { apply: applied });
+    app.find(manoj).await.click().await.unwrap();
+    assert!(
+        sandbox.wait_for_request(SUBMIT, WAIT).await,
+        "the change reached DeepCall"
+    );
+    // Written down, committed, before the request left.
+    assert_eq!(recorded_outcomes(&home), ["sending"]);
+    kill_and_wait(app.pid());
+    app.close().await;
+    sandbox.release_held();
+    let manoj_receives = |s: &Sandbox| {
+        s.group_members(28)
+            .unwrap()
+            .iter()
+            .find(|(id, _)| *id == 8)
+            .map(|m| m.1)
+    };
+    assert_eq!(
+        manoj_receives(&sandbox),
+        Some(!applied),
+        "the server applied it: {applied}"
+    );
+
+    // ---- the next start: outcome unknown, then Check now -------------------
+    let app = App::launch_with(launch()).await;
+    app.go("History").await;
+    let unknown = app
+        .find(By::Css(
+            "[data-testid='history-entry'][data-outcome='unknown']",
+        ))
+        .await;
+    let text = unknown.text().await.unwrap();
+    assert!(
+        text.contains("manoj") && text.contains("Mahipal singh"),
+        "{text}"
+    );
+    app.screenshot(&format!("{tag}-unknown")).await;
+    let id = unknown.attr("data-entry-id").await.unwrap().unwrap();
+    unknown
+        .find(By::XPath(".//button[normalize-space(.)='Check now']"))
+        .await
+        .expect("Check now is offered")
+        .click()
+        .await
+        .unwrap();
+    let settled = if applied { "confirmed" } else { "notApplied" };
+    app.find(By::Css(format!(
+        "[data-testid='history-entry'][data-entry-id='{id}'][data-outcome='{settled}']"
+    )))
+    .await;
+    app.screenshot(&format!("{tag}-checked")).await;
+    app.close().await;
+
+    assert_eq!(recorded_outcomes(&home), [settled]);
+    assert_eq!(
+        sandbox.requests_to(SUBMIT).len(),
+        1,
+        "the change was never sent again"
+    );
+    assert_eq!(manoj_receives(&sandbox), Some(!applied));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_cut_off_by_a_crash_that_deepcall_applied_is_confirmed_by_check_now() {
+    cut_off("crash-applied", true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_cut_off_by_a_crash_that_deepcall_did_not_apply_is_found_not_applied() {
+    cut_off("crash-not-applied", false).await;
+}
