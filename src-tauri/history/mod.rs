@@ -522,17 +522,14 @@ impl History {
 
     /// The entries sent in one request with `id`'s, `id`'s own included.
     pub fn sent_with(&self, id: i64) -> Result<Vec<Entry>, HistoryError> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(&format!(
+        select(
+            &self.conn(),
+            &format!(
                 "SELECT {COLUMNS} FROM entries WHERE submission = \
                  (SELECT submission FROM entries WHERE id = ?1) ORDER BY id"
-            ))
-            .map_err(HistoryError::read)?;
-        let rows = stmt
-            .query_map(params![id], read_entry)
-            .map_err(HistoryError::read)?;
-        rows.collect::<Result<_, _>>().map_err(HistoryError::read)
+            ),
+            &[SqlValue::Integer(id)],
+        )
     }
 
     /// The entries `query` matches, newest first: `limit` of them from `offset`.

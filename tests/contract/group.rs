@@ -671,26 +671,26 @@ thread_local! {
     static HISTORY: History = scratch_history();
 }
 
-/// The one way the app changes who receives calls: recorded in History.
+/// The one way the app changes who receives calls (recorded in History),
+/// bounded by the hang guard.
 async fn recorded_change(
     client: &Client,
-    group: GroupId,
+    group: u64,
     changes: &[ReceivingChange],
     allow_nobody: bool,
 ) -> Result<ChangeOutcome, DeepCallError> {
     let history = HISTORY.with(History::clone);
     let sender = AccountRef::sandbox("contract test");
-    match send::change_receiving(
+    let sent = send::change_receiving(
         &history,
         client,
         &sender,
         Purpose::Change,
-        group,
+        gid(group),
         changes,
         allow_nobody,
-    )
-    .await
-    {
+    );
+    match bounded(sent).await {
         Ok(o) => Ok(o),
         Err(SendError::DeepCall(e)) => Err(e),
         Err(SendError::History(e)) => panic!("history: {e}"),
@@ -724,14 +724,9 @@ fn receiving(group: &GroupMembers) -> Vec<(u64, bool)> {
 async fn change_receiving_reads_sends_complete_lists_and_confirms() {
     let sb = sandbox().await;
     let client = token_client(&sb);
-    let outcome = bounded(recorded_change(
-        &client,
-        gid(29),
-        &[change(12, true)],
-        false,
-    ))
-    .await
-    .unwrap();
+    let outcome = recorded_change(&client, 29, &[change(12, true)], false)
+        .await
+        .unwrap();
     let ChangeOutcome::Applied { group, sent } = outcome else {
         panic!("applied, got {outcome:?}");
     };
@@ -771,7 +766,7 @@ async fn change_receiving_reads_sends_complete_lists_and_confirms() {
 async fn change_receiving_sends_nothing_when_already_so() {
     let sb = sandbox().await;
     let client = token_client(&sb);
-    let outcome = bounded(recorded_change(&client, gid(28), &[change(3, true)], false))
+    let outcome = recorded_change(&client, 28, &[change(3, true)], false)
         .await
         .unwrap();
     assert!(matches!(
@@ -787,18 +782,14 @@ async fn change_receiving_asks_before_leaving_nobody() {
     let sb = sandbox().await;
     let client = token_client(&sb);
     let all_off = [change(3, false), change(8, false), change(2, false)];
-    let outcome = bounded(recorded_change(&client, gid(28), &all_off, false))
-        .await
-        .unwrap();
+    let outcome = recorded_change(&client, 28, &all_off, false).await.unwrap();
     let ChangeOutcome::NobodyWouldReceive { group } = outcome else {
         panic!("a question first, got {outcome:?}");
     };
     assert_eq!(group.receiving_count(), 3, "the group as it is now");
     assert!(sb.requests_to("Group/submitAssignGroupToAgent").is_empty());
 
-    let outcome = bounded(recorded_change(&client, gid(28), &all_off, true))
-        .await
-        .unwrap();
+    let outcome = recorded_change(&client, 28, &all_off, true).await.unwrap();
     assert!(matches!(outcome, ChangeOutcome::Applied { sent: true, .. }));
     assert_eq!(
         sb.group_members(28).unwrap(),
@@ -821,7 +812,7 @@ async fn change_receiving_asks_before_leaving_nobody() {
 async fn change_receiving_for_a_former_member_sends_nothing() {
     let sb = sandbox().await;
     let client = token_client(&sb);
-    let outcome = bounded(recorded_change(&client, gid(28), &[change(5, true)], false))
+    let outcome = recorded_change(&client, 28, &[change(5, true)], false)
         .await
         .unwrap();
     let ChangeOutcome::NoLongerMembers { agent_ids, .. } = outcome else {
@@ -836,14 +827,9 @@ async fn change_receiving_notices_a_change_that_was_not_applied() {
     let sb = sandbox().await;
     let client = token_client(&sb);
     sb.fail_next_on("Group/submitAssignGroupToAgent", Fault::IgnoreRequest);
-    let err = bounded(recorded_change(
-        &client,
-        gid(28),
-        &[change(8, false)],
-        false,
-    ))
-    .await
-    .unwrap_err();
+    let err = recorded_change(&client, 28, &[change(8, false)], false)
+        .await
+        .unwrap_err();
     assert_eq!(err, DeepCallError::NotApplied);
     assert!(err.is_retryable());
     assert_plain_words(&err);
@@ -862,14 +848,9 @@ async fn change_receiving_refused_changes_nothing() {
             message: "Something went wrong".into(),
         },
     );
-    let err = bounded(recorded_change(
-        &client,
-        gid(28),
-        &[change(8, false)],
-        false,
-    ))
-    .await
-    .unwrap_err();
+    let err = recorded_change(&client, 28, &[change(8, false)], false)
+        .await
+        .unwrap_err();
     assert_eq!(err.api_kind(), Some(ApiErrorKind::SomethingWentWrong));
     assert_eq!(sb.group_members(28).unwrap(), GROUP_28_SEED);
     // The read before the refused write went through untouched.
