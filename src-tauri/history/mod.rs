@@ -482,14 +482,12 @@ impl History {
         outcome: Outcome,
         message: Option<&str>,
     ) -> Result<(), HistoryError> {
-        self.conn()
-            .execute(
-                "UPDATE entries SET outcome = ?2, message = ?3, resolved_ms = ?4 \
-                 WHERE submission = ?1 AND outcome = 'sending'",
-                params![submission, outcome.key(), message, now_ms()],
-            )
-            .map_err(HistoryError::write)?;
-        Ok(())
+        self.set_outcome(
+            "submission = ?1 AND outcome = 'sending'",
+            submission,
+            outcome,
+            message,
+        )
     }
 
     /// Settles one entry, whatever it said before (a check's finding).
@@ -499,10 +497,22 @@ impl History {
         outcome: Outcome,
         message: Option<&str>,
     ) -> Result<(), HistoryError> {
+        self.set_outcome("id = ?1", id, outcome, message)
+    }
+
+    fn set_outcome(
+        &self,
+        which: &str,
+        key: i64,
+        outcome: Outcome,
+        message: Option<&str>,
+    ) -> Result<(), HistoryError> {
         self.conn()
             .execute(
-                "UPDATE entries SET outcome = ?2, message = ?3, resolved_ms = ?4 WHERE id = ?1",
-                params![id, outcome.key(), message, now_ms()],
+                &format!(
+                    "UPDATE entries SET outcome = ?2, message = ?3, resolved_ms = ?4 WHERE {which}"
+                ),
+                params![key, outcome.key(), message, now_ms()],
             )
             .map_err(HistoryError::write)?;
         Ok(())

@@ -15,9 +15,9 @@ use std::time::Duration;
 use deepcall_desk::history::{self, History};
 use deepcall_desk::sandbox::{Options, Sandbox, LARGE_GROUP_ID};
 
-use crate::groups::{open_group_timed, submits, toggle_first_timed, OpenTimes};
+use crate::groups::{open_group_timed, submits, toggle_first_timed};
 use crate::support::launch::APP_BINARY_ENV;
-use crate::support::measure::{memory_of_app, write_measurements, Floor};
+use crate::support::measure::{memory_of_app, write_measurements, ClickTimes, Floor};
 use crate::support::{App, Launch, TempDir};
 
 /// History's length for its figure.
@@ -76,8 +76,8 @@ async fn release_build_figures() {
     tokio::time::sleep(SETTLE).await;
     let app_idle = memory_of_app(&sb.url());
     app.go("Groups").await;
-    let OpenTimes {
-        first_rows_ms,
+    let ClickTimes {
+        painted_ms: first_rows_ms,
         arrived_ms,
     } = open_group_timed(&app, &LARGE_GROUP_ID.to_string()).await;
     let with_group = memory_of_app(&sb.url());
@@ -239,39 +239,20 @@ async fn open_long_history() -> (f64, f64) {
     .await;
     // Let History open in the background as it does at every start.
     tokio::time::sleep(SETTLE).await;
-    app.time_ipc_arrivals("history_page").await;
-    let ret = app
-        .driver
-        .execute_async(
-            r#"const done = arguments[arguments.length - 1];
-               const button = Array.from(document.querySelectorAll('nav button'))
-                 .find((b) => b.textContent.trim().startsWith('History'));
-               const t0 = performance.now();
-               button.click();
-               const check = () => {
-                 if (document.querySelector("[data-testid='history-entry']")) {
-                   requestAnimationFrame(() => requestAnimationFrame(() => {
-                     const arrived = window.__ipcArrivals.history_page.find((t) => t >= t0);
-                     done([performance.now() - t0, arrived === undefined ? -1 : arrived - t0]);
-                   }));
-                 } else {
-                   requestAnimationFrame(check);
-                 }
-               };
-               check();"#,
-            Vec::new(),
+    let opened = app
+        .click_timed(
+            "nav",
+            "History",
+            "document.querySelector(\"[data-testid='history-entry']\")",
+            "history_page",
         )
-        .await
-        .expect("History opens with its entries");
+        .await;
     let shown = app
         .text_of(thirtyfour::By::Css("[data-testid='history-list']"))
         .await;
     assert!(!shown.is_empty(), "entries are shown");
     app.close().await;
-    (
-        ret.json()[0].as_f64().unwrap(),
-        ret.json()[1].as_f64().unwrap(),
-    )
+    (opened.painted_ms, opened.arrived_ms)
 }
 
 fn median(values: &[Duration]) -> Duration {

@@ -15,6 +15,7 @@ use deepcall_desk::sandbox::Sandbox;
 use serde_json::Value;
 use thirtyfour::prelude::*;
 
+use crate::support::measure::ClickTimes;
 use crate::support::{App, Launch};
 
 const SUBMIT: &str = "Group/submitAssignGroupToAgent";
@@ -29,50 +30,16 @@ async fn open_group(app: &App, number: &str) {
     wait_group(app, number).await;
 }
 
-/// How long opening a group took, in the page's own clock.
-pub(crate) struct OpenTimes {
-    /// From the click on "Open group" to its first rows painted.
-    pub first_rows_ms: f64,
-    /// Of which until the group's answer reached the page.
-    pub arrived_ms: f64,
-}
-
 /// Types a group number, clicks "Open group" and times, in the page, the
-/// moment the group's answer arrives and the first rows are painted (two
-/// animation frames after they are in the page).
-pub(crate) async fn open_group_timed(app: &App, number: &str) -> OpenTimes {
+/// moment the group's answer arrives and the first rows are painted.
+pub(crate) async fn open_group_timed(app: &App, number: &str) -> ClickTimes {
     app.type_into("Group number", number).await;
-    app.time_ipc_arrivals("group_members").await;
-    let ret = app
-        .driver
-        .execute_async(
-            r#"const [number, done] = arguments;
-               const button = Array.from(document.querySelectorAll('button'))
-                 .find((b) => b.textContent.trim() === 'Open group');
-               const t0 = performance.now();
-               button.click();
-               const check = () => {
-                 const title = document.getElementById('group-title');
-                 if (title && title.textContent.includes('#' + number) && document.querySelector('li[data-row]')) {
-                   requestAnimationFrame(() => requestAnimationFrame(() => {
-                     const arrived = window.__ipcArrivals.group_members.find((t) => t >= t0);
-                     done([performance.now() - t0, arrived === undefined ? -1 : arrived - t0]);
-                   }));
-                 } else {
-                   requestAnimationFrame(check);
-                 }
-               };
-               check();"#,
-            vec![serde_json::json!(number)],
-        )
+    let ready = format!(
+        "document.getElementById('group-title')?.textContent.includes('#{number}') \
+         && document.querySelector('li[data-row]')"
+    );
+    app.click_timed("main", "Open group", &ready, "group_members")
         .await
-        .expect("the group opens");
-    let times = OpenTimes {
-        first_rows_ms: ret.json()[0].as_f64().unwrap(),
-        arrived_ms: ret.json()[1].as_f64().unwrap(),
-    };
-    assert!(times.arrived_ms >= 0.0, "the group's answer was timed");
-    times
 }
 
 /// Clicks the first member's "receives calls" switch and times, in the

@@ -56,6 +56,67 @@ impl App {
     }
 }
 
+/// How long a click took to show its result, in the page's own clock.
+pub struct ClickTimes {
+    /// From the click to the result painted (two animation frames after
+    /// `ready` first held).
+    pub painted_ms: f64,
+    /// Of which until the answer to the IPC command arrived.
+    pub arrived_ms: f64,
+}
+
+impl App {
+    /// Clicks the button whose text starts with `button` (within `scope`, a
+    /// CSS selector), and times, in the page, until the JavaScript
+    /// expression `ready` holds and is painted, and until the reply to
+    /// `command` arrived (see [`App::time_ipc_arrivals`]).
+    pub async fn click_timed(
+        &self,
+        scope: &str,
+        button: &str,
+        ready: &str,
+        command: &str,
+    ) -> ClickTimes {
+        self.time_ipc_arrivals(command).await;
+        let script = format!(
+            r#"const [scope, text, command, done] = arguments;
+               const button = Array.from(document.querySelectorAll(scope + ' button'))
+                 .find((b) => b.textContent.trim().startsWith(text));
+               const t0 = performance.now();
+               button.click();
+               const check = () => {{
+                 if ({ready}) {{
+                   requestAnimationFrame(() => requestAnimationFrame(() => {{
+                     const arrived = window.__ipcArrivals[command].find((t) => t >= t0);
+                     done([performance.now() - t0, arrived === undefined ? -1 : arrived - t0]);
+                   }}));
+                 }} else {{
+                   requestAnimationFrame(check);
+                 }}
+               }};
+               check();"#
+        );
+        let ret = self
+            .driver
+            .execute_async(
+                &script,
+                vec![
+                    serde_json::json!(scope),
+                    serde_json::json!(button),
+                    serde_json::json!(command),
+                ],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("“{button}” did what it should: {e}"));
+        let times = ClickTimes {
+            painted_ms: ret.json()[0].as_f64().unwrap(),
+            arrived_ms: ret.json()[1].as_f64().unwrap(),
+        };
+        assert!(times.arrived_ms >= 0.0, "the answer to {command} was timed");
+        times
+    }
+}
+
 /// Writes `report` to `target/measurements/<name>` and prints it.
 pub fn write_measurements(name: &str, report: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/measurements");
