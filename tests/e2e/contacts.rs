@@ -45,7 +45,7 @@ async fn launch(tag: &'static str) -> App {
 }
 
 /// Types a number into the finder and presses Find contact.
-async fn find(app: &App, number: &str) {
+pub(crate) async fn find(app: &App, number: &str) {
     app.type_into("Phone number", number).await;
     app.button("Find contact").await.click().await.unwrap();
 }
@@ -90,7 +90,7 @@ async fn save_button(app: &App) -> WebElement {
 /// app's scrolling area and the page at rest. (WebKitGTK's WebDriver does
 /// not scroll that inner area, so a click on a button below its fold can
 /// land beside it; under load this happened.)
-async fn press_save(app: &App) {
+pub(crate) async fn press_save(app: &App) {
     app.scroll_to("#contact-save").await;
     app.driver
         .execute_async(
@@ -107,7 +107,7 @@ async fn save_enabled(app: &App) -> bool {
 }
 
 /// Waits until Save can be pressed (the Rust check has answered).
-async fn wait_save_enabled(app: &App) {
+pub(crate) async fn wait_save_enabled(app: &App) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while !save_enabled(app).await {
         assert!(Instant::now() < deadline, "Save did not become enabled");

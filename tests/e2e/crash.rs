@@ -1,8 +1,9 @@
 //! A change cut off by a crash. The sandbox holds its answer to the change
 //! while the app is killed with SIGKILL; the server has applied it, or not.
 //! At the next start History shows the change as *outcome unknown*, and
-//! Check now settles it from a fresh read of the group: *confirmed* when the
-//! server has it, *not applied* when it does not. Nothing is sent again.
+//! Check now settles it from a fresh read of the group or the contact:
+//! *confirmed* when the server has it, *not applied* when it does not.
+//! Nothing is sent again.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,6 +15,72 @@ use thirtyfour::prelude::*;
 use crate::support::{App, Launch, TempDir, WAIT};
 
 const SUBMIT: &str = "Group/submitAssignGroupToAgent";
+const UPDATE: &str = "Directory/update";
+const RAVI: &str = "9876543210";
+
+/// The change the crash cuts off.
+#[derive(Clone, Copy)]
+enum Cut {
+    /// Manoj (#8) stops receiving group 28's calls.
+    Receiving,
+    /// Ravi Verma becomes VIP.
+    ContactVip,
+}
+
+impl Cut {
+    fn endpoint(self) -> &'static str {
+        match self {
+            Cut::Receiving => SUBMIT,
+            Cut::ContactVip => UPDATE,
+        }
+    }
+
+    /// Whether the server has the change now.
+    fn on_server(self, s: &Sandbox) -> bool {
+        match self {
+            Cut::Receiving => s
+                .group_members(28)
+                .unwrap()
+                .iter()
+                .any(|(id, on)| *id == 8 && !*on),
+            Cut::ContactVip => s.contact(RAVI).unwrap()["other"]["vip"] == true,
+        }
+    }
+
+    /// Makes the change on screen, with the answer held.
+    async fn make(self, app: &App, applied: bool) {
+        match self {
+            Cut::Receiving => {
+                app.go("Groups").await;
+                app.type_into("Group number", "28").await;
+                app.click_button("Open group").await;
+                let manoj =
+                    By::XPath("//button[@role='switch'][@aria-label='manoj (#8) receives calls']");
+                app.find(manoj.clone()).await;
+                app.sandbox
+                    .fail_next_on(SUBMIT, Fault::Hold { apply: applied });
+                app.find(manoj).await.click().await.unwrap();
+            }
+            Cut::ContactVip => {
+                app.go("Contacts").await;
+                crate::contacts::find(app, RAVI).await;
+                app.switch("VIP").await.click().await.unwrap();
+                crate::contacts::wait_save_enabled(app).await;
+                app.sandbox
+                    .fail_next_on(UPDATE, Fault::Hold { apply: applied });
+                crate::contacts::press_save(app).await;
+            }
+        }
+    }
+
+    /// What the History entry says, in part.
+    fn words(self) -> [&'static str; 2] {
+        match self {
+            Cut::Receiving => ["manoj", "Mahipal singh"],
+            Cut::ContactVip => ["Ravi Verma", "VIP"],
+        }
+    }
+}
 
 /// The outcomes in the app's History file, read without changing it.
 fn recorded_outcomes(home: &TempDir) -> Vec<String> {
@@ -39,7 +106,7 @@ fn kill_and_wait(pid: u32) {
     }
 }
 
-async fn cut_off(tag: &'static str, applied: bool) {
+async fn cut_off(tag: &'static str, cut: Cut, applied: bool) {
     let sandbox = Arc::new(Sandbox::start(Options::default()).await.unwrap());
     let home = Arc::new(TempDir::new(tag));
     let launch = || Launch {
@@ -47,18 +114,13 @@ async fn cut_off(tag: &'static str, applied: bool) {
         home: Some(home.clone()),
         ..Launch::new(tag)
     };
+    assert!(!cut.on_server(&sandbox));
 
     // ---- a change whose answer never comes --------------------------------
     let app = App::launch_with(launch()).await;
-    app.go("Groups").await;
-    app.type_into("Group number", "28").await;
-    app.click_button("Open group").await;
-    let manoj = By::XPath("//button[@role='switch'][@aria-label='manoj (#8) receives calls']");
-    app.find(manoj.clone()).await;
-    sandbox.fail_next_on(SUBMIT, Fault::Hold { apply: applied });
-    app.find(manoj).await.click().await.unwrap();
+    cut.make(&app, applied).await;
     assert!(
-        sandbox.wait_for_request(SUBMIT, WAIT).await,
+        sandbox.wait_for_request(cut.endpoint(), WAIT).await,
         "the change reached DeepCall"
     );
     // Written down, committed, before the request left.
@@ -66,18 +128,7 @@ async fn cut_off(tag: &'static str, applied: bool) {
     kill_and_wait(app.pid());
     app.close().await;
     sandbox.release_held();
-    let manoj_receives = |s: &Sandbox| {
-        s.group_members(28)
-            .unwrap()
-            .iter()
-            .find(|(id, _)| *id == 8)
-            .map(|m| m.1)
-    };
-    assert_eq!(
-        manoj_receives(&sandbox),
-        Some(!applied),
-        "the server applied it: {applied}"
-    );
+    assert_eq!(cut.on_server(&sandbox), applied);
 
     // ---- the next start: outcome unknown, then Check now -------------------
     let app = App::launch_with(launch()).await;
@@ -88,10 +139,9 @@ async fn cut_off(tag: &'static str, applied: bool) {
         ))
         .await;
     let text = unknown.text().await.unwrap();
-    assert!(
-        text.contains("manoj") && text.contains("Mahipal singh"),
-        "{text}"
-    );
+    for words in cut.words() {
+        assert!(text.contains(words), "{words} in {text}");
+    }
     app.screenshot(&format!("{tag}-unknown")).await;
     let id = unknown.attr("data-entry-id").await.unwrap().unwrap();
     unknown
@@ -111,19 +161,24 @@ async fn cut_off(tag: &'static str, applied: bool) {
 
     assert_eq!(recorded_outcomes(&home), [settled]);
     assert_eq!(
-        sandbox.requests_to(SUBMIT).len(),
+        sandbox.requests_to(cut.endpoint()).len(),
         1,
         "the change was never sent again"
     );
-    assert_eq!(manoj_receives(&sandbox), Some(!applied));
+    assert_eq!(cut.on_server(&sandbox), applied);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_cut_off_by_a_crash_that_deepcall_applied_is_confirmed_by_check_now() {
-    cut_off("crash-applied", true).await;
+    cut_off("crash-applied", Cut::Receiving, true).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_cut_off_by_a_crash_that_deepcall_did_not_apply_is_found_not_applied() {
-    cut_off("crash-not-applied", false).await;
+    cut_off("crash-not-applied", Cut::Receiving, false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_change_cut_off_by_a_crash_is_checked_by_reading_the_contact() {
+    cut_off("crash-contact", Cut::ContactVip, true).await;
 }
