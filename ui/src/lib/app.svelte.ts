@@ -1,6 +1,26 @@
-import { commands, type AccountsOverview, type AppError, type AppStatus } from "../bindings";
+import {
+  commands,
+  type AccountsOverview,
+  type AppError,
+  type AppStatus,
+  type ContactForm,
+  type ContactLookup,
+  type Purpose,
+  type ReceivingChange,
+} from "../bindings";
 import { asAppError } from "./errors";
 import type { Screen } from "./screens";
+
+/** What another screen asked the next one to do as it opens (History's
+ * "Open this contact", "Try again", "Revert", "Open this group"). */
+export type Intent =
+  | { kind: "findContact"; number: string }
+  | {
+      kind: "editContact";
+      lookup: ContactLookup;
+      from: { edited: ContactForm; purpose: Purpose };
+    }
+  | { kind: "openGroup"; group: number; tryAgain: ReceivingChange | null };
 
 /** What the whole window shares: status, accounts, the current screen. */
 class AppModel {
@@ -12,6 +32,44 @@ class AppModel {
   welcomeDone = $state(false);
   /** Open the add-account form when the Accounts screen shows. */
   wantNewAccount = $state(false);
+  /** For the screen being opened; it takes it as it starts. */
+  intent = $state.raw<Intent | null>(null);
+  /** Counts screen changes asked for by a screen: the frame then moves the
+   * focus to the new screen's heading. */
+  moved = $state(0);
+  /** History entries whose outcome is unknown (the badge on History). */
+  unknownChanges = $state(0);
+
+  /** The History key of the active account: its id, or the Sandbox's. */
+  get activeKey(): string {
+    return this.overview?.activeId ?? "sandbox";
+  }
+
+  /** Opens `screen` from another screen, with what it should do first. */
+  navigate(screen: Screen, intent: Intent | null = null) {
+    this.intent = intent;
+    this.welcomeDone = true;
+    this.screen = screen;
+    this.moved += 1;
+  }
+
+  /** The intent left for the screen now opening, once. */
+  takeIntent(): Intent | null {
+    const i = this.intent;
+    this.intent = null;
+    return i;
+  }
+
+  /** Reads how many History outcomes are unknown, for the badge. Quiet on
+   * failure: the History screen itself says what is wrong. */
+  async refreshUnknown(): Promise<void> {
+    try {
+      const r = await commands.historyOverview();
+      if (r.status === "ok") this.unknownChanges = r.data.unknown;
+    } catch {
+      // Leave the badge as it was.
+    }
+  }
 
   get showWelcome(): boolean {
     return !this.welcomeDone && this.overview !== null && this.overview.accounts.length === 0;

@@ -1,4 +1,4 @@
-export type Screen = "groups" | "contacts" | "accounts" | "about";
+export type Screen = "groups" | "contacts" | "accounts" | "history" | "about";
 
 export interface ScreenInfo {
   id: Screen;
@@ -11,6 +11,7 @@ export const SCREENS: ScreenInfo[] = [
   { id: "groups", label: "Groups", hint: "Who is in a group and who receives its calls" },
   { id: "contacts", label: "Contacts", hint: "A caller's record: VIP, blacklist, details" },
   { id: "accounts", label: "Accounts", hint: "Your DeepCall sign-ins on this computer" },
+  { id: "history", label: "History", hint: "Every change sent from this computer" },
 ];
 
 /** Reached from the foot of the navigation, beside the version. */

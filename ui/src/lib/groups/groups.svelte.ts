@@ -5,6 +5,7 @@ import {
   type GroupMembers,
   type GroupSummary,
   type Member,
+  type Purpose,
   type ReceivingChange,
   type RecentGroup,
 } from "../../bindings";
@@ -39,6 +40,8 @@ export interface Job {
   who: string;
   /** An undo offers no undo of its own. */
   isUndo: boolean;
+  /** What sending it is, for History, when not a plain change or undo. */
+  purpose?: Purpose;
   seq: number;
 }
 
@@ -304,6 +307,23 @@ export class GroupsModel {
     });
   }
 
+  /** History's Try again: the recorded change, to the group on screen,
+   * through the queue like any other (with its "nobody would receive"
+   * warning), recorded as tried again. */
+  tryAgain(change: ReceivingChange): void {
+    const m = this.data?.members.find((x) => x.agentId === change.agentId);
+    const label = m ? memberLabel(m) : `Agent #${change.agentId}`;
+    const on = change.receivesCalls;
+    this.enqueue({
+      changes: [change],
+      describe: `${label} ${on ? "now receives calls" : "no longer receives calls"}`,
+      ask: on ? `let ${label} receive calls` : `stop ${label} receiving calls`,
+      who: label,
+      isUndo: false,
+      purpose: "tryAgain",
+    });
+  }
+
   toggleSelected(agentId: number, on: boolean): void {
     if (on) this.selected.add(agentId);
     else this.selected.delete(agentId);
@@ -457,7 +477,7 @@ export class GroupsModel {
       id,
       job.changes,
       allowNobody,
-      job.isUndo ? "undo" : "change",
+      job.purpose ?? (job.isUndo ? "undo" : "change"),
     );
     if (r.status === "error") throw r.error;
     return r.data;
@@ -566,6 +586,7 @@ export class GroupsModel {
         ask: job.ask,
         who: job.who,
         isUndo: job.isUndo,
+        purpose: job.purpose,
       },
       { group: job.group, groupLabel: job.groupLabel },
     );

@@ -1,0 +1,275 @@
+import {
+  commands,
+  type AppError,
+  type Entry,
+  type HistoryOverview,
+  type Query_Serialize as Query,
+} from "../../bindings";
+import { app } from "../app.svelte";
+import { asAppError } from "../errors";
+import { isFiltered, NO_FILTERS, PAGE, toQuery, type Filters } from "./query";
+import { accountWords, entriesWords } from "./words";
+
+/** What the screen says after an action on one entry. */
+export interface Note {
+  text: string;
+  error?: AppError;
+}
+
+/** The History screen's state: the filters, the entries fetched so far
+ * (by page, as the list scrolls), and what the entries' buttons do. */
+export class HistoryModel {
+  filters = $state<Filters>({ ...NO_FILTERS });
+  overview = $state.raw<HistoryOverview | null>(null);
+  /** How many entries match; `null` until the first page arrives. */
+  total = $state<number | null>(null);
+  /** How many entries there are with no filter (for "N of M"). */
+  all = $state<number | null>(null);
+  error = $state<AppError | null>(null);
+  /** Page number → its entries. Replaced whole, never changed in place. */
+  pages = $state.raw<Readonly<Record<number, Entry[]>>>({});
+  /** Entries being checked, by id. */
+  checking = $state.raw<readonly number[]>([]);
+  note = $state<Note | null>(null);
+  exportNote = $state<string | null>(null);
+  exportError = $state<AppError | null>(null);
+  exporting = $state(false);
+
+  /** The query the entries on screen answer. */
+  shown: Query = toQuery(NO_FILTERS);
+  #gen = 0;
+  /** Pages asked for (or arrived) for the query shown. */
+  #asked: number[] = [];
+  #searchTimer: ReturnType<typeof setTimeout> | null = null;
+
+  get loading(): boolean {
+    return this.total === null && this.error === null;
+  }
+
+  get filtered(): boolean {
+    return isFiltered(this.filters);
+  }
+
+  /** "12 entries", or "3 of 12 entries" while filtered. */
+  get countWords(): string {
+    if (this.total === null) return "";
+    if (this.all !== null && this.total !== this.all)
+      return `${this.total.toLocaleString()} of ${entriesWords(this.all)}`;
+    return entriesWords(this.total);
+  }
+
+  /** The account filter's choices: every account with entries. */
+  get accountChoices(): { id: string; label: string }[] {
+    return (this.overview?.accounts ?? []).map((a) => ({
+      id: a.id,
+      label: a.sandbox ? "Sandbox (sample data)" : accountWords(a),
+    }));
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.loadOverview(), this.reload()]);
+  }
+
+  async loadOverview(): Promise<void> {
+    try {
+      const r = await commands.historyOverview();
+      if (r.status === "error") throw r.error;
+      this.overview = r.data;
+      app.unknownChanges = r.data.unknown;
+    } catch (e) {
+      this.error = asAppError(e);
+    }
+  }
+
+  /** Asks again from the first entry, for the filters as they are now. */
+  async reload(): Promise<void> {
+    if (this.#searchTimer) clearTimeout(this.#searchTimer);
+    this.#searchTimer = null;
+    const gen = ++this.#gen;
+    this.shown = toQuery($state.snapshot(this.filters) as Filters);
+    this.#asked = [0];
+    this.pages = {};
+    this.total = null;
+    this.error = null;
+    const none = toQuery(NO_FILTERS);
+    const counting = isFiltered(this.filters)
+      ? commands.historyPage(none, 0, 0).then((r) => (r.status === "ok" ? r.data.total : null))
+      : null;
+    try {
+      const r = await commands.historyPage(this.shown, 0, PAGE);
+      if (gen !== this.#gen) return;
+      if (r.status === "error") throw r.error;
+      this.pages = { 0: r.data.entries };
+      this.total = r.data.total;
+      this.all = counting ? await counting.catch(() => null) : r.data.total;
+    } catch (e) {
+      if (gen === this.#gen) this.error = asAppError(e);
+    }
+  }
+
+  /** A filter changed: the search waits for a pause in typing. */
+  changed(field: keyof Filters) {
+    if (this.#searchTimer) clearTimeout(this.#searchTimer);
+    this.#searchTimer = null;
+    if (field === "search") {
+      this.#searchTimer = setTimeout(() => void this.reload(), 250);
+      return;
+    }
+    void this.reload();
+  }
+
+  clearFilters() {
+    this.filters = { ...NO_FILTERS };
+    void this.reload();
+  }
+
+  /** The entry at `index` (newest first), or `undefined` while its page is on its way. */
+  entryAt(index: number): Entry | undefined {
+    return this.pages[Math.floor(index / PAGE)]?.[index % PAGE];
+  }
+
+  /** Makes sure the entries `first` to `last` (exclusive) are fetched. */
+  ensure(first: number, last: number): void {
+    if (this.total === null) return;
+    const end = Math.min(last, this.total);
+    for (let p = Math.floor(first / PAGE); p * PAGE < end; p++) {
+      if (this.#asked.includes(p)) continue;
+      this.#asked.push(p);
+      void this.#fetch(p);
+    }
+  }
+
+  async #fetch(page: number): Promise<void> {
+    const gen = this.#gen;
+    try {
+      const r = await commands.historyPage(this.shown, page * PAGE, PAGE);
+      if (gen !== this.#gen) return;
+      if (r.status === "error") throw r.error;
+      this.pages = { ...this.pages, [page]: r.data.entries };
+    } catch (e) {
+      if (gen !== this.#gen) return;
+      this.#asked = this.#asked.filter((p) => p !== page);
+      this.error = asAppError(e);
+    }
+  }
+
+  /** Puts settled entries in place of the ones shown. */
+  private replace(entries: Entry[]) {
+    const settled = (e: Entry) => entries.find((x) => x.id === e.id) ?? e;
+    this.pages = Object.fromEntries(
+      Object.entries(this.pages).map(([p, list]) => [p, list.map(settled)]),
+    );
+  }
+
+  /** Whether the entry was sent with the account now active: only then
+   * can it be opened, tried again or reverted. */
+  isActive(e: Entry): boolean {
+    return e.account.id === app.activeKey;
+  }
+
+  /** The plain sentence shown instead of acting on another account's entry. */
+  otherAccountWords(e: Entry): string {
+    return `This change was made with “${accountWords(e.account)}”. Choose that account at the top of the window first.`;
+  }
+
+  /** Check now: reads DeepCall again and settles the entry (and those
+   * sent with it). Sends nothing. */
+  async check(e: Entry): Promise<void> {
+    this.note = null;
+    this.checking = [...this.checking, e.id];
+    try {
+      const r = await commands.checkHistory(e.id);
+      if (r.status === "error") throw r.error;
+      this.replace(r.data);
+      const now = r.data.find((x) => x.id === e.id);
+      this.note = {
+        text: now
+          ? now.outcome === "confirmed"
+            ? "Checked: DeepCall has this change. It is now marked confirmed."
+            : now.outcome === "notApplied"
+              ? "Checked: DeepCall does not have this change. It is now marked not applied; Try again sends it again."
+              : `Checked: ${now.message ?? "DeepCall could not say."}`
+          : "Checked.",
+      };
+      void this.loadOverview();
+    } catch (err) {
+      this.note = { text: "Could not check this change.", error: asAppError(err) };
+    } finally {
+      this.checking = this.checking.filter((id) => id !== e.id);
+    }
+  }
+
+  /** "Open this contact" / "Open this group". */
+  open(e: Entry): void {
+    if (!this.isActive(e)) {
+      this.note = { text: this.otherAccountWords(e) };
+      return;
+    }
+    const c = e.change;
+    if (c.kind === "contact") app.navigate("contacts", { kind: "findContact", number: c.number });
+    else app.navigate("groups", { kind: "openGroup", group: c.group, tryAgain: null });
+  }
+
+  /** Try again: through the contact editor's review, or the group's queue
+   * (with its "nobody would receive" warning). */
+  async tryAgain(e: Entry): Promise<void> {
+    if (!this.isActive(e)) {
+      this.note = { text: this.otherAccountWords(e) };
+      return;
+    }
+    const c = e.change;
+    if (c.kind === "receiving") {
+      app.navigate("groups", {
+        kind: "openGroup",
+        group: c.group,
+        tryAgain: { agentId: c.agentId, receivesCalls: c.after },
+      });
+      return;
+    }
+    await this.toEditor(e, "after");
+  }
+
+  /** Revert: the contact editor with the values from before the change. */
+  async revert(e: Entry): Promise<void> {
+    if (!this.isActive(e)) {
+      this.note = { text: this.otherAccountWords(e) };
+      return;
+    }
+    await this.toEditor(e, "before");
+  }
+
+  private async toEditor(e: Entry, values: "before" | "after"): Promise<void> {
+    this.note = null;
+    try {
+      const r = await commands.contactFromHistory(e.id, values);
+      if (r.status === "error") throw r.error;
+      app.navigate("contacts", {
+        kind: "editContact",
+        lookup: r.data.lookup,
+        from: { edited: r.data.edited, purpose: r.data.purpose },
+      });
+    } catch (err) {
+      this.note = {
+        text:
+          values === "before" ? "Could not open the revert." : "Could not open the change again.",
+        error: asAppError(err),
+      };
+    }
+  }
+
+  /** Saves the entries the filters show as CSV (Rust asks where). */
+  async exportCsv(): Promise<void> {
+    this.exportNote = null;
+    this.exportError = null;
+    this.exporting = true;
+    try {
+      const r = await commands.exportHistory(this.shown);
+      if (r.status === "error") throw r.error;
+      if (r.data) this.exportNote = `Saved ${entriesWords(r.data.entries)} to ${r.data.path}`;
+    } catch (e) {
+      this.exportError = asAppError(e);
+    } finally {
+      this.exporting = false;
+    }
+  }
+}
