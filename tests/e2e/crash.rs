@@ -138,11 +138,11 @@ async fn cut_off(tag: &'static str, cut: Cut, applied: bool) {
             "[data-testid='history-entry'][data-outcome='unknown']",
         ))
         .await;
-    let text = unknown.text().await.unwrap();
+    app.screenshot(&format!("{tag}-unknown")).await;
+    let text = unknown.prop("textContent").await.unwrap().unwrap_or_default();
     for words in cut.words() {
         assert!(text.contains(words), "{words} in {text}");
     }
-    app.screenshot(&format!("{tag}-unknown")).await;
     let id = unknown.attr("data-entry-id").await.unwrap().unwrap();
     unknown
         .find(By::XPath(".//button[normalize-space(.)='Check now']"))
