@@ -7,6 +7,7 @@
 //! it becomes *outcome unknown*, and only re-reading DeepCall ([`check`])
 //! settles it. Nothing here ever re-sends a change.
 
+pub mod batch;
 pub mod check;
 mod export;
 pub mod sample;
@@ -445,12 +446,15 @@ impl History {
         for change in changes {
             let id = insert(
                 &tx,
-                account,
-                purpose,
-                change,
-                at_ms,
-                submission,
-                Outcome::Sending,
+                NewEntry {
+                    account,
+                    purpose,
+                    change,
+                    at_ms,
+                    submission,
+                    outcome: Outcome::Sending,
+                    batch: None,
+                },
             )?;
             submission.get_or_insert(id);
         }
@@ -469,7 +473,16 @@ impl History {
         let tx = conn.transaction().map_err(HistoryError::write)?;
         for e in entries {
             insert(
-                &tx, &e.account, e.purpose, &e.change, e.at_ms, None, e.outcome,
+                &tx,
+                NewEntry {
+                    account: &e.account,
+                    purpose: e.purpose,
+                    change: &e.change,
+                    at_ms: e.at_ms,
+                    submission: None,
+                    outcome: e.outcome,
+                    batch: None,
+                },
             )?;
         }
         tx.commit().map_err(HistoryError::write)
@@ -625,45 +638,51 @@ pub struct Settled {
     pub outcome: Outcome,
 }
 
-/// Inserts one entry; its submission is `submission`, or its own id.
-fn insert(
-    tx: &rusqlite::Transaction<'_>,
-    account: &AccountRef,
+/// One entry to insert.
+struct NewEntry<'a> {
+    account: &'a AccountRef,
     purpose: Purpose,
-    change: &Change,
+    change: &'a Change,
     at_ms: i64,
+    /// The submission it belongs to; `None`: its own.
     submission: Option<i64>,
     outcome: Outcome,
-) -> Result<i64, HistoryError> {
-    let detail = serde_json::to_string(change).map_err(|e| {
+    /// The bulk run it is a row of.
+    batch: Option<i64>,
+}
+
+/// Inserts one entry. Returns its id.
+fn insert(tx: &rusqlite::Transaction<'_>, e: NewEntry<'_>) -> Result<i64, HistoryError> {
+    let detail = serde_json::to_string(e.change).map_err(|err| {
         HistoryError(format!(
-            "History could not record this change ({e}), so nothing was sent."
+            "History could not record this change ({err}), so nothing was sent."
         ))
     })?;
     tx.prepare_cached(
         "INSERT INTO entries (submission, at_ms, account_id, account_name, sandbox, host, \
-         kind, purpose, target, detail, search, outcome) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+         kind, purpose, target, detail, search, outcome, batch) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )
     .and_then(|mut insert| {
         insert.execute(params![
-            submission.unwrap_or(0),
-            at_ms,
-            account.id,
-            account.name,
-            account.sandbox,
-            account.host,
-            change.kind().key(),
-            purpose.key(),
-            change.target(),
+            e.submission.unwrap_or(0),
+            e.at_ms,
+            e.account.id,
+            e.account.name,
+            e.account.sandbox,
+            e.account.host,
+            e.change.kind().key(),
+            e.purpose.key(),
+            e.change.target(),
             detail,
-            change.search_text(),
-            outcome.key(),
+            e.change.search_text(),
+            e.outcome.key(),
+            e.batch,
         ])
     })
     .map_err(HistoryError::write)?;
     let id = tx.last_insert_rowid();
-    if submission.is_none() {
+    if e.submission.is_none() {
         tx.execute(
             "UPDATE entries SET submission = ?1 WHERE id = ?1",
             params![id],

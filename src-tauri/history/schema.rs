@@ -37,19 +37,32 @@ pub(super) const MIGRATIONS: &[&str] = &[
     CREATE INDEX entries_by_submission ON entries (submission);
     CREATE INDEX entries_by_account ON entries (account_id, id);
     CREATE INDEX entries_open ON entries (outcome) WHERE outcome IN ('sending', 'unknown');",
-    // 2: bulk runs (a CSV file's rows, sent one by one) as recorded batches.
+    // 2: bulk runs: a CSV file's rows, each sent on its own, as a batch
+    // that survives the app stopping. A row gets its entry when it is sent.
     "CREATE TABLE batches (
         id INTEGER PRIMARY KEY,
         created_ms INTEGER NOT NULL,
         account_id TEXT NOT NULL,
+        account_name TEXT NOT NULL,
+        sandbox INTEGER NOT NULL CHECK (sandbox IN (0, 1)),
+        host TEXT NOT NULL,
         -- the file's name as the manager chose it (no folder)
         source TEXT NOT NULL,
-        rows INTEGER NOT NULL,
         state TEXT NOT NULL CHECK (state IN ('running', 'paused', 'finished', 'cancelled'))
     );
+    CREATE TABLE batch_rows (
+        batch INTEGER NOT NULL REFERENCES batches (id),
+        -- the row's line in the file
+        line INTEGER NOT NULL,
+        number TEXT NOT NULL,
+        -- what the row sets: JSON of history::Change (a contact change)
+        detail TEXT NOT NULL,
+        -- its History entry, from the moment it is sent
+        entry INTEGER REFERENCES entries (id),
+        PRIMARY KEY (batch, line)
+    ) WITHOUT ROWID;
     ALTER TABLE entries ADD COLUMN batch INTEGER REFERENCES batches (id);
-    ALTER TABLE entries ADD COLUMN batch_row INTEGER;
-    CREATE UNIQUE INDEX entries_by_batch_row ON entries (batch, batch_row) WHERE batch IS NOT NULL;",
+    CREATE INDEX entries_by_batch ON entries (batch) WHERE batch IS NOT NULL;",
 ];
 
 /// The version this build writes and reads.

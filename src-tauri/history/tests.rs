@@ -107,9 +107,9 @@ fn a_file_of_the_previous_version_keeps_its_entries() {
     assert_eq!(page.total, 1);
     assert_eq!(page.entries[0].change, switch(3, true, false));
     assert_eq!(page.entries[0].outcome, Outcome::Confirmed);
-    // Version 2's batch columns are there.
+    // Version 2's batch column is there.
     h.conn()
-        .execute("UPDATE entries SET batch_row = 1 WHERE id = 1", [])
+        .execute("UPDATE entries SET batch = NULL WHERE id = 1", [])
         .unwrap();
     drop(h);
     assert_eq!(version_of(&path), 2);

@@ -139,7 +139,11 @@ async fn cut_off(tag: &'static str, cut: Cut, applied: bool) {
         ))
         .await;
     app.screenshot(&format!("{tag}-unknown")).await;
-    let text = unknown.prop("textContent").await.unwrap().unwrap_or_default();
+    let text = unknown
+        .prop("textContent")
+        .await
+        .unwrap()
+        .unwrap_or_default();
     for words in cut.words() {
         assert!(text.contains(words), "{words} in {text}");
     }
