@@ -1,7 +1,7 @@
 //! `deepcall-sandbox`: the DeepCall contract server on its own.
 //!
 //! ```text
-//! cargo run --bin deepcall-sandbox -- --listen 127.0.0.1:0 [--large-group N]
+//! cargo run --bin deepcall-sandbox -- --listen 127.0.0.1:0 [--large-group N] [--contacts N]
 //!     [--rate-limit N [--rate-window-ms MS]] [--fail-5xx P] [--drop P]
 //!     [--delay-ms MS | --delay-ms MIN..MAX] [--seed N]
 //! ```
@@ -28,12 +28,13 @@ use std::time::Duration;
 
 use deepcall_desk::sandbox::{Options, RateLimit, Sandbox};
 
-const USAGE: &str = "usage: deepcall-sandbox [--listen ADDR:PORT] [--large-group N]
+const USAGE: &str = "usage: deepcall-sandbox [--listen ADDR:PORT] [--large-group N] [--contacts N]
        [--rate-limit N [--rate-window-ms MS]] [--fail-5xx P] [--drop P]
        [--delay-ms MS | --delay-ms MIN..MAX] [--seed N]
 
   --listen ADDR:PORT    where to listen, on this computer only (default 127.0.0.1:0)
   --large-group N       add group 9000 with N members
+  --contacts N          add N contacts, numbered from 7000000000 (for bulk updates)
   --rate-limit N        above N requests a second, answer HTTP 429 (not carried out)
   --rate-window-ms MS   the rate limit's window instead of a second
   --fail-5xx P          answer HTTP 500/502/503/504 with probability P, 0 to 1 (not carried out)
@@ -93,6 +94,16 @@ fn parse_args() -> Result<Options, String> {
                         format!("--large-group: '{v}' is not a number of members up to 1000000")
                     })?;
                 options.large_group = Some(n);
+            }
+            "--contacts" => {
+                let v = value(&mut args, "--contacts", "a number of contacts")?;
+                options.contacts = v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| *n <= 1_000_000)
+                    .ok_or_else(|| {
+                        format!("--contacts: '{v}' is not a number of contacts up to 1000000")
+                    })?;
             }
             "--rate-limit" => {
                 let v = value(&mut args, "--rate-limit", "a number of requests a second")?;

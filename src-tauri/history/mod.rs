@@ -10,6 +10,7 @@
 pub mod batch;
 pub mod check;
 mod export;
+pub mod run;
 pub mod sample;
 mod schema;
 pub mod send;

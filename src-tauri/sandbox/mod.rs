@@ -34,7 +34,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 
 pub use misbehave::{Misbehaviour, RateLimit};
-pub use seed::{AgentRec, ContactRec, GroupRec, LARGE_GROUP_ID, USER_ID};
+pub use seed::{extra_contact, AgentRec, ContactRec, GroupRec, LARGE_GROUP_ID, USER_ID};
 
 type Body = BoxBody<Bytes, std::io::Error>;
 
@@ -70,6 +70,9 @@ pub struct Options {
     pub listen: SocketAddr,
     /// Adds group 9000 with this many members.
     pub large_group: Option<usize>,
+    /// Adds this many contacts, numbered from [`seed::FIRST_EXTRA_CONTACT`]
+    /// (for bulk runs: DeepCall updates only contacts it has).
+    pub contacts: usize,
     pub credentials: Credentials,
     /// How much of the request log is kept (the newest requests).
     pub log_limit: LogLimit,
@@ -82,6 +85,7 @@ impl Default for Options {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             large_group: None,
+            contacts: 0,
             credentials: Credentials::default(),
             log_limit: LogLimit::default(),
             misbehaviour: Misbehaviour::default(),
@@ -350,7 +354,7 @@ impl Sandbox {
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let listener = TcpListener::bind(options.listen).await?;
         let addr = listener.local_addr()?;
-        let seed = seed::seed(options.large_group);
+        let seed = seed::seed(options.large_group, options.contacts);
         let shared = Arc::new(Shared {
             data: Mutex::new(Data {
                 agents: seed.agents,

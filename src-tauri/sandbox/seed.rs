@@ -45,7 +45,15 @@ pub struct Seed {
 /// The id of the generated large group.
 pub const LARGE_GROUP_ID: u64 = 9000;
 
-pub fn seed(large_group: Option<usize>) -> Seed {
+/// The first of the extra contacts' numbers ([`extra_contact`]).
+pub const FIRST_EXTRA_CONTACT: u64 = 7_000_000_000;
+
+/// The number of extra contact `i` (from 0).
+pub fn extra_contact(i: usize) -> String {
+    (FIRST_EXTRA_CONTACT + i as u64).to_string()
+}
+
+pub fn seed(large_group: Option<usize>, extra_contacts: usize) -> Seed {
     // agentData exactly as the vendor's example lists it, in its order.
     let mut agents: Vec<AgentRec> = [
         (1, "bhawesh"),
@@ -177,6 +185,13 @@ pub fn seed(large_group: Option<usize>) -> Seed {
         json!({"totalcalls": 3, "source": 1, "vip": false, "blacklist": true}),
     );
     add("8000000001", json!({}), json!({}));
+    for i in 0..extra_contacts {
+        add(
+            &extra_contact(i),
+            json!({"name": format!("Caller {i}")}),
+            json!({"totalcalls": 0, "source": 1, "vip": false, "blacklist": false}),
+        );
+    }
 
     Seed {
         agents,

@@ -7,6 +7,7 @@ mod common;
 
 mod auth;
 mod binary;
+mod bulk_run;
 mod directory;
 mod faults;
 mod group;
