@@ -292,8 +292,7 @@ async fn resuming_after_a_crash_checks_the_row_in_flight_instead_of_sending_it_a
         vip: Some(true),
         ..ContactUpdate::default()
     };
-    let number =
-        deepcall_desk::deepcall::directory::ContactNumber::parse(&extra_contact(1)).unwrap();
+    let number = ContactNumber::parse(&extra_contact(1)).unwrap();
     bounded(token_client(&sb).update_contact(&number, &u))
         .await
         .unwrap();
