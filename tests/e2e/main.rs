@@ -7,6 +7,7 @@ mod contacts;
 mod desktop;
 mod frame;
 mod groups;
+mod history;
 mod installed;
 mod release;
 mod support;
