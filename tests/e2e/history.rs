@@ -262,6 +262,21 @@ async fn changes_appear_with_before_and_after_filter_export_and_survive_a_restar
     app.screenshot("history-list").await;
     app.assert_accessible("History").await;
 
+    // Keyboard: Down and Up move between the entries' first buttons.
+    app.driver
+        .execute(
+            "document.querySelector(\"[data-row='0'] button\").focus();",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    app.press(Key::Down).await;
+    assert_eq!(app.focused().await.1, "Open this group");
+    app.press(Key::Down).await;
+    app.press(Key::Up).await;
+    app.press(Key::Up).await;
+    assert_eq!(app.focused().await.1, "Revert");
+
     // Kind, outcome, and search by number, by name and by group.
     choose(&app, "Kind", "Groups").await;
     wait_count(&app, "2 of 3 entries", 2).await;
