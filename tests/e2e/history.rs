@@ -13,7 +13,7 @@ use deepcall_desk::sandbox::{Fault, Options, Sandbox};
 use serde_json::json;
 use thirtyfour::prelude::*;
 
-use crate::support::x11::{wait_for_x_window, xdotool};
+use crate::support::x11::save_in_dialog;
 use crate::support::{App, Launch, TempDir, WAIT};
 
 const SUBMIT: &str = "Group/submitAssignGroupToAgent";
@@ -159,22 +159,14 @@ async fn find_contact(app: &App, number: &str) {
     app.find(By::Id("contact-title")).await;
 }
 
-/// Presses Save with the button in view and the page at rest (see contacts.rs).
+/// Presses Save once it can be pressed.
 async fn press_save(app: &App) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while !app.button("Save changes").await.is_enabled().await.unwrap() {
         assert!(Instant::now() < deadline, "Save did not become enabled");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    app.scroll_to("#contact-save").await;
-    app.driver
-        .execute_async(
-            "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-            Vec::new(),
-        )
-        .await
-        .unwrap();
-    app.button("Save changes").await.click().await.unwrap();
+    app.click_at_rest("#contact-save").await;
 }
 
 /// Sentences without their time ("Tue 24 Nov, 14:05 — "): what the test can know.
@@ -198,22 +190,11 @@ fn exported_ids(csv: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// Saves through GTK's save dialog (driven with xdotool, as in the Groups
-/// export test) to `target`; waits for the screen's "Saved …" sentence.
+/// Saves through GTK's save dialog to `target` (see the Groups export
+/// test); waits for the screen's "Saved …" sentence.
 async fn export_to(app: &App, target: &std::path::Path, saved: &str) {
     app.click_button("Export the entries shown").await;
-    let window = wait_for_x_window("Save the History entries");
-    xdotool(&["windowfocus", "--sync", &window]);
-    xdotool(&["key", "--window", &window, "ctrl+a"]);
-    xdotool(&[
-        "type",
-        "--window",
-        &window,
-        "--delay",
-        "20",
-        &target.display().to_string(),
-    ]);
-    xdotool(&["key", "--window", &window, "Return"]);
+    save_in_dialog("Save the History entries", target);
     app.wait_text(saved).await;
 }
 
