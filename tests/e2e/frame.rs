@@ -25,7 +25,7 @@ async fn opens_with_title_navigation_and_sandbox_marker() {
         }
         out
     };
-    assert_eq!(labels, ["Groups", "Contacts", "Accounts"]);
+    assert_eq!(labels, ["Groups", "Contacts", "Accounts", "History"]);
 
     assert_eq!(app.active_account().await, "Sandbox");
     let bar = app.find(By::Css(".sandbox-bar")).await;
@@ -46,6 +46,7 @@ async fn opens_with_title_navigation_and_sandbox_marker() {
     for (label, heading) in [
         ("Contacts", "Contacts"),
         ("Accounts", "Accounts"),
+        ("History", "History"),
         ("Groups", "Groups"),
     ] {
         let button = app.button(label).await;

@@ -8,6 +8,7 @@ mod crash;
 mod desktop;
 mod frame;
 mod groups;
+mod history;
 mod installed;
 mod release;
 mod support;

@@ -216,6 +216,22 @@ impl App {
         path
     }
 
+    /// Clicks the element matching `css` as a person would: in view inside
+    /// the app's scrolling area and with the page at rest. (WebKitGTK's
+    /// WebDriver does not scroll that inner area, so a click on a button
+    /// below its fold can land beside it.)
+    pub async fn click_at_rest(&self, css: &str) {
+        self.scroll_to(css).await;
+        self.driver
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                Vec::new(),
+            )
+            .await
+            .expect("the page settles");
+        self.find(By::Css(css)).await.click().await.expect("click");
+    }
+
     /// Scrolls the main area so the element matching `css` is at its top
     /// (for screenshots of a part of a long screen).
     pub async fn scroll_to(&self, css: &str) {

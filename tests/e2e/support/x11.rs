@@ -39,3 +39,14 @@ pub fn screenshot_x(name: &str) {
         .args(["-window", "root", &path.display().to_string()])
         .status();
 }
+
+/// In GTK's save dialog titled `title`: replaces the file name with `path`
+/// and presses Return, typing as a person would.
+pub fn save_in_dialog(title: &str, path: &std::path::Path) {
+    let window = wait_for_x_window(title);
+    xdotool(&["windowfocus", "--sync", &window]);
+    xdotool(&["key", "--window", &window, "ctrl+a"]);
+    let typed = path.display().to_string();
+    xdotool(&["type", "--window", &window, "--delay", "20", &typed]);
+    xdotool(&["key", "--window", &window, "Return"]);
+}

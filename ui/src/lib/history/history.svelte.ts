@@ -107,8 +107,10 @@ export class HistoryModel {
     }
   }
 
-  /** A filter changed: the search waits for a pause in typing. */
-  changed(field: keyof Filters) {
+  /** A filter changed to `value` (as its field holds it): the search
+   * waits for a pause in typing. */
+  set(field: keyof Filters, value: string) {
+    this.filters = { ...this.filters, [field]: value } as Filters;
     if (this.#searchTimer) clearTimeout(this.#searchTimer);
     this.#searchTimer = null;
     if (field === "search") {

@@ -78,14 +78,20 @@ export function whenWords(ms: number, now: Date = new Date(), locale?: string): 
   }).format(at);
 }
 
-/** The whole sentence for one entry. */
-export function entrySentence(e: Entry, now?: Date, locale?: string): string {
-  return [
+/** An entry's sentence in two parts: what was done, and how it ended
+ * (shown in bold). */
+export function entryParts(e: Entry, now?: Date, locale?: string): [string, string] {
+  const what = [
     whenWords(e.atMs, now, locale),
     accountWords(e.account),
     purposePrefix(e.purpose) + changeWords(e.change),
-    outcomeWords(e.outcome),
   ].join(" — ");
+  return [`${what} — `, outcomeWords(e.outcome)];
+}
+
+/** The whole sentence for one entry. */
+export function entrySentence(e: Entry, now?: Date, locale?: string): string {
+  return entryParts(e, now, locale).join("");
 }
 
 /** "1 entry", "12,345 entries". */
