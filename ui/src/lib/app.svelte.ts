@@ -1,5 +1,6 @@
 import {
   commands,
+  SANDBOX_ACCOUNT,
   type AccountsOverview,
   type AppError,
   type AppStatus,
@@ -42,7 +43,7 @@ class AppModel {
 
   /** The History key of the active account: its id, or the Sandbox's. */
   get activeKey(): string {
-    return this.overview?.activeId ?? "sandbox";
+    return this.overview?.activeId ?? SANDBOX_ACCOUNT;
   }
 
   /** Opens `screen` from another screen, with what it should do first. */
