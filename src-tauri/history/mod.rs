@@ -87,9 +87,9 @@ impl Purpose {
     pub fn words(self) -> &'static str {
         match self {
             Purpose::Change => "",
-            Purpose::Undo => "undo",
-            Purpose::TryAgain => "tried again",
-            Purpose::Revert => "revert",
+            Purpose::Undo => "Undo",
+            Purpose::TryAgain => "Tried again",
+            Purpose::Revert => "Revert",
         }
     }
 }
@@ -159,6 +159,23 @@ pub fn outcome_words() -> Vec<OutcomeWords> {
         .map(|outcome| OutcomeWords {
             outcome,
             words: outcome.words(),
+        })
+        .to_vec()
+}
+
+/// A purpose and its words, for the History list's sentences.
+#[derive(Debug, Clone, Copy, Serialize, specta::Type)]
+pub struct PurposeWords {
+    pub purpose: Purpose,
+    pub words: &'static str,
+}
+
+/// Every purpose with its words ("" for a plain change).
+pub fn purpose_words() -> Vec<PurposeWords> {
+    Purpose::ALL
+        .map(|purpose| PurposeWords {
+            purpose,
+            words: purpose.words(),
         })
         .to_vec()
 }

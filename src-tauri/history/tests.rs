@@ -359,7 +359,7 @@ fn the_export_holds_exactly_the_entries_given() {
     );
     assert_eq!(
         lines[1],
-        "3,2025-11-24 16:01:00,Head office,No,Contact,revert,9876543210,\"'=Ravi, \"\"V\"\"\",blacklist,off,on,sending,"
+        "3,2025-11-24 16:01:00,Head office,No,Contact,Revert,9876543210,\"'=Ravi, \"\"V\"\"\",blacklist,off,on,sending,"
     );
     assert!(lines[2].starts_with("2,2025-11-24 16:00:00,Head office,No,Group,,28,Evening,agent 8 (#8), receives calls,off,on,sending,")
         || lines[2].starts_with("2,2025-11-24 16:00:00,Head office,No,Group,,28,Evening,\"agent 8 (#8), receives calls\",off,on,sending,"), "{}", lines[2]);

@@ -105,6 +105,8 @@ export const DEFAULT_HOST = "https://v4-api.deepcall.com" as const;
 
 export const HISTORY_OUTCOMES = [{"outcome":"sending","words":"sending"},{"outcome":"confirmed","words":"confirmed"},{"outcome":"failed","words":"failed"},{"outcome":"unknown","words":"outcome unknown"},{"outcome":"notApplied","words":"not applied"}] as const;
 
+export const HISTORY_PURPOSES = [{"purpose":"change","words":""},{"purpose":"undo","words":"Undo"},{"purpose":"tryAgain","words":"Tried again"},{"purpose":"revert","words":"Revert"}] as const;
+
 export const SANDBOX_ACCOUNT = "sandbox" as const;
 
 /* Types */

@@ -6,6 +6,7 @@
  */
 import {
   HISTORY_OUTCOMES,
+  HISTORY_PURPOSES,
   type AccountRef,
   type Change,
   type Entry,
@@ -13,22 +14,17 @@ import {
   type Purpose,
 } from "../../bindings";
 import { changeLine, labelFor, valueText } from "../contacts/fields";
+import { memberLabel } from "../groups/members";
 
 /** An outcome in words: "outcome unknown", "not applied". */
 export function outcomeWords(outcome: Outcome): string {
   return HISTORY_OUTCOMES.find((o) => o.outcome === outcome)?.words ?? outcome;
 }
 
-/** What an entry's sentence starts with when it was not a plain change. */
-const PURPOSE_WORDS: Record<Purpose, string> = {
-  change: "",
-  undo: "Undo",
-  tryAgain: "Tried again",
-  revert: "Revert",
-};
-
+/** What an entry's sentence starts with when it was not a plain change
+ * ("Undo: "), in Rust's words (`HISTORY_PURPOSES`). */
 export function purposePrefix(purpose: Purpose): string {
-  const w = PURPOSE_WORDS[purpose];
+  const w = HISTORY_PURPOSES.find((p) => p.purpose === purpose)?.words;
   return w ? `${w}: ` : "";
 }
 
@@ -50,7 +46,7 @@ const onOff = (v: boolean | null | undefined) => (v == null ? "not known" : v ? 
  * (group 28): on → off", "Blacklisted 98765 43210 (Ravi Verma): off → on". */
 export function changeWords(c: Change): string {
   if (c.kind === "receiving") {
-    const who = c.agentName ? `${c.agentName} (#${c.agentId})` : `Agent #${c.agentId}`;
+    const who = memberLabel({ agentId: c.agentId, name: c.agentName });
     const group = c.groupName ? `${c.groupName} (group ${c.group})` : `group ${c.group}`;
     return `${who} receives calls in ${group}: ${onOff(c.before)} → ${onOff(c.after)}`;
   }
