@@ -235,6 +235,36 @@ impl DeepCallError {
         }
     }
 
+    /// Whether DeepCall may have carried out the request this error ended:
+    /// it left, and its answer was lost or spoiled. Only a fresh read can
+    /// tell then; the one place that decides between *failed* and *outcome
+    /// unknown*, and between sending again and checking first.
+    pub fn may_have_been_applied(&self) -> bool {
+        match self {
+            DeepCallError::Network {
+                stage: NetworkStage::Exchange,
+                ..
+            }
+            | DeepCallError::Timeout { .. }
+            | DeepCallError::ResponseTooLarge { .. }
+            | DeepCallError::NotDeepCall { .. }
+            | DeepCallError::UnexpectedAnswer { .. } => true,
+            // A rate limit refuses before anything is done; any other
+            // status may come from a proxy after DeepCall acted.
+            DeepCallError::HttpStatus { status } => *status != 429,
+            DeepCallError::Network {
+                stage: NetworkStage::Connect,
+                ..
+            }
+            | DeepCallError::InvalidAddress { .. }
+            | DeepCallError::InsecureAddress { .. }
+            | DeepCallError::Redirected { .. }
+            | DeepCallError::Api { .. }
+            | DeepCallError::InvalidInput { .. }
+            | DeepCallError::NotApplied => false,
+        }
+    }
+
     /// Whether trying the same request again may succeed: the one place
     /// that decides whether a manager is offered *Retry*.
     pub fn is_retryable(&self) -> bool {

@@ -17,7 +17,7 @@ use tokio::sync::watch;
 
 use crate::deepcall::directory::form::{self, ContactForm};
 use crate::deepcall::directory::{ContactNumber, ContactUpdate};
-use crate::deepcall::{Client, DeepCallError, NetworkStage};
+use crate::deepcall::{Client, DeepCallError};
 
 use super::batch::{BatchRow, BatchState, BatchSummary};
 use super::check::contact_finding;
@@ -98,30 +98,14 @@ enum Then {
 }
 
 fn then(e: &DeepCallError) -> Then {
-    match e {
-        DeepCallError::HttpStatus { status: 429 } => Then::WaitAndSend,
-        DeepCallError::Network {
-            stage: NetworkStage::Connect,
-            ..
-        } => Then::WaitAndSend,
-        DeepCallError::Api { kind, .. } if kind.is_retryable() => Then::WaitAndSend,
+    if e.may_have_been_applied() {
+        Then::WaitAndCheck
+    } else if e.is_retryable() && *e != DeepCallError::NotApplied {
+        Then::WaitAndSend
+    } else {
         // The sign-in, permissions, the contact, its number, its values:
         // the same request would get the same answer.
-        DeepCallError::Api { .. }
-        | DeepCallError::InvalidInput { .. }
-        | DeepCallError::InvalidAddress { .. }
-        | DeepCallError::InsecureAddress { .. }
-        | DeepCallError::Redirected { .. }
-        | DeepCallError::NotApplied => Then::Fail,
-        DeepCallError::Network {
-            stage: NetworkStage::Exchange,
-            ..
-        }
-        | DeepCallError::Timeout { .. }
-        | DeepCallError::HttpStatus { .. }
-        | DeepCallError::ResponseTooLarge { .. }
-        | DeepCallError::NotDeepCall { .. }
-        | DeepCallError::UnexpectedAnswer { .. } => Then::WaitAndCheck,
+        Then::Fail
     }
 }
 

@@ -5,7 +5,7 @@
 use crate::deepcall::directory::form::Save;
 use crate::deepcall::directory::ContactNumber;
 use crate::deepcall::group::{Assignment, ChangeOutcome, GroupId, Plan, ReceivingChange};
-use crate::deepcall::{Client, DeepCallError, NetworkStage};
+use crate::deepcall::{Client, DeepCallError};
 
 use super::{AccountRef, Change, History, HistoryError, Outcome, Purpose};
 
@@ -35,40 +35,20 @@ pub(super) async fn on_disk<T: Send + 'static>(
 /// have applied it decides between *failed* and *outcome unknown*.
 pub fn settled_by(e: &DeepCallError) -> (Outcome, String) {
     match e {
-        // Refused, or never reached DeepCall: not applied.
-        DeepCallError::Api { server_message, .. } => {
-            let said = server_message.trim();
-            let message = if said.is_empty() {
-                e.to_string()
-            } else {
-                format!("{e} DeepCall said: “{said}”.")
-            };
-            (Outcome::Failed, message)
-        }
-        DeepCallError::Network {
-            stage: NetworkStage::Connect,
-            ..
-        }
-        | DeepCallError::InvalidAddress { .. }
-        | DeepCallError::InsecureAddress { .. }
-        | DeepCallError::Redirected { .. }
-        | DeepCallError::InvalidInput { .. } => (Outcome::Failed, e.to_string()),
         DeepCallError::NotApplied => (Outcome::NotApplied, e.to_string()),
-        // The request may have been carried out: only a fresh read can tell.
-        DeepCallError::Network {
-            stage: NetworkStage::Exchange,
-            ..
-        }
-        | DeepCallError::Timeout { .. }
-        | DeepCallError::HttpStatus { .. }
-        | DeepCallError::ResponseTooLarge { .. }
-        | DeepCallError::NotDeepCall { .. }
-        | DeepCallError::UnexpectedAnswer { .. } => (
+        e if e.may_have_been_applied() => (
             Outcome::Unknown,
             format!(
                 "{e} Whether DeepCall applied the change is not known: Check now reads it again."
             ),
         ),
+        // Refused, with DeepCall's own words.
+        DeepCallError::Api { server_message, .. } if !server_message.trim().is_empty() => (
+            Outcome::Failed,
+            format!("{e} DeepCall said: “{}”.", server_message.trim()),
+        ),
+        // Refused, or it never reached DeepCall: not applied.
+        e => (Outcome::Failed, e.to_string()),
     }
 }
 

@@ -379,6 +379,9 @@ fn an_error_settles_as_failed_only_when_deepcall_cannot_have_applied_it() {
         detail: String::new(),
     };
     assert_eq!(settled_by(&connect).0, Outcome::Failed);
+    // A rate limit refuses before anything is done.
+    let limited = DeepCallError::HttpStatus { status: 429 };
+    assert_eq!(settled_by(&limited).0, Outcome::Failed);
     for maybe in [
         DeepCallError::Timeout { seconds: 20 },
         DeepCallError::Network {
