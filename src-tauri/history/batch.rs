@@ -127,17 +127,7 @@ impl History {
                  FROM batch_rows r JOIN batches b ON b.id = r.batch \
                  WHERE r.batch = ?1 AND r.line = ?2",
                 params![batch, line],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        AccountRef {
-                            id: r.get(1)?,
-                            name: r.get(2)?,
-                            sandbox: r.get(3)?,
-                            host: r.get(4)?,
-                        },
-                    ))
-                },
+                |r| Ok((r.get::<_, String>(0)?, AccountRef::read(r, 1)?)),
             )
             .map_err(HistoryError::read)?;
         let change: Change = serde_json::from_str(&detail)
@@ -250,12 +240,7 @@ fn read_summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<BatchSummary> {
     Ok(BatchSummary {
         id: r.get(0)?,
         created_ms: r.get(1)?,
-        account: AccountRef {
-            id: r.get(2)?,
-            name: r.get(3)?,
-            sandbox: r.get(4)?,
-            host: r.get(5)?,
-        },
+        account: AccountRef::read(r, 2)?,
         source: r.get(6)?,
         state: super::parse_key(&BatchState::ALL, BatchState::key, &state).ok_or_else(|| {
             rusqlite::Error::FromSqlConversionFailure(

@@ -197,6 +197,16 @@ pub struct AccountRef {
 }
 
 impl AccountRef {
+    /// The account in four columns of `row` (id, name, sandbox, host), from `first`.
+    fn read(row: &Row<'_>, first: usize) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: row.get(first)?,
+            name: row.get(first + 1)?,
+            sandbox: row.get(first + 2)?,
+            host: row.get(first + 3)?,
+        })
+    }
+
     pub fn sandbox(host: &str) -> Self {
         Self {
             id: SANDBOX_ACCOUNT.into(),
@@ -622,14 +632,7 @@ impl History {
             )
             .map_err(HistoryError::read)?;
         let rows = stmt
-            .query_map([], |r| {
-                Ok(AccountRef {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    sandbox: r.get(2)?,
-                    host: r.get(3)?,
-                })
-            })
+            .query_map([], |r| AccountRef::read(r, 0))
             .map_err(HistoryError::read)?;
         rows.collect::<Result<_, _>>().map_err(HistoryError::read)
     }
@@ -792,12 +795,7 @@ fn read_entry(r: &Row<'_>) -> rusqlite::Result<Entry> {
         submission: r.get(1)?,
         at_ms: r.get(2)?,
         resolved_ms: r.get(3)?,
-        account: AccountRef {
-            id: r.get(4)?,
-            name: r.get(5)?,
-            sandbox: r.get(6)?,
-            host: r.get(7)?,
-        },
+        account: AccountRef::read(r, 4)?,
         purpose,
         can_check: outcome.can_check(),
         can_try_again: matches!(
