@@ -174,7 +174,6 @@ pub fn preview(table: &Table, mapping: &Mapping) -> Result<Preview, Vec<MappingP
             (winner != i).then(|| (i, rows[winner].line))
         })
         .collect();
-    drop(last);
     for (i, by) in replaced {
         let r = &mut rows[i];
         r.state = RowState::Replaced;
