@@ -310,17 +310,6 @@ impl Checker<'_> {
         let edited = self
             .original
             .with_values(values.iter().map(|(f, v)| (*f, v)));
-        let review = form::review(&self.original, &edited);
-        for (field, message) in &review.problems {
-            problems.push(match self.column_of(field) {
-                Some(i) => self.cell_problem(row, i, field, message),
-                None => RowProblem {
-                    column: None,
-                    field: Some(field.clone()),
-                    message: format!("Row {}: {message}", row.line),
-                },
-            });
-        }
         if values.is_empty() && problems.is_empty() {
             problems.push(RowProblem {
                 column: None,
@@ -332,22 +321,40 @@ impl Checker<'_> {
             });
         }
 
-        let mut update = None;
-        if problems.is_empty() {
-            // The editor's Save, which checks it all again; the blacklist
-            // gate comes later, for the whole run.
-            match form::save(&self.original, &edited, true) {
-                Ok(s) => update = Some(s.update),
-                Err(e) => problems.push(RowProblem {
-                    column: None,
-                    field: match &e {
-                        DeepCallError::InvalidInput { field, .. } => Some(field.clone()),
-                        _ => None,
-                    },
-                    message: format!("Row {}: {}", row.line, rule(&e)),
-                }),
+        // The editor's Save: its review, checked. A row it accepts needs no
+        // second review; the blacklist gate comes later, for the whole run.
+        let saved = if problems.is_empty() {
+            Some(form::save(&self.original, &edited, true))
+        } else {
+            None
+        };
+        let (changes, update) = match saved {
+            Some(Ok(s)) => (s.changes, Some(s.update)),
+            refused => {
+                let review = form::review(&self.original, &edited);
+                for (field, message) in &review.problems {
+                    problems.push(match self.column_of(field) {
+                        Some(i) => self.cell_problem(row, i, field, message),
+                        None => RowProblem {
+                            column: None,
+                            field: Some(field.clone()),
+                            message: format!("Row {}: {message}", row.line),
+                        },
+                    });
+                }
+                if let (Some(Err(e)), true) = (refused, problems.is_empty()) {
+                    problems.push(RowProblem {
+                        column: None,
+                        field: match &e {
+                            DeepCallError::InvalidInput { field, .. } => Some(field.clone()),
+                            _ => None,
+                        },
+                        message: format!("Row {}: {}", row.line, rule(&e)),
+                    });
+                }
+                (review.changes, None)
             }
-        }
+        };
         RowPreview {
             line: row.line,
             number,
@@ -358,8 +365,8 @@ impl Checker<'_> {
             },
             replaced_by: None,
             note: None,
-            blacklists: review.blacklists,
-            changes: review.changes,
+            blacklists: form::blacklists(&changes),
+            changes,
             problems,
             update,
         }
