@@ -3,6 +3,7 @@
 //! The domain modules (`deepcall`, `history`, `sandbox`, `secret`) know nothing of Tauri;
 //! `commands` is the only seam to the webview, and `app` builds and runs it.
 
+pub mod bulk;
 pub mod credentials;
 pub mod deepcall;
 pub mod export;

@@ -1,0 +1,463 @@
+//! Reading the manager's CSV file: bytes → a [`Table`] of trimmed cells,
+//! each row with the file line it starts on. The `csv` crate does the
+//! parsing (quotes, separators and line breaks inside quotes, CRLF or LF);
+//! this file decides only what a manager's file may be, and says plainly
+//! what is wrong with one that is not.
+
+use std::io::Read;
+use std::path::Path;
+
+use serde::Serialize;
+
+/// The most data rows (not counting the header) one file may have.
+pub const MAX_ROWS: usize = 100_000;
+
+/// The largest file read: 50 MiB, far above 100,000 rows of contact details.
+pub const MAX_BYTES: usize = 50 * 1024 * 1024;
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// What separates the cells: a comma, or a semicolon as Excel writes
+/// "CSV" where the decimal mark is a comma.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum Separator {
+    Comma,
+    Semicolon,
+}
+
+impl Separator {
+    pub const fn byte(self) -> u8 {
+        match self {
+            Separator::Comma => b',',
+            Separator::Semicolon => b';',
+        }
+    }
+
+    /// The character as a manager sees it in the file.
+    pub const fn shown(self) -> &'static str {
+        match self {
+            Separator::Comma => ",",
+            Separator::Semicolon => ";",
+        }
+    }
+}
+
+/// One data row of the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Row {
+    /// The file line this row starts on (the header is on line 1 when the
+    /// file has no blank first lines). For a file without line breaks
+    /// inside cells it is the row number a spreadsheet shows.
+    pub line: u32,
+    /// The cells, trimmed, in the file's order. A ragged row keeps the
+    /// cells it has.
+    pub cells: Vec<String>,
+}
+
+/// The file as read: its header, its rows, and how it was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Table {
+    pub separator: Separator,
+    /// The header's cells, trimmed.
+    pub headers: Vec<String>,
+    /// Every row that has a non-blank cell, in the file's order.
+    pub rows: Vec<Row>,
+    /// Rows whose cells were all blank (such as `;;;` at the end of an Excel
+    /// export): left out, and counted so the manager can be told.
+    pub blank_rows: u32,
+}
+
+impl Table {
+    /// The problem with a row whose cell count differs from the header's.
+    pub fn shape_problem(&self, row: &Row) -> Option<String> {
+        let (have, want) = (row.cells.len(), self.headers.len());
+        (have != want).then(|| {
+            format!(
+                "Row {} has {have} cell{} but the header has {want} column{}. Check that row for a missing or extra “{}”, or a quote that is not closed.",
+                row.line,
+                plural(have),
+                plural(want),
+                self.separator.shown(),
+            )
+        })
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Why a file cannot be used at all. Each message names what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum FileError {
+    #[error("This file is {} MiB; the most a bulk update reads is {} MiB. Split it into smaller files.", mib(*bytes), mib(*limit))]
+    TooLarge { bytes: u64, limit: u64 },
+
+    #[error("This file has {rows} rows; a bulk update takes at most {limit}. Split it into files of {limit} rows or fewer.")]
+    TooManyRows { rows: u64, limit: u64 },
+
+    #[error("This file is saved as UTF-16 (“Unicode text”), not as CSV. In your spreadsheet, save it as “CSV UTF-8” and choose it again.")]
+    Utf16,
+
+    #[error("This is not a text file: line {line} holds a byte that text never has (NUL). Choose a CSV file, saved as “CSV UTF-8”.")]
+    NulByte { line: u32 },
+
+    #[error("Line {line} of this file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8” and choose it again.")]
+    NotUtf8 { line: u32 },
+
+    #[error("This file is empty. Choose a CSV file with a header row (for example “Phone,VIP”) and one row per contact.")]
+    Empty,
+
+    #[error("This file has a header row but no contacts under it. Add one row per contact and choose it again.")]
+    NoRows,
+
+    /// `reason` is the system's own words, for the log.
+    #[error("The file could not be read. Check that it still exists and that you may open it, then choose it again.")]
+    Unreadable { reason: String },
+}
+
+/// MiB to one decimal, rounded up: a file just over the limit never reads as equal to it.
+fn mib(bytes: u64) -> String {
+    format!("{:.1}", (bytes as f64 / 1_048_576.0 * 10.0).ceil() / 10.0)
+}
+
+/// The line (1-based) that byte `at` is on.
+fn line_of(bytes: &[u8], at: usize) -> u32 {
+    let n = memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Line numbers of records, counted forward through the text. (The CSV
+/// parser's own count lags by one after a CRLF, so it is not used.)
+struct Lines<'a> {
+    text: &'a [u8],
+    /// Where the count has reached, and the line there.
+    at: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    /// The line of the first character of a record that the parser says
+    /// starts at byte `start` (a position that may still be on the line
+    /// breaks before it).
+    fn line_at(&mut self, start: usize) -> u32 {
+        let mut start = start.clamp(self.at, self.text.len());
+        while matches!(self.text.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        self.line += memchr::memchr_iter(b'\n', &self.text[self.at..start]).count();
+        self.at = start;
+        u32::try_from(self.line).unwrap_or(u32::MAX)
+    }
+}
+
+/// Reads the file at `path`, at most [`MAX_BYTES`] of it.
+pub fn read_file(path: &Path) -> Result<Table, FileError> {
+    let unreadable = |e: std::io::Error| FileError::Unreadable {
+        reason: e.to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() > MAX_BYTES {
+        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        return Err(too_large(size));
+    }
+    read(&bytes)
+}
+
+fn too_large(bytes: u64) -> FileError {
+    FileError::TooLarge {
+        bytes,
+        limit: MAX_BYTES as u64,
+    }
+}
+
+/// The separator the header line uses: the one that splits it into more
+/// columns (outside quotes, as the CSV parser reads it); a comma on a tie.
+fn separator_of(text: &str) -> Separator {
+    let columns = |sep: Separator| {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(sep.byte())
+            .from_reader(text.as_bytes())
+            .records()
+            .next()
+            .and_then(Result::ok)
+            .map_or(0, |r| r.len())
+    };
+    if columns(Separator::Semicolon) > columns(Separator::Comma) {
+        Separator::Semicolon
+    } else {
+        Separator::Comma
+    }
+}
+
+/// Reads a whole CSV file held in memory.
+pub fn read(bytes: &[u8]) -> Result<Table, FileError> {
+    if bytes.len() > MAX_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(FileError::Utf16);
+    }
+    if let Some(at) = memchr::memchr(0, bytes) {
+        return Err(FileError::NulByte {
+            line: line_of(bytes, at),
+        });
+    }
+    let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+    let text = std::str::from_utf8(body).map_err(|e| FileError::NotUtf8 {
+        line: line_of(body, e.valid_up_to()),
+    })?;
+    if text.trim().is_empty() {
+        return Err(FileError::Empty);
+    }
+    let separator = separator_of(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .delimiter(separator.byte())
+        .from_reader(text.as_bytes());
+    let unreadable = |e: csv::Error| FileError::Unreadable {
+        reason: e.to_string(),
+    };
+    let mut record = csv::StringRecord::new();
+    // The header is the first line with a cell that is not blank.
+    let headers = loop {
+        if !reader.read_record(&mut record).map_err(unreadable)? {
+            return Err(FileError::Empty);
+        }
+        if record.iter().any(|c| !c.is_empty()) {
+            break record.iter().map(str::to_owned).collect::<Vec<_>>();
+        }
+    };
+    let mut lines = Lines {
+        text: text.as_bytes(),
+        at: 0,
+        line: 1,
+    };
+    let mut rows = Vec::new();
+    let mut blank_rows = 0u32;
+    let mut count = 0u64;
+    while reader.read_record(&mut record).map_err(unreadable)? {
+        if record.iter().all(str::is_empty) {
+            blank_rows += 1;
+            continue;
+        }
+        count += 1;
+        // Past the limit the rest is only counted, to say how many there are.
+        if rows.len() < MAX_ROWS {
+            let start = record.position().map_or(0, |p| p.byte() as usize);
+            rows.push(Row {
+                line: lines.line_at(start),
+                cells: record.iter().map(str::to_owned).collect(),
+            });
+        }
+    }
+    if count > MAX_ROWS as u64 {
+        return Err(FileError::TooManyRows {
+            rows: count,
+            limit: MAX_ROWS as u64,
+        });
+    }
+    if rows.is_empty() {
+        return Err(FileError::NoRows);
+    }
+    Ok(Table {
+        separator,
+        headers,
+        rows,
+        blank_rows,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str) -> Table {
+        read(text.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn cells(t: &Table) -> Vec<Vec<&str>> {
+        t.rows
+            .iter()
+            .map(|r| r.cells.iter().map(String::as_str).collect())
+            .collect()
+    }
+
+    #[test]
+    fn utf8_with_or_without_bom() {
+        let plain = table("Phone,Name\n9876543210,Zoë\n");
+        let bom = read(b"\xEF\xBB\xBFPhone,Name\n9876543210,Zo\xC3\xAB\n").unwrap();
+        assert_eq!(bom, plain);
+        assert_eq!(bom.headers, ["Phone", "Name"], "no BOM in the first header");
+        assert_eq!(cells(&bom), [["9876543210", "Zoë"]]);
+    }
+
+    #[test]
+    fn semicolons_from_the_header_line() {
+        let t = table("Phone;Name;Company\n9876543210;Ravi;Verma, Sons & Co\n");
+        assert_eq!(t.separator, Separator::Semicolon);
+        assert_eq!(cells(&t), [["9876543210", "Ravi", "Verma, Sons & Co"]]);
+        // A comma inside a quoted header does not count.
+        let t = table("\"Phone; mobile\",Name\n98765;x,Ravi\n");
+        assert_eq!(t.separator, Separator::Comma);
+        assert_eq!(t.headers, ["Phone; mobile", "Name"]);
+        // One column: a comma.
+        assert_eq!(table("Phone\n9876543210\n").separator, Separator::Comma);
+    }
+
+    #[test]
+    fn quoted_fields_with_separators_quotes_and_newlines() {
+        let t = table(
+            "Phone,Address,Name\n\
+             9876543210,\"12 MG Road, Pune\",\"Ravi \"\"Ravi\"\" Verma\"\n\
+             9876543211,\"Flat 4\nLine two\",Sunil\n\
+             9876543212,Plain,Asha\n",
+        );
+        assert_eq!(
+            cells(&t),
+            [
+                ["9876543210", "12 MG Road, Pune", "Ravi \"Ravi\" Verma"],
+                ["9876543211", "Flat 4\nLine two", "Sunil"],
+                ["9876543212", "Plain", "Asha"],
+            ]
+        );
+        let lines: Vec<u32> = t.rows.iter().map(|r| r.line).collect();
+        assert_eq!(
+            lines,
+            [2, 3, 5],
+            "a row after a two-line cell starts on line 5"
+        );
+    }
+
+    #[test]
+    fn crlf_and_lf_and_cells_trimmed() {
+        let crlf = table("Phone,VIP\r\n9876543210 , yes\r\n9876543211,no\r\n");
+        let lf = table("Phone,VIP\n9876543210,yes\n9876543211,no");
+        assert_eq!(crlf, lf);
+        assert_eq!(cells(&crlf), [["9876543210", "yes"], ["9876543211", "no"]]);
+        assert_eq!(crlf.rows[1].line, 3);
+        // Line numbers across CRLF, a two-line cell and a blank line.
+        let t = table(
+            "Phone,Address\r\n9876543210,\"Flat 4\r\nPune\"\r\n\r\n9876543211,x\r\n9876543212,y",
+        );
+        let lines: Vec<u32> = t.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 5, 6]);
+        assert_eq!(t.rows[0].cells[1], "Flat 4\r\nPune");
+    }
+
+    #[test]
+    fn blank_rows_are_left_out_and_counted() {
+        let t = table("Phone;VIP\n\n9876543210;yes\n;\n ; \n");
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].line, 3);
+        assert_eq!(t.blank_rows, 2, "`;` rows; an empty line is not a row");
+    }
+
+    #[test]
+    fn ragged_rows_are_a_problem_of_the_row_not_the_file() {
+        let t =
+            table("Phone,VIP,Name\n9876543210,yes\n9876543211,no,Asha,extra\n9876543212,y,Ravi\n");
+        assert_eq!(t.rows.len(), 3);
+        assert_eq!(
+            t.shape_problem(&t.rows[0]).unwrap(),
+            "Row 2 has 2 cells but the header has 3 columns. Check that row for a missing or extra “,”, or a quote that is not closed."
+        );
+        assert!(t
+            .shape_problem(&t.rows[1])
+            .unwrap()
+            .starts_with("Row 3 has 4 cells"));
+        assert_eq!(t.shape_problem(&t.rows[2]), None);
+    }
+
+    #[test]
+    fn too_many_rows_names_the_limit_and_the_count() {
+        let mut text = String::from("Phone\n");
+        for i in 0..=MAX_ROWS {
+            text.push_str(&format!("98{i:08}\n"));
+        }
+        let e = read(text.as_bytes()).unwrap_err();
+        assert_eq!(
+            e,
+            FileError::TooManyRows {
+                rows: MAX_ROWS as u64 + 1,
+                limit: MAX_ROWS as u64
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "This file has 100001 rows; a bulk update takes at most 100000. Split it into files of 100000 rows or fewer."
+        );
+        // Exactly the limit is fine.
+        let at_limit = &text[..text.len() - "9800100000\n".len()];
+        assert_eq!(read(at_limit.as_bytes()).unwrap().rows.len(), MAX_ROWS);
+    }
+
+    #[test]
+    fn a_file_that_is_not_text() {
+        assert_eq!(
+            read(b"Phone,VIP\n98765\x00,yes\n"),
+            Err(FileError::NulByte { line: 2 })
+        );
+        let e = read(b"Phone,Name\n9876543210,Ravi\n9876543211,Jos\xE9\n").unwrap_err();
+        assert_eq!(e, FileError::NotUtf8 { line: 3 });
+        assert_eq!(
+            e.to_string(),
+            "Line 3 of this file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8” and choose it again."
+        );
+        assert_eq!(read(b"\xFF\xFEP\x00h\x00"), Err(FileError::Utf16));
+        // A PNG's first bytes.
+        assert!(matches!(
+            read(b"\x89PNG\r\n\x1a\n\x00\x00"),
+            Err(FileError::NotUtf8 { line: 1 } | FileError::NulByte { .. })
+        ));
+    }
+
+    #[test]
+    fn empty_or_only_a_header() {
+        for empty in ["", "\n\n", "\u{FEFF}", " \r\n"] {
+            assert_eq!(read(empty.as_bytes()), Err(FileError::Empty), "{empty:?}");
+        }
+        assert_eq!(read(b",,\n"), Err(FileError::Empty));
+        assert_eq!(read(b"Phone,VIP\n"), Err(FileError::NoRows));
+        assert_eq!(read(b"Phone,VIP\r\n,\r\n"), Err(FileError::NoRows));
+    }
+
+    #[test]
+    fn the_size_is_capped() {
+        let big = vec![b'a'; MAX_BYTES + 1];
+        let e = read(&big).unwrap_err();
+        assert!(matches!(e, FileError::TooLarge { .. }));
+        assert_eq!(
+            e.to_string(),
+            "This file is 50.1 MiB; the most a bulk update reads is 50.0 MiB. Split it into smaller files."
+        );
+        let dir = std::env::temp_dir().join(format!("deepcall-bulk-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("big.csv");
+        std::fs::write(&path, &big).unwrap();
+        assert!(matches!(read_file(&path), Err(FileError::TooLarge { .. })));
+        std::fs::write(&path, "Phone\n9876543210\n").unwrap();
+        assert_eq!(read_file(&path).unwrap().rows.len(), 1);
+        assert!(matches!(
+            read_file(&dir.join("missing.csv")),
+            Err(FileError::Unreadable { .. })
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

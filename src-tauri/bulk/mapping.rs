@@ -1,0 +1,389 @@
+//! Which contact field each column of the file fills in: proposed from the
+//! header's words, shown to the manager, changed by them, then checked.
+//!
+//! Field names and labels come from the editor's catalogue (`field.rs`);
+//! a custom field's name follows the editor's rule (`form::custom_field_name`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::deepcall::directory::form;
+use crate::deepcall::directory::{ContactField, KnownField};
+
+/// What the number column is called in messages.
+pub const NUMBER_LABEL: &str = "Phone number";
+
+/// Header words (as [`header_key`] reads them) that mean the contact number.
+const NUMBER_HEADERS: [&str; 11] = [
+    "number",
+    "phone",
+    "phonenumber",
+    "phoneno",
+    "mobile",
+    "mobilenumber",
+    "mobileno",
+    "contact",
+    "contactnumber",
+    "contactno",
+    "cn",
+];
+
+/// Header words for a field beyond its DeepCall name and its label.
+const FIELD_HEADERS: [(&str, KnownField); 1] = [("fullname", KnownField::Name)];
+
+/// Where a column's cells go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "kind", content = "field", rename_all = "camelCase")]
+pub enum Target {
+    /// The contact's number: which contact the row changes.
+    Number,
+    /// A field of the contact, by DeepCall's name; a custom field by its name.
+    Field(ContactField),
+    /// Left out.
+    NotUsed,
+}
+
+impl Target {
+    /// A custom field the manager names for a column, by the editor's rule
+    /// for a new field's name; `Err` is that rule's sentence.
+    pub fn custom(name: &str) -> Result<Self, String> {
+        let name = name.trim();
+        match form::custom_field_name(name) {
+            Some(problem) => Err(problem),
+            None => Ok(Target::Field(ContactField::Custom(name.to_owned()))),
+        }
+    }
+
+    /// The words a manager reads for it.
+    pub fn label(&self) -> &str {
+        match self {
+            Target::Number => NUMBER_LABEL,
+            Target::Field(ContactField::Known(k)) => k.label(),
+            Target::Field(ContactField::Custom(name)) => name,
+            Target::NotUsed => "Not used",
+        }
+    }
+}
+
+/// One column of the file and where its cells go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Column {
+    /// The header as the file has it.
+    pub header: String,
+    pub target: Target,
+}
+
+/// Every column of the file, in its order (the index is the column's).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Mapping {
+    pub columns: Vec<Column>,
+}
+
+/// A reason the mapping cannot be used yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MappingProblem {
+    /// The column to change (its index), when one is concerned.
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+/// A header as it is compared: letters and digits only, lower case, so
+/// case, spaces, `_`, `-` and punctuation do not matter.
+pub fn header_key(header: &str) -> String {
+    header
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// What a header means, when it names the number or a documented field (by
+/// DeepCall's name or the editor's label); otherwise [`Target::NotUsed`].
+pub fn target_for(header: &str) -> Target {
+    let key = header_key(header);
+    if key.is_empty() {
+        return Target::NotUsed;
+    }
+    if NUMBER_HEADERS.contains(&key.as_str()) {
+        return Target::Number;
+    }
+    KnownField::ALL
+        .into_iter()
+        .find(|f| header_key(f.name()) == key || header_key(f.spec().label) == key)
+        .or_else(|| {
+            FIELD_HEADERS
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, f)| *f)
+        })
+        .map_or(Target::NotUsed, |f| Target::Field(ContactField::Known(f)))
+}
+
+/// The mapping proposed for a header row.
+pub fn propose(headers: &[String]) -> Mapping {
+    Mapping {
+        columns: headers
+            .iter()
+            .map(|h| Column {
+                header: h.clone(),
+                target: target_for(h),
+            })
+            .collect(),
+    }
+}
+
+fn index(i: usize) -> Option<u32> {
+    u32::try_from(i).ok()
+}
+
+fn quoted(columns: &[&Column]) -> String {
+    let names: Vec<String> = columns.iter().map(|c| format!("“{}”", c.header)).collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+impl Mapping {
+    /// The column that holds the numbers, when exactly one does.
+    pub fn number_column(&self) -> Option<usize> {
+        let mut numbers = self
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.target == Target::Number)
+            .map(|(i, _)| i);
+        match (numbers.next(), numbers.next()) {
+            (Some(i), None) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// Every problem, in column order; empty when the preview may be made.
+    pub fn problems(&self) -> Vec<MappingProblem> {
+        let mut out = Vec::new();
+        // Targets in the order of their first column, each with its columns.
+        let mut used: Vec<(&Target, Vec<(usize, &Column)>)> = Vec::new();
+        for (i, c) in self.columns.iter().enumerate() {
+            if c.target == Target::NotUsed {
+                continue;
+            }
+            if let Target::Field(ContactField::Custom(name)) = &c.target {
+                if let Some(rule) = form::custom_field_name(name) {
+                    out.push(MappingProblem {
+                        column: index(i),
+                        message: format!("Column “{}”: {rule}", c.header),
+                    });
+                }
+            }
+            match used.iter_mut().find(|(t, _)| *t == &c.target) {
+                Some((_, cols)) => cols.push((i, c)),
+                None => used.push((&c.target, vec![(i, c)])),
+            }
+        }
+        for (target, cols) in &used {
+            if let [_, (second, _), ..] = cols.as_slice() {
+                let names: Vec<&Column> = cols.iter().map(|(_, c)| *c).collect();
+                let (go, rest) = if names.len() == 2 {
+                    ("both go", "the other")
+                } else {
+                    ("all go", "the others")
+                };
+                out.push(MappingProblem {
+                    column: index(*second),
+                    message: format!(
+                        "Columns {} {go} to {}. Keep one and set {rest} to Not used.",
+                        quoted(&names),
+                        target.label()
+                    ),
+                });
+            }
+        }
+        if !used.iter().any(|(t, _)| **t == Target::Number) {
+            out.push(MappingProblem {
+                column: None,
+                message: format!(
+                    "Choose the column that holds the phone numbers: set it to {NUMBER_LABEL}."
+                ),
+            });
+        }
+        if !used.iter().any(|(t, _)| matches!(t, Target::Field(_))) {
+            out.push(MappingProblem {
+                column: None,
+                message: "No column changes anything yet. Choose a field (such as VIP or Name) for at least one column besides the phone numbers.".into(),
+            });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(h: &[&str]) -> Vec<String> {
+        h.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn known(f: KnownField) -> Target {
+        Target::Field(ContactField::Known(f))
+    }
+
+    fn targets(m: &Mapping) -> Vec<Target> {
+        m.columns.iter().map(|c| c.target.clone()).collect()
+    }
+
+    #[test]
+    fn a_header_mapping_forgiving_case_spaces_and_punctuation() {
+        for number in [
+            "number",
+            "Phone",
+            "PHONE NUMBER",
+            "phone_number",
+            "Mobile",
+            "Contact",
+            "Contact Number",
+            "contact-number",
+            "CN",
+            " Mobile No. ",
+        ] {
+            assert_eq!(target_for(number), Target::Number, "{number}");
+        }
+        for (header, field) in [
+            ("VIP", KnownField::Vip),
+            ("vip?", KnownField::Vip),
+            ("Blacklist", KnownField::Blacklist),
+            ("blacklisted", KnownField::Blacklist),
+            ("Name", KnownField::Name),
+            ("Full Name", KnownField::Name),
+            ("full_name", KnownField::Name),
+            ("Email", KnownField::Email),
+            ("E-mail", KnownField::Email),
+            ("e_mail", KnownField::Email),
+            ("DOB", KnownField::Dob),
+            ("Date of birth", KnownField::Dob),
+            ("Job title", KnownField::Designation),
+            ("designation", KnownField::Designation),
+            ("custom_field_1", KnownField::CustomField1),
+            ("Custom Field 2", KnownField::CustomField2),
+            ("Total calls", KnownField::TotalCalls),
+            ("lastcalltime", KnownField::LastCallTime),
+            ("Last call date", KnownField::LastCallTime),
+            ("Click-to-call status", KnownField::Ctc),
+        ] {
+            assert_eq!(target_for(header), known(field), "{header}");
+        }
+        for other in ["", "  ", "Notes", "preferred_language", "Lead Source", "#"] {
+            assert_eq!(target_for(other), Target::NotUsed, "{other}");
+        }
+        // Every documented field, by its name and by its label.
+        for f in KnownField::ALL {
+            assert_eq!(target_for(f.name()), known(f));
+            assert_eq!(target_for(f.label()), known(f));
+        }
+    }
+
+    #[test]
+    fn proposed_mapping_is_ready_for_a_usual_file() {
+        let m = propose(&headers(&["Phone", "Name", "VIP", "Notes"]));
+        assert_eq!(
+            targets(&m),
+            [
+                Target::Number,
+                known(KnownField::Name),
+                known(KnownField::Vip),
+                Target::NotUsed
+            ]
+        );
+        assert_eq!(m.problems(), []);
+        assert_eq!(m.number_column(), Some(0));
+        // As the UI gets it, and gives it back after a change.
+        let json = serde_json::to_value(&m.columns[2]).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"header": "VIP", "target": {"kind": "field", "field": "vip"}})
+        );
+        let back: Mapping = serde_json::from_value(serde_json::to_value(&m).unwrap()).unwrap();
+        assert_eq!(back, m);
+        let custom: Target =
+            serde_json::from_value(serde_json::json!({"kind": "field", "field": "tier"})).unwrap();
+        assert_eq!(custom, Target::Field(ContactField::Custom("tier".into())));
+    }
+
+    #[test]
+    fn exactly_one_number_column() {
+        let m = propose(&headers(&["Name", "VIP"]));
+        assert_eq!(m.number_column(), None);
+        let p = m.problems();
+        assert_eq!(p.len(), 1);
+        assert_eq!(
+            p[0].message,
+            "Choose the column that holds the phone numbers: set it to Phone number."
+        );
+
+        let m = propose(&headers(&["Phone", "Mobile", "VIP"]));
+        assert_eq!(m.number_column(), None);
+        assert_eq!(
+            m.problems(),
+            [MappingProblem {
+                column: Some(1),
+                message: "Columns “Phone” and “Mobile” both go to Phone number. Keep one and set the other to Not used.".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn a_field_used_twice_is_a_problem() {
+        let m = propose(&headers(&["Phone", "Name", "Full name", "full_name"]));
+        assert_eq!(
+            m.problems(),
+            [MappingProblem {
+                column: Some(2),
+                message: "Columns “Name”, “Full name” and “full_name” all go to Name. Keep one and set the others to Not used.".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn only_the_number_changes_nothing() {
+        let m = propose(&headers(&["Phone", "Notes"]));
+        assert_eq!(m.problems().len(), 1);
+        assert!(m.problems()[0]
+            .message
+            .starts_with("No column changes anything"));
+    }
+
+    #[test]
+    fn a_custom_field_column_by_the_editors_name_rule() {
+        let mut m = propose(&headers(&["Phone", "Preferred language"]));
+        assert_eq!(m.columns[1].target, Target::NotUsed);
+        m.columns[1].target = Target::custom(" preferred_language ").unwrap();
+        assert_eq!(m.problems(), []);
+        assert_eq!(
+            m.columns[1].target,
+            Target::Field(ContactField::Custom("preferred_language".into()))
+        );
+        // The editor's sentences, word for word.
+        for bad in ["two words", "vip", "token", ""] {
+            assert_eq!(
+                Target::custom(bad),
+                Err(form::custom_field_name(bad).unwrap()),
+                "{bad}"
+            );
+        }
+        // Set directly (as the UI might), the rule is still applied.
+        m.columns[1].target = Target::Field(ContactField::Custom("Lead Source".into()));
+        let p = m.problems();
+        assert_eq!(p[0].column, Some(1));
+        assert_eq!(
+            p[0].message,
+            format!(
+                "Column “Preferred language”: {}",
+                form::custom_field_name("Lead Source").unwrap()
+            )
+        );
+    }
+}
