@@ -161,14 +161,18 @@ pub async fn contact_from_history(
             "That History entry is not a contact change.",
         ));
     };
-    let (client, _) = state.sender_for(Some(account.id.clone()).filter(|_| !account.sandbox)).await.map_err(|_| {
-        AppError::new(
+    let wanted = (!account.sandbox).then(|| account.id.clone());
+    let (client, _) = state.sender_for(wanted).await.map_err(|e| match e.kind {
+        // Another account is active: say which one this change needs.
+        ErrorKind::Rejected => AppError::new(
             ErrorKind::Rejected,
             format!(
                 "This change was made with “{}”. Choose that account at the top of the window first.",
                 account.name
             ),
-        )
+        ),
+        // Anything else (a locked keyring, say) in its own words.
+        _ => e,
     })?;
     let parsed = ContactNumber::parse(&number)?;
     let lookup = look_up(&client, &number, &parsed).await?;
