@@ -195,6 +195,16 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::history::check_history,
             commands::history::export_history::<tauri::Wry>,
             commands::contacts::contact_from_history,
+            commands::bulk::bulk_choose_file::<tauri::Wry>,
+            commands::bulk::bulk_preview,
+            commands::bulk::bulk_preview_rows,
+            commands::bulk::bulk_start,
+            commands::bulk::bulk_resume,
+            commands::bulk::bulk_watch,
+            commands::bulk::bulk_control,
+            commands::bulk::bulk_unfinished,
+            commands::bulk::bulk_results,
+            commands::bulk::bulk_save_results::<tauri::Wry>,
             commands::about::about,
             commands::about::open_log_folder,
         ])
@@ -307,6 +317,7 @@ fn set_up<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::error:
         Err(problem) => tracing::warn!("keyring: {PLATFORM_STORE}, not usable: {problem:?}"),
     });
     app.manage(state);
+    app.manage(commands::bulk::BulkSession::default());
     Ok(())
 }
 

@@ -10,8 +10,12 @@
 
 pub mod file;
 pub mod mapping;
+pub mod plan;
 pub mod preview;
+pub mod results;
 
 pub use file::{read, read_file, FileError, Row, Separator, Table, MAX_BYTES, MAX_ROWS};
 pub use mapping::{propose, Column, Mapping, MappingProblem, Target};
+pub use plan::plan;
 pub use preview::{preview, Counts, Preview, RowPreview, RowProblem, RowState};
+pub use results::results_csv;

@@ -36,6 +36,8 @@ pub enum ErrorKind {
     Storage,
     /// A file the manager asked to save (an export) could not be written.
     FileNotSaved,
+    /// A file the manager chose (a CSV file to import) could not be used.
+    FileNotRead,
     /// History could not be read or written (so a change was not sent).
     History,
     /// A bug on our side; the message says so plainly.

@@ -5,6 +5,7 @@
 
 pub mod about;
 pub mod accounts;
+pub mod bulk;
 pub mod contacts;
 mod error;
 pub mod groups;

@@ -71,27 +71,142 @@ pub struct BatchRow {
     pub message: Option<String>,
 }
 
+/// A row a run sends: its line, its cells as the file has them (for the
+/// results file), and the contact change it makes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRow {
+    pub line: u32,
+    pub cells: Vec<String>,
+    pub change: Change,
+}
+
+/// A row of the file a run does not send, and why (in the manager's words).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeftOut {
+    pub line: u32,
+    /// The number as the preview read it, when it could.
+    pub number: Option<String>,
+    pub cells: Vec<String>,
+    pub reason: String,
+}
+
+/// A run to write down.
+#[derive(Debug, Clone, Copy)]
+pub struct NewBatch<'a> {
+    pub account: &'a AccountRef,
+    /// The file's name (no folder).
+    pub source: &'a str,
+    /// The file's header row.
+    pub headers: &'a [String],
+    pub rows: &'a [RunRow],
+    pub left_out: &'a [LeftOut],
+}
+
+/// What became of one row of the file, for the results list and file.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RowResult {
+    pub line: u32,
+    pub number: Option<String>,
+    /// `None` while the row has not been sent (or when it is left out).
+    pub outcome: Option<Outcome>,
+    /// The preview left it out: it is never sent.
+    pub left_out: bool,
+    /// The result in a manager's words: "confirmed", "failed", "not sent"…
+    pub words: String,
+    /// Why it failed or was left out; what a check found.
+    pub message: Option<String>,
+}
+
+impl RowResult {
+    fn new(
+        line: u32,
+        number: Option<String>,
+        outcome: Option<Outcome>,
+        left_out: bool,
+        message: Option<String>,
+    ) -> Self {
+        let words = match (left_out, outcome) {
+            (true, _) => "left out",
+            (false, None) => "not sent",
+            (false, Some(o)) => o.words(),
+        };
+        Self {
+            line,
+            number,
+            outcome,
+            left_out,
+            words: words.into(),
+            message,
+        }
+    }
+}
+
+/// A page of a run's results, in the file's order.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultPage {
+    /// Rows of the file in all (sent and left out).
+    pub total: u32,
+    pub rows: Vec<RowResult>,
+}
+
+/// Every row's result with its cells: what the results file is made of.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    pub headers: Vec<String>,
+    pub rows: Vec<(Vec<String>, RowResult)>,
+}
+
+fn json_of<T: Serialize>(value: &T, line: u32) -> Result<String, HistoryError> {
+    serde_json::to_string(value)
+        .map_err(|e| HistoryError(format!("History could not record row {line} ({e}).")))
+}
+
+fn bad_json(col: usize, e: serde_json::Error) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, e.into())
+}
+
+/// Both kinds of row of a run, in the file's order: the sent ones with
+/// their latest entry's outcome, then the left-out ones.
+const RESULTS: &str = "SELECT r.line, r.number, e.outcome, 0, e.message, r.cells \
+     FROM batch_rows r LEFT JOIN entries e ON e.id = r.entry WHERE r.batch = ?1 \
+     UNION ALL SELECT s.line, s.number, NULL, 1, s.reason, s.cells FROM batch_skipped s \
+     WHERE s.batch = ?1 ORDER BY 1";
+
+fn read_result(r: &rusqlite::Row<'_>) -> rusqlite::Result<(RowResult, String)> {
+    let outcome: Option<String> = r.get(2)?;
+    Ok((
+        RowResult::new(
+            r.get(0)?,
+            r.get(1)?,
+            outcome.and_then(|o| super::parse_key(&Outcome::ALL, Outcome::key, &o)),
+            r.get(3)?,
+            r.get(4)?,
+        ),
+        r.get(5)?,
+    ))
+}
+
 impl History {
-    /// Writes a run down: its account, the file's name, and each row (its
-    /// line and the contact change it makes). Nothing is sent yet.
-    pub fn create_batch(
-        &self,
-        account: &AccountRef,
-        source: &str,
-        rows: &[(u32, Change)],
-    ) -> Result<i64, HistoryError> {
+    /// Writes a run down: its account, the file's name and header, each
+    /// row it sends (line, cells, the contact change) and each row it
+    /// leaves out. Nothing is sent yet.
+    pub fn create_batch(&self, new: &NewBatch<'_>) -> Result<i64, HistoryError> {
+        let account = new.account;
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(HistoryError::write)?;
         tx.execute(
             "INSERT INTO batches (created_ms, account_id, account_name, sandbox, host, source, \
-             state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running')",
+             state, headers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?7)",
             params![
                 now_ms(),
                 account.id,
                 account.name,
                 account.sandbox,
                 account.host,
-                source
+                new.source,
+                json_of(&new.headers, 1)?,
             ],
         )
         .map_err(HistoryError::write)?;
@@ -99,20 +214,95 @@ impl History {
         {
             let mut insert = tx
                 .prepare_cached(
-                    "INSERT INTO batch_rows (batch, line, number, detail) VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT INTO batch_rows (batch, line, number, detail, cells) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
                 )
                 .map_err(HistoryError::write)?;
-            for (line, change) in rows {
-                let detail = serde_json::to_string(change).map_err(|e| {
-                    HistoryError(format!("History could not record row {line} ({e})."))
-                })?;
+            for row in new.rows {
                 insert
-                    .execute(params![batch, line, change.target(), detail])
+                    .execute(params![
+                        batch,
+                        row.line,
+                        row.change.target(),
+                        json_of(&row.change, row.line)?,
+                        json_of(&row.cells, row.line)?,
+                    ])
                     .map_err(HistoryError::write)?;
+            }
+            let mut skip = tx
+                .prepare_cached(
+                    "INSERT INTO batch_skipped (batch, line, number, cells, reason) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .map_err(HistoryError::write)?;
+            for row in new.left_out {
+                skip.execute(params![
+                    batch,
+                    row.line,
+                    row.number,
+                    json_of(&row.cells, row.line)?,
+                    row.reason,
+                ])
+                .map_err(HistoryError::write)?;
             }
         }
         tx.commit().map_err(HistoryError::write)?;
         Ok(batch)
+    }
+
+    /// `limit` rows of the run's results from `offset`, in the file's order.
+    pub fn batch_results(
+        &self,
+        batch: i64,
+        offset: u32,
+        limit: u32,
+    ) -> Result<ResultPage, HistoryError> {
+        let conn = self.conn();
+        let total: u32 = conn
+            .query_row(
+                "SELECT (SELECT COUNT(*) FROM batch_rows WHERE batch = ?1) \
+                 + (SELECT COUNT(*) FROM batch_skipped WHERE batch = ?1)",
+                params![batch],
+                |r| r.get(0),
+            )
+            .map_err(HistoryError::read)?;
+        let mut stmt = conn
+            .prepare_cached(&format!("{RESULTS} LIMIT ?2 OFFSET ?3"))
+            .map_err(HistoryError::read)?;
+        let rows = stmt
+            .query_map(params![batch, limit.min(1000), offset], |r| {
+                read_result(r).map(|(row, _)| row)
+            })
+            .map_err(HistoryError::read)?
+            .collect::<Result<_, _>>()
+            .map_err(HistoryError::read)?;
+        Ok(ResultPage { total, rows })
+    }
+
+    /// Every row's result with its cells, and the file's header.
+    pub fn batch_results_with_cells(&self, batch: i64) -> Result<Results, HistoryError> {
+        let conn = self.conn();
+        let headers: String = conn
+            .query_row(
+                "SELECT headers FROM batches WHERE id = ?1",
+                params![batch],
+                |r| r.get(0),
+            )
+            .map_err(HistoryError::read)?;
+        let headers = serde_json::from_str(&headers)
+            .map_err(|e| HistoryError(format!("This run's columns cannot be read ({e}).")))?;
+        let mut stmt = conn.prepare_cached(RESULTS).map_err(HistoryError::read)?;
+        let rows = stmt
+            .query_map(params![batch], |r| {
+                let (row, cells) = read_result(r)?;
+                let cells: Vec<String> =
+                    serde_json::from_str(&cells).map_err(|e| bad_json(5, e))?;
+                Ok((cells, row))
+            })
+            .map_err(HistoryError::read)?
+            .collect::<Result<_, _>>()
+            .map_err(HistoryError::read)?;
+        Ok(Results { headers, rows })
     }
 
     /// Gives row `line` of `batch` a new entry, *sending*, committed: call
@@ -178,13 +368,7 @@ impl History {
                 let outcome: Option<String> = r.get(3)?;
                 Ok(BatchRow {
                     line: r.get(0)?,
-                    change: serde_json::from_str(&detail).map_err(|e| {
-                        rusqlite::Error::FromSqlConversionFailure(
-                            1,
-                            rusqlite::types::Type::Text,
-                            e.into(),
-                        )
-                    })?,
+                    change: serde_json::from_str(&detail).map_err(|e| bad_json(1, e))?,
                     entry: r.get(2)?,
                     outcome: outcome
                         .and_then(|o| super::parse_key(&Outcome::ALL, Outcome::key, &o)),
@@ -285,7 +469,30 @@ mod tests {
             (3, vip("9123456780")),
             (5, vip("9000000001")),
         ];
-        let b = h.create_batch(&account, "vip.csv", &rows).unwrap();
+        let rows: Vec<RunRow> = rows
+            .into_iter()
+            .map(|(line, change)| RunRow {
+                line,
+                cells: vec![change.target(), "yes".into()],
+                change,
+            })
+            .collect();
+        let left_out = [LeftOut {
+            line: 4,
+            number: None,
+            cells: vec!["12".into(), "yes".into()],
+            reason: "Row 4: the number is too short.".into(),
+        }];
+        let headers = ["Phone".to_owned(), "VIP".to_owned()];
+        let b = h
+            .create_batch(&NewBatch {
+                account: &account,
+                source: "vip.csv",
+                headers: &headers,
+                rows: &rows,
+                left_out: &left_out,
+            })
+            .unwrap();
         let s = h.batch(b).unwrap().unwrap();
         assert_eq!((s.rows, s.pending, s.state), (3, 3, BatchState::Running));
         assert_eq!(
@@ -318,6 +525,32 @@ mod tests {
         assert_eq!(h.batch_rows(b).unwrap()[1].entry, Some(again));
         h.set_batch_state(b, BatchState::Cancelled).unwrap();
         assert!(h.unfinished_batches().unwrap().is_empty());
+
+        // The results: every row of the file in its order, left out too.
+        let page = h.batch_results(b, 0, 10).unwrap();
+        assert_eq!(page.total, 4);
+        let words: Vec<(u32, &str)> = page
+            .rows
+            .iter()
+            .map(|r| (r.line, r.words.as_str()))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                (2, "confirmed"),
+                (3, "sending"),
+                (4, "left out"),
+                (5, "not sent")
+            ]
+        );
+        assert_eq!(h.batch_results(b, 2, 1).unwrap().rows[0].line, 4);
+        let all = h.batch_results_with_cells(b).unwrap();
+        assert_eq!(all.headers, headers);
+        assert_eq!(all.rows[2].0, ["12", "yes"]);
+        assert_eq!(
+            all.rows[2].1.message.as_deref(),
+            Some("Row 4: the number is too short.")
+        );
         assert_eq!(h.page(&Default::default(), 0, 10).unwrap().total, 3);
     }
 }

@@ -49,8 +49,10 @@ impl Default for RunOptions {
 }
 
 /// What the manager asks of a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
 pub enum Control {
+    /// Run (also: resume after a pause).
     Run,
     /// No new row is started; rows under way finish.
     Pause,

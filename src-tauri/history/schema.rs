@@ -63,6 +63,23 @@ pub(super) const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     ALTER TABLE entries ADD COLUMN batch INTEGER REFERENCES batches (id);
     CREATE INDEX entries_by_batch ON entries (batch) WHERE batch IS NOT NULL;",
+    // 3: a run keeps its file's header and each row's cells, so its results
+    // file (the input columns plus each row's outcome) can be saved at any
+    // time, also after a restart; rows the preview left out are kept with
+    // the reason.
+    "ALTER TABLE batches ADD COLUMN headers TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE batch_rows ADD COLUMN cells TEXT NOT NULL DEFAULT '[]';
+    CREATE TABLE batch_skipped (
+        batch INTEGER NOT NULL REFERENCES batches (id),
+        line INTEGER NOT NULL,
+        -- the number as the preview read it, when it could
+        number TEXT,
+        -- JSON array of the row's cells, as the file has them
+        cells TEXT NOT NULL,
+        -- why it is not sent, in the manager's words
+        reason TEXT NOT NULL,
+        PRIMARY KEY (batch, line)
+    ) WITHOUT ROWID;",
 ];
 
 /// The version this build writes and reads.

@@ -80,7 +80,7 @@ fn an_empty_file_is_migrated_to_the_latest_version_in_wal_mode() {
 }
 
 #[test]
-fn a_file_of_the_previous_version_keeps_its_entries() {
+fn a_file_of_an_earlier_version_keeps_its_entries() {
     let path = scratch("previous");
     {
         let mut conn = Connection::open(&path).unwrap();
@@ -99,20 +99,23 @@ fn a_file_of_the_previous_version_keeps_its_entries() {
     }
     assert_eq!(
         schema::LATEST,
-        2,
-        "this test migrates from the version before the latest"
+        3,
+        "this test migrates from version 1 through every later one"
     );
     let h = History::open(&path).unwrap();
     let page = h.page(&Query::default(), 0, 10).unwrap();
     assert_eq!(page.total, 1);
     assert_eq!(page.entries[0].change, switch(3, true, false));
     assert_eq!(page.entries[0].outcome, Outcome::Confirmed);
-    // Version 2's batch column is there.
+    // Version 2's batch column and version 3's columns are there.
     h.conn()
         .execute("UPDATE entries SET batch = NULL WHERE id = 1", [])
         .unwrap();
+    h.conn()
+        .execute_batch("SELECT headers FROM batches; SELECT cells FROM batch_skipped;")
+        .unwrap();
     drop(h);
-    assert_eq!(version_of(&path), 2);
+    assert_eq!(version_of(&path), 3);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::time::Duration;
 use deepcall_desk::deepcall::directory::field::{ContactField, FieldValue, KnownField};
 use deepcall_desk::deepcall::directory::form::FieldChange;
 use deepcall_desk::deepcall::directory::{ContactNumber, ContactUpdate};
-use deepcall_desk::history::batch::{BatchState, BatchSummary};
+use deepcall_desk::history::batch::{BatchState, BatchSummary, NewBatch, RunRow};
 use deepcall_desk::history::run::{self, Control, RunOptions, RunProgress};
 use deepcall_desk::history::{self, AccountRef, Change, History, Outcome, Purpose};
 use deepcall_desk::sandbox::{extra_contact, Fault, Misbehaviour, Options, RateLimit, Sandbox};
@@ -43,24 +43,32 @@ async fn sandbox_with(contacts: usize, misbehaviour: Misbehaviour) -> Sandbox {
     .expect("sandbox starts")
 }
 
-/// Row `i` makes extra contact `i` VIP.
-fn vip_rows(n: usize) -> Vec<(u32, Change)> {
-    (0..n)
-        .map(|i| {
-            (
-                i as u32 + 2,
-                Change::Contact {
-                    number: extra_contact(i),
-                    name: None,
-                    changes: vec![FieldChange {
-                        field: ContactField::Known(KnownField::Vip),
-                        before: FieldValue::NotKnown,
-                        after: FieldValue::Flag(true),
-                    }],
-                },
-            )
+/// A run of `n` rows on the sandbox at `url`: row `i` makes extra contact
+/// `i` VIP.
+fn vip_batch(h: &History, url: &str, n: usize) -> i64 {
+    let rows: Vec<RunRow> = (0..n)
+        .map(|i| RunRow {
+            line: i as u32 + 2,
+            cells: vec![extra_contact(i), "yes".into()],
+            change: Change::Contact {
+                number: extra_contact(i),
+                name: None,
+                changes: vec![FieldChange {
+                    field: ContactField::Known(KnownField::Vip),
+                    before: FieldValue::NotKnown,
+                    after: FieldValue::Flag(true),
+                }],
+            },
         })
-        .collect()
+        .collect();
+    h.create_batch(&NewBatch {
+        account: &AccountRef::sandbox(url),
+        source: "vip.csv",
+        headers: &["Phone".into(), "VIP".into()],
+        rows: &rows,
+        left_out: &[],
+    })
+    .unwrap()
 }
 
 /// Quick waits, so that a test with faults takes seconds.
@@ -119,9 +127,7 @@ async fn run_batch(
 async fn every_row_is_sent_once_with_only_what_it_sets() {
     let sb = sandbox_with(300, Misbehaviour::default()).await;
     let h = scratch_history();
-    let batch = h
-        .create_batch(&AccountRef::sandbox(&sb.url()), "vip.csv", &vip_rows(300))
-        .unwrap();
+    let batch = vip_batch(&h, &sb.url(), 300);
     let (_tx, control) = watch::channel(Control::Run);
     let (summary, heard) = run_batch(&h, &sb, batch, RunOptions::default(), control).await;
     assert_eq!(
@@ -163,13 +169,7 @@ async fn with_a_rate_limit_5xx_and_dropped_connections_no_row_is_lost_or_applied
     )
     .await;
     let h = scratch_history();
-    let batch = h
-        .create_batch(
-            &AccountRef::sandbox(&sb.url()),
-            "faults.csv",
-            &vip_rows(ROWS),
-        )
-        .unwrap();
+    let batch = vip_batch(&h, &sb.url(), ROWS);
     let (_tx, control) = watch::channel(Control::Run);
     let (summary, _) = run_batch(&h, &sb, batch, quick(), control).await;
 
@@ -233,9 +233,7 @@ async fn pause_holds_the_run_and_cancel_leaves_the_rest_unsent() {
     )
     .await;
     let h = Arc::new(scratch_history());
-    let batch = h
-        .create_batch(&AccountRef::sandbox(&sb.url()), "vip.csv", &vip_rows(400))
-        .unwrap();
+    let batch = vip_batch(&h, &sb.url(), 400);
     let (tx, control) = watch::channel(Control::Run);
     let sb = Arc::new(sb);
     let running = {
@@ -278,9 +276,7 @@ async fn pause_holds_the_run_and_cancel_leaves_the_rest_unsent() {
 async fn resuming_after_a_crash_checks_the_row_in_flight_instead_of_sending_it_again() {
     let sb = sandbox_with(5, Misbehaviour::default()).await;
     let h = scratch_history();
-    let batch = h
-        .create_batch(&AccountRef::sandbox(&sb.url()), "vip.csv", &vip_rows(5))
-        .unwrap();
+    let batch = vip_batch(&h, &sb.url(), 5);
     // Before the crash: row 2 was confirmed; rows 3 and 4 were in flight,
     // and DeepCall applied row 3 (sent here directly) but not row 4.
     let first = h.record_row(batch, 2, Purpose::Change).unwrap();

@@ -88,6 +88,11 @@ export const ERROR_ADVICE: Record<ErrorKind, ErrorAdvice> = {
     severity: "error",
     nextStep: "Choose another folder, for example Documents, and try again.",
   },
+  FileNotRead: {
+    title: "This file cannot be used",
+    severity: "error",
+    nextStep: "Choose another file, or save this one from your spreadsheet as “CSV UTF-8” and choose it again.",
+  },
   Internal: {
     title: "Something went wrong in DeepCall Desk",
     severity: "error",

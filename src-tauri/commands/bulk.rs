@@ -1,0 +1,621 @@
+//! The Bulk update screen: choose a CSV file (Rust's open dialog; the
+//! webview gets no file access), map its columns, preview every row, then
+//! run it as a recorded batch, a few rows at a time, with progress, Pause,
+//! Resume and Cancel. The file and its preview stay here; the screen gets
+//! counts and pages of rows, never the whole 100,000-row preview.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tauri::ipc::Channel;
+use tauri::{Manager, Runtime, State, Window};
+use tauri_plugin_dialog::DialogExt;
+use tokio::sync::watch;
+
+use super::{blocking, save, AppError, ErrorKind};
+use crate::app::AppState;
+use crate::bulk::{
+    self, Counts, FileError, Mapping, MappingProblem, Preview, RowPreview, RowState,
+};
+use crate::bulk::{Separator, Table};
+use crate::deepcall::directory::ContactNumber;
+use crate::history::batch::{BatchState, BatchSummary, NewBatch, ResultPage};
+use crate::history::run::{self, Control, RunOptions, RunProgress};
+use crate::history::{AccountRef, History};
+
+/// The chosen file and the bulk runs under way in this app. Managed state.
+#[derive(Default)]
+pub struct BulkSession {
+    file: Mutex<Option<Arc<Loaded>>>,
+    /// Shared with each run's task, which takes itself out when it ends.
+    runs: Arc<Mutex<HashMap<i64, Arc<Running>>>>,
+}
+
+/// A file read, and its latest preview.
+struct Loaded {
+    /// Which choice of file this is: a screen still showing an older file
+    /// cannot start a run of this one.
+    id: u32,
+    name: String,
+    table: Table,
+    preview: Mutex<Option<Arc<Preview>>>,
+}
+
+/// A run under way in this app.
+struct Running {
+    control: watch::Sender<Control>,
+    /// Who hears its progress: the screen that last asked to.
+    watcher: Mutex<Option<Channel<RunProgress>>>,
+    latest: Mutex<Option<RunProgress>>,
+    /// `Some` when it has ended: how.
+    ended: watch::Sender<Option<Result<BatchSummary, AppError>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl BulkSession {
+    fn loaded(&self, file: u32) -> Result<Arc<Loaded>, AppError> {
+        lock(&self.file)
+            .clone()
+            .filter(|l| l.id == file)
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorKind::NotFound,
+                    "A different file has been chosen since. Choose the file again.",
+                )
+            })
+    }
+
+    fn running(&self, batch: i64) -> Option<Arc<Running>> {
+        lock(&self.runs).get(&batch).cloned()
+    }
+}
+
+/// A file as the mapping step shows it.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkFile {
+    /// Names this choice of file in the calls that follow.
+    pub file: u32,
+    /// The file's name (no folder).
+    pub name: String,
+    pub rows: u32,
+    /// Empty rows, left out.
+    pub blank_rows: u32,
+    pub separator: Separator,
+    /// How the separator is named to the manager ("comma", "semicolon").
+    pub separator_words: String,
+    pub headers: Vec<String>,
+    /// The first few rows' cells, so each column can be recognised.
+    pub examples: Vec<Vec<String>>,
+    /// The fields proposed for the columns, from their headers.
+    pub mapping: Mapping,
+}
+
+/// How many example rows the mapping step shows.
+const EXAMPLES: usize = 3;
+
+/// Opens the system's file dialog; reads the chosen CSV file in full and
+/// proposes a field for each column. `null` when the manager cancels.
+#[tauri::command]
+#[specta::specta]
+pub async fn bulk_choose_file<R: Runtime>(
+    session: State<'_, BulkSession>,
+    window: Window<R>,
+) -> Result<Option<BulkFile>, AppError> {
+    let Some(path) = choose_file(&window).await? else {
+        return Ok(None);
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| "the file".into(), |n| n.to_string_lossy().into_owned());
+    let table = blocking(move || bulk::read_file(&path).map_err(file_error)).await?;
+    let id = lock(&session.file)
+        .as_ref()
+        .map_or(1, |l| l.id.wrapping_add(1));
+    let shown = BulkFile {
+        file: id,
+        name: name.clone(),
+        rows: u32::try_from(table.rows.len()).unwrap_or(u32::MAX),
+        blank_rows: table.blank_rows,
+        separator: table.separator,
+        separator_words: table.separator.shown().into(),
+        headers: table.headers.clone(),
+        examples: table
+            .rows
+            .iter()
+            .take(EXAMPLES)
+            .map(|r| r.cells.clone())
+            .collect(),
+        mapping: bulk::propose(&table.headers),
+    };
+    *lock(&session.file) = Some(Arc::new(Loaded {
+        id,
+        name,
+        table,
+        preview: Mutex::new(None),
+    }));
+    Ok(Some(shown))
+}
+
+async fn choose_file<R: Runtime>(window: &Window<R>) -> Result<Option<PathBuf>, AppError> {
+    let start = window
+        .path()
+        .document_dir()
+        .ok()
+        .filter(|d| d.is_dir())
+        .or_else(|| window.path().home_dir().ok());
+    let mut dialog = window
+        .dialog()
+        .file()
+        .set_parent(window)
+        .set_title("Choose a CSV file")
+        .add_filter("CSV spreadsheet", &["csv", "CSV", "txt"]);
+    if let Some(dir) = start {
+        dialog = dialog.set_directory(dir);
+    }
+    let Some(chosen) = blocking(move || Ok(dialog.blocking_pick_file())).await? else {
+        return Ok(None);
+    };
+    chosen.into_path().map(Some).map_err(|_| {
+        AppError::new(
+            ErrorKind::FileNotRead,
+            "That file cannot be opened from here. Choose a file on this computer.",
+        )
+    })
+}
+
+fn file_error(e: FileError) -> AppError {
+    if let FileError::Unreadable { reason } = &e {
+        tracing::warn!("bulk: the chosen file could not be read: {reason}");
+    }
+    AppError::new(ErrorKind::FileNotRead, e.to_string())
+}
+
+/// The preview's answer: the mapping's problems, or the counts.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum BulkPreview {
+    /// The column choices must be changed first; nothing was checked.
+    #[serde(rename_all = "camelCase")]
+    Mapping { problems: Vec<MappingProblem> },
+    /// Every row checked.
+    #[serde(rename_all = "camelCase")]
+    Checked {
+        counts: Counts,
+        blank_rows: u32,
+        /// The numbers the ready rows blacklist, in the file's order.
+        blacklisting: Vec<ContactNumber>,
+    },
+}
+
+/// Checks every row of the chosen file as `mapping` reads it, with the
+/// contact editor's rules. The rows are then read a page at a time.
+#[tauri::command]
+#[specta::specta]
+pub async fn bulk_preview(
+    session: State<'_, BulkSession>,
+    file: u32,
+    mapping: Mapping,
+) -> Result<BulkPreview, AppError> {
+    let loaded = session.loaded(file)?;
+    blocking(move || {
+        Ok(match bulk::preview(&loaded.table, &mapping) {
+            Err(problems) => {
+                *lock(&loaded.preview) = None;
+                BulkPreview::Mapping { problems }
+            }
+            Ok(preview) => {
+                let shown = BulkPreview::Checked {
+                    counts: preview.counts,
+                    blank_rows: preview.blank_rows,
+                    blacklisting: preview.blacklisting.clone(),
+                };
+                *lock(&loaded.preview) = Some(Arc::new(preview));
+                shown
+            }
+        })
+    })
+    .await
+}
+
+/// Which rows of the preview to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum RowFilter {
+    All,
+    Problems,
+    /// Rows not sent because a later row has the same number.
+    Replaced,
+    Blacklisting,
+}
+
+impl RowFilter {
+    fn shows(self, row: &RowPreview) -> bool {
+        match self {
+            RowFilter::All => true,
+            RowFilter::Problems => row.state == RowState::Problems,
+            RowFilter::Replaced => row.state == RowState::Replaced,
+            RowFilter::Blacklisting => row.state == RowState::Ready && row.blacklists,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewRows {
+    /// Rows the filter shows in all.
+    pub total: u32,
+    pub rows: Vec<RowPreview>,
+}
+
+/// `limit` (at most 1,000) of the preview's rows that `show` lists, from `offset`.
+#[tauri::command]
+#[specta::specta]
+pub async fn bulk_preview_rows(
+    session: State<'_, BulkSession>,
+    file: u32,
+    show: RowFilter,
+    offset: u32,
+    limit: u32,
+) -> Result<PreviewRows, AppError> {
+    let preview = previewed(&*session.loaded(file)?)?;
+    blocking(move || {
+        let shown = preview.rows.iter().filter(|r| show.shows(r));
+        let total = match show {
+            RowFilter::All => preview.rows.len(),
+            _ => shown.clone().count(),
+        };
+        Ok(PreviewRows {
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+            rows: shown
+                .skip(offset as usize)
+                .take(limit.min(1000) as usize)
+                .cloned()
+                .collect(),
+        })
+    })
+    .await
+}
+
+fn previewed(loaded: &Loaded) -> Result<Arc<Preview>, AppError> {
+    lock(&loaded.preview).clone().ok_or_else(|| {
+        AppError::new(
+            ErrorKind::NotFound,
+            "The column choices changed since the preview. Look at the preview again.",
+        )
+    })
+}
+
+/// Starts sending the previewed file's ready rows on `account` (the active
+/// one, or `null` for the Sandbox) as a recorded batch. Rows that blacklist
+/// are sent only with `blacklisting`, the manager's yes to the blacklist
+/// confirmation; without it they are left out. Returns the batch at once:
+/// [`bulk_watch`] follows it.
+#[tauri::command]
+#[specta::specta]
+pub async fn bulk_start(
+    app_state: State<'_, AppState>,
+    session: State<'_, BulkSession>,
+    file: u32,
+    blacklisting: bool,
+    account: Option<String>,
+) -> Result<BatchSummary, AppError> {
+    let loaded = session.loaded(file)?;
+    let preview = previewed(&loaded)?;
+    let (client, account) = app_state.sender_for(account).await?;
+    let history = app_state.history().await?;
+    let summary = {
+        let history = history.clone();
+        blocking(move || {
+            let (rows, left_out) = bulk::plan(&loaded.table, &preview, blacklisting);
+            if rows.is_empty() {
+                return Err(AppError::new(
+                    ErrorKind::Rejected,
+                    "No row of this file is ready to send, so nothing was sent.",
+                ));
+            }
+            let batch = history.create_batch(&NewBatch {
+                account: &account,
+                source: &loaded.name,
+                headers: &loaded.table.headers,
+                rows: &rows,
+                left_out: &left_out,
+            })?;
+            summary_of(&history, batch)
+        })
+        .await?
+    };
+    tracing::info!("bulk: run {} of {} rows started", summary.id, summary.rows);
+    start(&session, history, client, summary.id);
+    Ok(summary)
+}
+
+/// Resumes a run this app did not finish (it was closed or stopped
+/// mid-run): rows confirmed are not sent again; rows that were in flight
+/// are checked with DeepCall first. `account` is the active one (`null`
+/// for the Sandbox); it must be the run's own.
+#[tauri::command]
+#[specta::specta]
+pub async fn bulk_resume(
+    app_state: State<'_, AppState>,
+    session: State<'_, BulkSession>,
+    batch: i64,
+    account: Option<String>,
+) -> Result<BatchSummary, AppError> {
+    if session.running(batch).is_some() {
+        return Err(AppError::new(
+            ErrorKind::Rejected,
+            "This run is already under way.",
+        ));
+    }
+    let history = app_state.history().await?;
+    let summary = {
+        let history = history.clone();
+        blocking(move || summary_of(&history, batch)).await?
+    };
+    if !matches!(summary.state, BatchState::Running | BatchState::Paused) {
+        return Err(AppError::new(
+            ErrorKind::Rejected,
+            "This run has ended; there is nothing to resume.",
+        ));
+    }
+    let own = (!summary.account.sandbox).then(|| summary.account.id.clone());
+    if own != account {
+        return Err(AppError::new(
+            ErrorKind::Rejected,
+            format!(
+                "This run was started with {}. Make it the active account in Accounts, then \
+                 resume the run.",
+                account_words(&summary.account)
+            ),
+        ));
+    }
+    let (client, _) = app_state.sender_for(account).await?;
+    tracing::info!(
+        "bulk: run {batch} resumed, {} of {} rows not sent yet",
+        summary.pending,
+        summary.rows
+    );
+    start(&session, history, client, batch);
+    Ok(summary)
+}
+
+fn account_words(account: &AccountRef) -> String {
+    if account.sandbox {
+        "the Sandbox".into()
+    } else {
+        format!("the account “{}”", account.name)
+    }
+}
+
+fn summary_of(history: &History, batch: i64) -> Result<BatchSummary, AppError> {
+    history
+        .batch(batch)?
+        .ok_or_else(|| AppError::new(ErrorKind::NotFound, "This run is no longer in History."))
+}
+
+/// How often the screen hears of a run at most (and always of its end).
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+/// Runs `batch` in the background, for as long as the app is open.
+fn start(session: &BulkSession, history: History, client: crate::deepcall::Client, batch: i64) {
+    let (control, control_rx) = watch::channel(Control::Run);
+    let (ended, _) = watch::channel(None);
+    let running = Arc::new(Running {
+        control,
+        watcher: Mutex::new(None),
+        latest: Mutex::new(None),
+        ended,
+    });
+    lock(&session.runs).insert(batch, running.clone());
+    let runs = session.runs.clone();
+    tauri::async_runtime::spawn(async move {
+        let sent_at = Mutex::new(None::<Instant>);
+        let heard = |p: RunProgress| {
+            let due = {
+                let mut at = lock(&sent_at);
+                let due = p.done == p.rows
+                    || at.is_none_or(|t: Instant| t.elapsed() >= PROGRESS_EVERY)
+                    || lock(&running.latest).as_ref().map(|l| l.paused) != Some(p.paused);
+                if due {
+                    *at = Some(Instant::now());
+                }
+                due
+            };
+            *lock(&running.latest) = Some(p.clone());
+            if due {
+                tell(&running, p);
+            }
+        };
+        let outcome = run::run(
+            &history,
+            &client,
+            batch,
+            RunOptions::default(),
+            control_rx,
+            heard,
+        )
+        .await
+        .map_err(AppError::from);
+        match &outcome {
+            Ok(s) => tracing::info!(
+                "bulk: run {batch} {:?}: {} confirmed, {} failed, {} unknown, {} not sent",
+                s.state,
+                s.confirmed,
+                s.failed,
+                s.unknown,
+                s.pending
+            ),
+            Err(e) => tracing::error!("bulk: run {batch} stopped: {}", e.message),
+        }
+        if let Some(last) = lock(&running.latest).clone() {
+            tell(&running, last);
+        }
+        lock(&runs).remove(&batch);
+        running.ended.send_replace(Some(outcome));
+    });
+}
+
+/// Tells the screen watching a run how far it is.
+fn tell(running: &Running, progress: RunProgress) {
+    let mut watcher = lock(&running.watcher);
+    if let Some(channel) = watcher.as_ref() {
+        // The screen went away (reloaded or closed): stop telling it.
+        if channel.send(progress).is_err() {
+            *watcher = None;
+        }
+    }
+}
+
+/// Follows a run: its progress goes to `on_progress` (at once, then as it
+/// moves, a few times a second at most) until it ends; then the run as it
+/// ended. For a run not under way in this app, at once its state in History.
+#[tauri::command]
+#[specta::specta]
+pub async fn bulk_watch(
+    app_state: State<'_, AppState>,
+    session: State<'_, BulkSession>,
+    batch: i64,
+    on_progress: Channel<RunProgress>,
+) -> Result<BatchSummary, AppError> {
+    if let Some(running) = session.running(batch) {
+        let mut ended = running.ended.subscribe();
+        {
+            *lock(&running.watcher) = Some(on_progress);
+            if let Some(latest) = lock(&running.latest).clone() {
+                tell(&running, latest);
+            }
+        }
+        let outcome = match ended.wait_for(Option::is_some).await {
+            Ok(outcome) => outcome.clone(),
+            Err(_) => None,
+        };
+        if let Some(outcome) = outcome {
+            return outcome;
+        }
+    }
+    let history = app_state.history().await?;
+    blocking(move || summary_of(&history, batch)).await
+}
+
+/// Pause (rows under way finish; no new row starts), Resume (`run`), or
+/// Cancel (rows not sent stay unsent). Cancel on a run not under way in
+/// this app (one offered for resuming) ends it as it is.
+#[tauri::command]
+#[specta::specta]
+pub async fn bulk_control(
+    app_state: State<'_, AppState>,
+    session: State<'_, BulkSession>,
+    batch: i64,
+    control: Control,
+) -> Result<(), AppError> {
+    let history = app_state.history().await?;
+    let state = match control {
+        Control::Run => BatchState::Running,
+        Control::Pause => BatchState::Paused,
+        Control::Cancel => BatchState::Cancelled,
+    };
+    match session.running(batch) {
+        Some(running) => {
+            running.control.send_replace(control);
+            // Cancel: the run writes its own end (finished when nothing was left).
+            if control != Control::Cancel {
+                blocking(move || Ok(history.set_batch_state(batch, state)?)).await?;
+            }
+            let latest = lock(&running.latest).clone();
+            if let Some(mut latest) = latest {
+                latest.paused = control == Control::Pause;
+                *lock(&running.latest) = Some(latest.clone());
+                tell(&running, latest);
+            }
+            tracing::info!("bulk: run {batch}: {control:?}");
+            Ok(())
+        }
+        None if control == Control::Cancel => {
+            blocking(move || Ok(history.set_batch_state(batch, state)?)).await?;
+            tracing::info!("bulk: unfinished run {batch} ended without resuming");
+            Ok(())
+        }
+        None => Err(AppError::new(
+            ErrorKind::NotFound,
+            "This run is not under way. Resume it first.",
+        )),
+    }
+}
+
+/// Runs an earlier start of the app did not finish (closed or stopped
+/// mid-run): the screen offers to resume them.
+#[tauri::command]
+#[specta::specta]
+pub async fn bulk_unfinished(
+    app_state: State<'_, AppState>,
+    session: State<'_, BulkSession>,
+) -> Result<Vec<BatchSummary>, AppError> {
+    let history = app_state.history().await?;
+    let mut unfinished = blocking(move || Ok(history.unfinished_batches()?)).await?;
+    unfinished.retain(|b| session.running(b.id).is_none());
+    Ok(unfinished)
+}
+
+/// `limit` (at most 1,000) of a run's rows from `offset`, each with its
+/// result, in the file's order; left-out rows too.
+#[tauri::command]
+#[specta::specta]
+pub async fn bulk_results(
+    app_state: State<'_, AppState>,
+    batch: i64,
+    offset: u32,
+    limit: u32,
+) -> Result<ResultPage, AppError> {
+    let history = app_state.history().await?;
+    blocking(move || Ok(history.batch_results(batch, offset, limit)?)).await
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultsSaved {
+    pub path: String,
+    pub rows: u32,
+}
+
+/// Saves a run's results file where the manager chooses: the file's own
+/// columns, then each row's result and its details. `null` when they cancel.
+#[tauri::command]
+#[specta::specta]
+pub async fn bulk_save_results<R: Runtime>(
+    app_state: State<'_, AppState>,
+    window: Window<R>,
+    batch: i64,
+) -> Result<Option<ResultsSaved>, AppError> {
+    let history = app_state.history().await?;
+    let source = {
+        let history = history.clone();
+        blocking(move || summary_of(&history, batch)).await?.source
+    };
+    let stem = source.strip_suffix(".csv").unwrap_or(&source);
+    let Some(path) = save::choose(
+        &window,
+        "Save the results",
+        &format!("{stem} - results.csv"),
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    let (csv, rows) = blocking(move || {
+        let results = history.batch_results_with_cells(batch)?;
+        Ok((bulk::results_csv(&results), results.rows.len()))
+    })
+    .await?;
+    let path = save::write(path, csv.into_bytes(), "The results").await?;
+    Ok(Some(ResultsSaved {
+        path,
+        rows: u32::try_from(rows).unwrap_or(u32::MAX),
+    }))
+}
