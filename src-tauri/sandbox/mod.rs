@@ -509,6 +509,22 @@ impl Sandbox {
             .map(|c| serde_json::json!({"contactinfo": c.contactinfo, "other": c.other}))
     }
 
+    /// Adds a contact (or gives an existing one a fresh start): `number`,
+    /// as DeepCall stores it, named `name`, neither VIP nor blacklisted.
+    pub fn add_contact(&self, number: &str, name: &str) {
+        let serde_json::Value::Object(contactinfo) = serde_json::json!({ "name": name }) else {
+            unreachable!("a literal object")
+        };
+        let serde_json::Value::Object(other) =
+            serde_json::json!({"totalcalls": 0, "source": 1, "vip": false, "blacklist": false})
+        else {
+            unreachable!("a literal object")
+        };
+        lock(&self.shared.data)
+            .contacts
+            .insert(number.to_owned(), seed::ContactRec { contactinfo, other });
+    }
+
     pub fn shutdown(&self) {
         self.shutdown.send_replace(true);
     }

@@ -50,3 +50,16 @@ pub fn save_in_dialog(title: &str, path: &std::path::Path) {
     xdotool(&["type", "--window", &window, "--delay", "20", &typed]);
     xdotool(&["key", "--window", &window, "Return"]);
 }
+
+/// In GTK's open dialog titled `title`: types `path` into its location
+/// field (Ctrl+L) and presses Return, as a person would.
+pub fn open_in_dialog(title: &str, path: &std::path::Path) {
+    let window = wait_for_x_window(title);
+    xdotool(&["windowfocus", "--sync", &window]);
+    xdotool(&["key", "--window", &window, "ctrl+l"]);
+    std::thread::sleep(Duration::from_millis(300));
+    let typed = path.display().to_string();
+    xdotool(&["type", "--window", &window, "--delay", "20", &typed]);
+    std::thread::sleep(Duration::from_millis(300));
+    xdotool(&["key", "--window", &window, "Return"]);
+}
