@@ -94,7 +94,7 @@ fn recorded_outcomes(home: &TempDir) -> Vec<String> {
     rows.collect::<Result<_, _>>().unwrap()
 }
 
-fn kill_and_wait(pid: u32) {
+pub(crate) fn kill_and_wait(pid: u32) {
     unsafe { libc::kill(pid as i32, libc::SIGKILL) };
     let deadline = Instant::now() + WAIT;
     // Gone, or a zombie its parent (WebKitWebDriver) has not reaped yet.

@@ -3,6 +3,8 @@
 
 mod a11y;
 mod accounts;
+mod bulk_crash;
+mod bulk_figures;
 mod contacts;
 mod crash;
 mod desktop;

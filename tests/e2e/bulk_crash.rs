@@ -1,0 +1,139 @@
+//! A bulk run cut off by a crash (issue 13). The app is killed with SIGKILL
+//! mid-run while two rows are in flight: DeepCall has applied one and not
+//! the other. At the next start the Bulk update screen offers to resume the
+//! run; resumed, it checks the two rows in flight with a fresh read instead
+//! of sending them blindly, sends only what is left, and ends with every row
+//! confirmed. The sandbox's log proves that no row was carried out twice.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use deepcall_desk::sandbox::{extra_contact, Answer, Fault, Misbehaviour, Options, Sandbox};
+use thirtyfour::prelude::*;
+
+use crate::crash::kill_and_wait;
+use crate::support::x11::open_in_dialog;
+use crate::support::{App, Launch, TempDir, WAIT};
+
+const ROWS: usize = 400;
+const UPDATE: &str = "Directory/update";
+const GET_INFO: &str = "Directory/getInfo";
+
+/// A step's heading (the screen's own heading is the `h1`).
+pub async fn wait_step(app: &App, text: &str) {
+    app.find(By::XPath(format!(
+        "//*[self::h2 or self::h3][normalize-space(.)='{text}']"
+    )))
+    .await;
+}
+
+/// Per contact: how many of its updates the sandbox carried out.
+fn carried_out(sb: &Sandbox) -> HashMap<String, usize> {
+    let mut out = HashMap::new();
+    for r in sb.requests_to(UPDATE) {
+        if r.carried_out {
+            let number = r.json.as_ref().unwrap()["contact"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            *out.entry(number).or_default() += 1;
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_killed_mid_way_resumes_at_the_next_start_and_sends_no_row_twice() {
+    let sb = Arc::new(
+        Sandbox::start(Options {
+            contacts: ROWS,
+            ..Options::default()
+        })
+        .await
+        .unwrap(),
+    );
+    // Slow answers, so that the run is still under way when it is cut off.
+    sb.set_misbehaviour(Misbehaviour {
+        delay: Some(Duration::from_millis(20)..=Duration::from_millis(40)),
+        seed: 3,
+        ..Misbehaviour::default()
+    })
+    .unwrap();
+    let home = Arc::new(TempDir::new("bulk-crash"));
+    let file = home.0.join("vip.csv");
+    let mut csv = String::from("Phone,VIP\n");
+    for i in 0..ROWS {
+        csv += &format!("{},yes\n", extra_contact(i));
+    }
+    std::fs::write(&file, csv).unwrap();
+    let launch = || Launch {
+        sandbox: Some(sb.clone()),
+        home: Some(home.clone()),
+        ..Launch::new("bulk-crash")
+    };
+
+    // ---- the run, cut off --------------------------------------------------
+    let app = App::launch_with(launch()).await;
+    app.go("Bulk update").await;
+    app.click_button("Choose a CSV file").await;
+    open_in_dialog("Choose a CSV file", &file);
+    wait_step(&app, "Match the columns").await;
+    app.click_button("Check the rows").await;
+    app.click_button(&format!("Send {ROWS} rows")).await;
+    wait_step(&app, "Sending").await;
+    assert!(
+        sb.wait_for_log(WAIT, |log| log.iter().filter(|r| r.carried_out).count()
+            >= 100)
+            .await,
+        "a hundred rows were sent"
+    );
+    // The next two updates: one applied, one not; neither is answered.
+    sb.fail_next_on(UPDATE, Fault::Hold { apply: true });
+    sb.fail_next_on(UPDATE, Fault::Hold { apply: false });
+    assert!(
+        sb.wait_for_log(WAIT, |log| log
+            .iter()
+            .filter(|r| r.answer == Answer::Held)
+            .count()
+            == 2)
+            .await,
+        "two rows are in flight"
+    );
+    app.screenshot("bulk-crash-before").await;
+    kill_and_wait(app.pid());
+    app.close().await;
+    sb.release_held();
+    // Slowed answers still under way end (the longest wait is 40 ms).
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = carried_out(&sb);
+    assert!(before.len() < ROWS, "the run was cut off before its end");
+    sb.set_misbehaviour(Misbehaviour::default()).unwrap();
+    sb.clear_requests();
+
+    // ---- the next start: resume --------------------------------------------
+    let app = App::launch_with(launch()).await;
+    app.go("Bulk update").await;
+    app.wait_text("was not finished").await;
+    app.screenshot("bulk-crash-resume-offer").await;
+    app.click_button("Resume").await;
+    wait_step(&app, "Results").await;
+    let counts = app.text_of(By::Css("[data-testid='bulk-counts']")).await;
+    assert!(counts.contains(&format!("{ROWS} confirmed")), "{counts}");
+    app.screenshot("bulk-crash-resumed").await;
+    app.close().await;
+
+    // The rows in flight were read again, not re-sent blindly.
+    assert!(
+        sb.requests_to(GET_INFO).len() >= 2,
+        "the rows in flight were checked"
+    );
+    // Every row carried out exactly once, across both starts.
+    let after = carried_out(&sb);
+    for i in 0..ROWS {
+        let n = extra_contact(i);
+        let times = before.get(&n).copied().unwrap_or(0) + after.get(&n).copied().unwrap_or(0);
+        assert_eq!(times, 1, "row {} ({n}) carried out {times} times", i + 2);
+        assert_eq!(sb.contact(&n).unwrap()["other"]["vip"], true, "{n} is VIP");
+    }
+}
