@@ -32,6 +32,18 @@ pub struct BulkSession {
     file: Mutex<Option<Arc<Loaded>>>,
     /// Shared with each run's task, which takes itself out when it ends.
     runs: Arc<Mutex<HashMap<i64, Arc<Running>>>>,
+    /// A run is being written down and started (see [`BulkSession::reserve`]).
+    starting: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// The right to start the one run: held from the check until the run is
+/// under way, so that two clicks on Send cannot start two runs.
+struct Reserved(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for Reserved {
+    fn drop(&mut self) {
+        self.0.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// A file read, and its latest preview.
@@ -73,6 +85,27 @@ impl BulkSession {
 
     fn running(&self, batch: i64) -> Option<Arc<Running>> {
         lock(&self.runs).get(&batch).cloned()
+    }
+
+    /// One run at a time: two would share DeepCall's patience and the
+    /// manager's attention, and a second click on Send must not send twice.
+    fn reserve(&self) -> Result<Reserved, AppError> {
+        use std::sync::atomic::Ordering;
+        let runs = lock(&self.runs);
+        if runs.is_empty()
+            && self
+                .starting
+                .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+        {
+            Ok(Reserved(self.starting.clone()))
+        } else {
+            Err(AppError::new(
+                ErrorKind::Rejected,
+                "Another bulk update is under way. Let it finish, or cancel it, then start \
+                 this one.",
+            ))
+        }
     }
 }
 
@@ -308,6 +341,7 @@ pub async fn bulk_start(
 ) -> Result<BatchSummary, AppError> {
     let loaded = session.loaded(file)?;
     let preview = previewed(&loaded)?;
+    let reserved = session.reserve()?;
     let (client, account) = app_state.sender_for(account).await?;
     let history = app_state.history().await?;
     let summary = {
@@ -333,6 +367,7 @@ pub async fn bulk_start(
     };
     tracing::info!("bulk: run {} of {} rows started", summary.id, summary.rows);
     start(&session, history, client, summary.id);
+    drop(reserved);
     Ok(summary)
 }
 
@@ -354,6 +389,7 @@ pub async fn bulk_resume(
             "This run is already under way.",
         ));
     }
+    let reserved = session.reserve()?;
     let history = app_state.history().await?;
     let summary = {
         let history = history.clone();
@@ -383,6 +419,7 @@ pub async fn bulk_resume(
         summary.rows
     );
     start(&session, history, client, batch);
+    drop(reserved);
     Ok(summary)
 }
 
@@ -618,4 +655,48 @@ pub async fn bulk_save_results<R: Runtime>(
         path,
         rows: u32::try_from(rows).unwrap_or(u32::MAX),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_start_is_refused_while_the_first_is_being_started() {
+        let session = BulkSession::default();
+        let first = session.reserve().expect("the first start goes ahead");
+        let second = session.reserve().err().expect("a second click is refused");
+        assert_eq!(second.kind, ErrorKind::Rejected);
+        assert!(second.message.contains("Another bulk update is under way"));
+        drop(first);
+        assert!(
+            session.reserve().is_ok(),
+            "free again once started (or failed)"
+        );
+    }
+
+    #[test]
+    fn a_screen_showing_an_older_file_cannot_use_the_new_one() {
+        let session = BulkSession::default();
+        let table = bulk::read(b"Phone,VIP\n9876543210,yes\n").unwrap();
+        *lock(&session.file) = Some(Arc::new(Loaded {
+            id: 2,
+            name: "b.csv".into(),
+            table,
+            preview: Mutex::new(None),
+        }));
+        assert!(session.loaded(2).is_ok());
+        let old = session.loaded(1).err().unwrap();
+        assert!(
+            old.message.contains("Choose the file again"),
+            "{}",
+            old.message
+        );
+        let not_checked = previewed(&session.loaded(2).unwrap()).err().unwrap();
+        assert!(
+            not_checked.message.contains("preview"),
+            "{}",
+            not_checked.message
+        );
+    }
 }
