@@ -11,8 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
-use tauri::{Manager, Runtime, State, Window};
-use tauri_plugin_dialog::DialogExt;
+use tauri::{Runtime, State, Window};
 use tokio::sync::watch;
 
 use super::{blocking, save, AppError, ErrorKind};
@@ -177,30 +176,16 @@ pub async fn bulk_choose_file<R: Runtime>(
 }
 
 async fn choose_file<R: Runtime>(window: &Window<R>) -> Result<Option<PathBuf>, AppError> {
-    let start = window
-        .path()
-        .document_dir()
-        .ok()
-        .filter(|d| d.is_dir())
-        .or_else(|| window.path().home_dir().ok());
-    let mut dialog = window
-        .dialog()
-        .file()
-        .set_parent(window)
-        .set_title("Choose a CSV file")
-        .add_filter("CSV spreadsheet", &["csv", "CSV", "txt"]);
-    if let Some(dir) = start {
-        dialog = dialog.set_directory(dir);
-    }
+    let dialog = save::csv_dialog(window, "Choose a CSV file");
     let Some(chosen) = blocking(move || Ok(dialog.blocking_pick_file())).await? else {
         return Ok(None);
     };
-    chosen.into_path().map(Some).map_err(|_| {
-        AppError::new(
-            ErrorKind::FileNotRead,
-            "That file cannot be opened from here. Choose a file on this computer.",
-        )
-    })
+    save::local_path(
+        chosen,
+        ErrorKind::FileNotRead,
+        "That file cannot be opened from here. Choose a file on this computer.",
+    )
+    .map(Some)
 }
 
 fn file_error(e: FileError) -> AppError {

@@ -4,43 +4,54 @@
 use std::path::PathBuf;
 
 use tauri::{Manager, Runtime, Window};
-use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_dialog::{DialogExt, FileDialogBuilder, FilePath};
 
 use super::{blocking, AppError, ErrorKind};
 use crate::files::{self, Access};
 
-/// Asks where to save a CSV file, starting in Documents (else the home
-/// folder), not wherever the app was started from. `None`: cancelled.
-pub async fn choose<R: Runtime>(
-    window: &Window<R>,
-    title: &str,
-    file_name: &str,
-) -> Result<Option<PathBuf>, AppError> {
+/// The system's file dialog over `window`, titled `title`, for CSV files,
+/// starting in Documents (else the home folder), not wherever the app was
+/// started from.
+pub fn csv_dialog<R: Runtime>(window: &Window<R>, title: &str) -> FileDialogBuilder<R> {
     let start = window
         .path()
         .document_dir()
         .ok()
         .filter(|d| d.is_dir())
         .or_else(|| window.path().home_dir().ok());
-    let mut dialog = window
+    let dialog = window
         .dialog()
         .file()
         .set_parent(window)
         .set_title(title)
-        .set_file_name(file_name)
-        .add_filter("CSV spreadsheet", &["csv"]);
-    if let Some(dir) = start {
-        dialog = dialog.set_directory(dir);
+        .add_filter("CSV spreadsheet", &["csv", "CSV"]);
+    match start {
+        Some(dir) => dialog.set_directory(dir),
+        None => dialog,
     }
+}
+
+/// A chosen place as a path on this computer; else `refused`, of `kind`.
+pub fn local_path(chosen: FilePath, kind: ErrorKind, refused: &str) -> Result<PathBuf, AppError> {
+    chosen.into_path().map_err(|_| AppError::new(kind, refused))
+}
+
+/// Asks where to save a CSV file (see [`csv_dialog`]). `None`: cancelled.
+pub async fn choose<R: Runtime>(
+    window: &Window<R>,
+    title: &str,
+    file_name: &str,
+) -> Result<Option<PathBuf>, AppError> {
+    let dialog = csv_dialog(window, title).set_file_name(file_name);
     let Some(chosen) = blocking(move || Ok(dialog.blocking_save_file())).await? else {
         return Ok(None);
     };
-    chosen.into_path().map(Some).map_err(|_| {
-        AppError::new(
-            ErrorKind::FileNotSaved,
-            "That place cannot be saved to. Choose a folder on this computer.",
-        )
-    })
+    local_path(
+        chosen,
+        ErrorKind::FileNotSaved,
+        "That place cannot be saved to. Choose a folder on this computer.",
+    )
+    .map(Some)
 }
 
 /// Writes `body` to `path` in one piece. Returns the path to show the

@@ -509,6 +509,19 @@ impl Sandbox {
             .map(|c| serde_json::json!({"contactinfo": c.contactinfo, "other": c.other}))
     }
 
+    /// Per contact number: how many `Directory/update` requests the sandbox
+    /// carried out (the proof that no row of a bulk run was applied twice).
+    pub fn updates_carried_out(&self) -> std::collections::HashMap<String, usize> {
+        let mut out = std::collections::HashMap::new();
+        for r in self.requests_to("Directory/update") {
+            let number = r.json.as_ref().and_then(|j| j["contact"].as_str());
+            if let (true, Some(number)) = (r.carried_out, number) {
+                *out.entry(number.to_owned()).or_default() += 1;
+            }
+        }
+        out
+    }
+
     /// Adds a contact (or gives an existing one a fresh start): `number`,
     /// as DeepCall stores it, named `name`, neither VIP nor blacklisted.
     pub fn add_contact(&self, number: &str, name: &str) {

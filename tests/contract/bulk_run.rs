@@ -4,7 +4,6 @@
 //! confirmed or failed with a reason, none is lost and none is applied
 //! twice — as the sandbox's own request log shows.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -79,21 +78,6 @@ fn quick() -> RunOptions {
         attempts: 10,
         ..RunOptions::default()
     }
-}
-
-/// Per contact number: how many updates the sandbox carried out.
-fn carried_out(sb: &Sandbox) -> HashMap<String, usize> {
-    let mut out = HashMap::new();
-    for r in sb.requests_to(UPDATE) {
-        if r.carried_out {
-            let number = r.json.as_ref().unwrap()["contact"]
-                .as_str()
-                .unwrap()
-                .to_owned();
-            *out.entry(number).or_default() += 1;
-        }
-    }
-    out
 }
 
 fn is_vip(sb: &Sandbox, number: &str) -> bool {
@@ -187,7 +171,7 @@ async fn with_a_rate_limit_5xx_and_dropped_connections_no_row_is_lost_or_applied
     assert_eq!(summary.confirmed as usize, confirmed);
     assert_eq!(summary.pending, 0);
     // None applied twice, and every confirmed row applied once: the log.
-    let applied = carried_out(&sb);
+    let applied = sb.updates_carried_out();
     for (i, r) in rows.iter().enumerate() {
         let number = extra_contact(i);
         let times = applied.get(&number).copied().unwrap_or(0);

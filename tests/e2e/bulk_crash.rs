@@ -5,7 +5,6 @@
 //! of sending them blindly, sends only what is left, and ends with every row
 //! confirmed. The sandbox's log proves that no row was carried out twice.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,21 +25,6 @@ pub async fn wait_step(app: &App, text: &str) {
         "//*[self::h2 or self::h3][normalize-space(.)='{text}']"
     )))
     .await;
-}
-
-/// Per contact: how many of its updates the sandbox carried out.
-fn carried_out(sb: &Sandbox) -> HashMap<String, usize> {
-    let mut out = HashMap::new();
-    for r in sb.requests_to(UPDATE) {
-        if r.carried_out {
-            let number = r.json.as_ref().unwrap()["contact"]
-                .as_str()
-                .unwrap()
-                .to_owned();
-            *out.entry(number).or_default() += 1;
-        }
-    }
-    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -106,7 +90,7 @@ async fn a_run_killed_mid_way_resumes_at_the_next_start_and_sends_no_row_twice()
     sb.release_held();
     // Slowed answers still under way end (the longest wait is 40 ms).
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let before = carried_out(&sb);
+    let before = sb.updates_carried_out();
     assert!(before.len() < ROWS, "the run was cut off before its end");
     sb.set_misbehaviour(Misbehaviour::default()).unwrap();
     sb.clear_requests();
@@ -129,7 +113,7 @@ async fn a_run_killed_mid_way_resumes_at_the_next_start_and_sends_no_row_twice()
         "the rows in flight were checked"
     );
     // Every row carried out exactly once, across both starts.
-    let after = carried_out(&sb);
+    let after = sb.updates_carried_out();
     for i in 0..ROWS {
         let n = extra_contact(i);
         let times = before.get(&n).copied().unwrap_or(0) + after.get(&n).copied().unwrap_or(0);
