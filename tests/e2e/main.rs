@@ -3,6 +3,7 @@
 
 mod a11y;
 mod accounts;
+mod bulk;
 mod contacts;
 mod crash;
 mod desktop;

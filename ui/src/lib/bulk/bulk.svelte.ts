@@ -397,7 +397,7 @@ export class BulkModel {
 
   async control(control: Control): Promise<void> {
     const batch = this.batch;
-    if (!batch) return;
+    if (!batch || this.controlling) return;
     this.controlError = null;
     this.controlling = true;
     try {
