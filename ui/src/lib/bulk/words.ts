@@ -34,9 +34,10 @@ export function countsWords(c: Counts): string[] {
 }
 
 /** What one row sets: "VIP: on". The file says nothing of the values
- * before, so only the new value is given when the old one is not known. */
+ * before, so only the new value is given when the old one is not known
+ * (or empty, as a text field's "before" is in a preview). */
 export function changeWords(c: FieldChange): string {
-  return c.before.kind === "notKnown"
+  return c.before.kind === "notKnown" || c.before.kind === "empty"
     ? `${labelFor(c.field)}: ${valueText(c.after)}`
     : changeLine(c);
 }
