@@ -489,3 +489,89 @@ async fn pause_stops_new_rows_and_resume_finishes_them() {
     );
     app.close().await;
 }
+
+fn kill_and_wait(pid: u32) {
+    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    let deadline = Instant::now() + WAIT;
+    // Gone, or a zombie its parent (WebKitWebDriver) has not reaped yet.
+    while std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|s| !s.split(") ").nth(1).is_some_and(|r| r.starts_with('Z')))
+    {
+        assert!(Instant::now() < deadline, "the app did not die");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_cut_off_by_a_crash_is_offered_at_the_next_start_and_resumed() {
+    let tag = "bulk-resume";
+    let sandbox = Arc::new(Sandbox::start(Options::default()).await.unwrap());
+    let rows = read_fixture();
+    for r in &rows {
+        sandbox.add_contact(&r.number, r.cell("Name"));
+    }
+    sandbox
+        .set_misbehaviour(Misbehaviour {
+            delay: Some(Duration::from_millis(300)..=Duration::from_millis(300)),
+            ..Misbehaviour::default()
+        })
+        .unwrap();
+    let home = Arc::new(TempDir::new(tag));
+    let launch = || Launch {
+        sandbox: Some(sandbox.clone()),
+        home: Some(home.clone()),
+        ..Launch::new(tag)
+    };
+
+    // ---- a run killed mid-way ---------------------------------------------
+    let app = App::launch_with(launch()).await;
+    app.go("Bulk update").await;
+    choose_and_check(&app, false).await;
+    app.click_button("Send 49 rows").await;
+    press_in_dialog(&app, "Blacklist 5 and send all 49").await;
+    wait_step(&app, "Sending").await;
+    let deadline = Instant::now() + WAIT;
+    while sandbox.requests_to(UPDATE).len() < 10 {
+        assert!(Instant::now() < deadline, "the run did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    kill_and_wait(app.pid());
+    app.close().await;
+    let before = sandbox.requests_to(UPDATE).len();
+    assert!(before < 49, "killed mid-run ({before} sent)");
+
+    // ---- the next start: the badge, the notice, Resume ---------------------
+    let app = App::launch_with(launch()).await;
+    let badge = app.text_of(By::Css("[data-testid='bulk-badge']")).await;
+    assert_eq!(badge, "1 unfinished");
+    app.go("Bulk update").await;
+    let notice = testid_text(&app, "bulk-unfinished").await;
+    assert!(
+        notice.contains("A bulk update from “bulk-50.csv” was not finished"),
+        "{notice}"
+    );
+    app.screenshot("bulk-unfinished").await;
+    app.assert_accessible("Bulk update, an unfinished run")
+        .await;
+    app.click_button("Resume").await;
+    let counts = wait_results(&app).await;
+    assert_eq!(counts, "49 confirmed · 1 left out");
+    app.screenshot("bulk-resumed-results").await;
+
+    // No row sent twice; every ready row carried out once.
+    let mut carried: BTreeMap<String, usize> = BTreeMap::new();
+    for r in sandbox.requests_to(UPDATE) {
+        *carried.entry(contact_of(&r)).or_default() += usize::from(r.carried_out);
+    }
+    assert_eq!(sandbox.requests_to(UPDATE).len(), 49, "none sent twice");
+    assert_eq!(carried.len(), 49);
+    assert!(carried.values().all(|n| *n == 1), "{carried:?}");
+    // The badge is gone.
+    assert!(app
+        .driver
+        .find_all(By::Css("[data-testid='bulk-badge']"))
+        .await
+        .unwrap()
+        .is_empty());
+    app.close().await;
+}
