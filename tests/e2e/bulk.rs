@@ -272,6 +272,25 @@ async fn the_preview_counts_and_the_gate_send_no_blacklisting_row_without_a_yes(
     app.find(By::Css("[data-testid='bulk-preview-row'][data-line='2']"))
         .await;
     app.screenshot("bulk-preview").await;
+    // Virtualised: only the rows in view are drawn; the last comes on scrolling.
+    let drawn = app
+        .driver
+        .find_all(By::Css("[data-testid='bulk-preview-row']"))
+        .await
+        .unwrap()
+        .len();
+    assert!(drawn < 50, "{drawn} rows drawn");
+    app.driver
+        .execute(
+            r#"const s = document.querySelector("[data-testid='bulk-preview-rows']");
+               s.scrollTop = s.scrollHeight;
+               s.dispatchEvent(new Event("scroll"));"#,
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    app.find(By::Css("[data-testid='bulk-preview-row'][data-line='51']"))
+        .await;
 
     // The gate: Go back (focused; also Escape) sends nothing.
     app.click_button("Send 49 rows").await;
