@@ -594,3 +594,46 @@ async fn a_run_cut_off_by_a_crash_is_offered_at_the_next_start_and_resumed() {
         .is_empty());
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_asks_first_and_leaves_the_rows_not_sent_unsent() {
+    let (app, _rows) = launch("bulk-cancel").await;
+    let sb = app.sandbox.clone();
+    sb.set_misbehaviour(Misbehaviour {
+        delay: Some(Duration::from_millis(400)..=Duration::from_millis(400)),
+        ..Misbehaviour::default()
+    })
+    .unwrap();
+    choose_and_check(&app, false).await;
+    app.click_button("Send 49 rows").await;
+    press_in_dialog(&app, "Blacklist 5 and send all 49").await;
+    wait_step(&app, "Sending").await;
+    let deadline = Instant::now() + WAIT;
+    while sb.requests_to(UPDATE).len() < 4 {
+        assert!(Instant::now() < deadline, "the run did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // "Keep sending" is the safe choice, with the focus.
+    app.click_button("Cancel").await;
+    app.find(By::Css("dialog[open]")).await;
+    let dialog = app.open_dialog_text().await.unwrap();
+    assert!(dialog.contains("Stop sending?"), "{dialog}");
+    assert_eq!(focused_text(&app).await, "Keep sending");
+    app.screenshot("bulk-cancel-confirm").await;
+    press_in_dialog(&app, "Keep sending").await;
+    app.wait_dialog_closed().await;
+    assert_eq!(focused_text(&app).await, "Cancel", "the focus comes back");
+    wait_step(&app, "Sending").await;
+
+    app.click_button("Cancel").await;
+    press_in_dialog(&app, "Stop sending").await;
+    let counts = wait_results(&app).await;
+    let sent = sb.requests_to(UPDATE).len();
+    assert!(sent < 49, "stopped mid-run ({sent} sent)");
+    assert!(counts.contains("not sent"), "{counts}");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(sb.requests_to(UPDATE).len(), sent, "nothing more is sent");
+    app.screenshot("bulk-cancelled").await;
+    app.close().await;
+}
