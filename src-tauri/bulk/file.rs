@@ -41,6 +41,14 @@ impl Separator {
             Separator::Semicolon => ";",
         }
     }
+
+    /// As the screen says it: "cells separated by commas (“,”)".
+    pub const fn words(self) -> &'static str {
+        match self {
+            Separator::Comma => "commas (“,”)",
+            Separator::Semicolon => "semicolons (“;”)",
+        }
+    }
 }
 
 /// One data row of the file.

@@ -120,7 +120,7 @@ pub struct BulkFile {
     /// Empty rows, left out.
     pub blank_rows: u32,
     pub separator: Separator,
-    /// How the separator is named to the manager ("comma", "semicolon").
+    /// How the separator is named to the manager: "commas (“,”)".
     pub separator_words: String,
     pub headers: Vec<String>,
     /// The first few rows' cells, so each column can be recognised.
@@ -156,7 +156,7 @@ pub async fn bulk_choose_file<R: Runtime>(
         rows: u32::try_from(table.rows.len()).unwrap_or(u32::MAX),
         blank_rows: table.blank_rows,
         separator: table.separator,
-        separator_words: table.separator.shown().into(),
+        separator_words: table.separator.words().into(),
         headers: table.headers.clone(),
         examples: table
             .rows

@@ -1,9 +1,11 @@
-//! A bulk run cut off by a crash (issue 13). The app is killed with SIGKILL
-//! mid-run while two rows are in flight: DeepCall has applied one and not
-//! the other. At the next start the Bulk update screen offers to resume the
-//! run; resumed, it checks the two rows in flight with a fresh read instead
-//! of sending them blindly, sends only what is left, and ends with every row
-//! confirmed. The sandbox's log proves that no row was carried out twice.
+//! A bulk run cut off by a crash (issue 13), with rows in flight. The app is
+//! killed with SIGKILL mid-run while two rows' answers are held: DeepCall has
+//! applied one and not the other. At the next start the Bulk update screen
+//! offers to resume the run; resumed, it checks the two rows in flight with a
+//! fresh read instead of sending them blindly, sends only what is left, and
+//! ends with every row confirmed. The sandbox's log proves that no row was
+//! carried out twice. (`bulk.rs` has the plain case with the 50-row file:
+//! the badge, the notice and Resume.)
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +13,7 @@ use std::time::Duration;
 use deepcall_desk::sandbox::{extra_contact, Answer, Fault, Misbehaviour, Options, Sandbox};
 use thirtyfour::prelude::*;
 
+use crate::bulk::wait_step;
 use crate::crash::kill_and_wait;
 use crate::support::x11::open_in_dialog;
 use crate::support::{App, Launch, TempDir, WAIT};
@@ -18,14 +21,6 @@ use crate::support::{App, Launch, TempDir, WAIT};
 const ROWS: usize = 400;
 const UPDATE: &str = "Directory/update";
 const GET_INFO: &str = "Directory/getInfo";
-
-/// A step's heading (the screen's own heading is the `h1`).
-pub async fn wait_step(app: &App, text: &str) {
-    app.find(By::XPath(format!(
-        "//*[self::h2 or self::h3][normalize-space(.)='{text}']"
-    )))
-    .await;
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_killed_mid_way_resumes_at_the_next_start_and_sends_no_row_twice() {

@@ -25,7 +25,10 @@ async fn opens_with_title_navigation_and_sandbox_marker() {
         }
         out
     };
-    assert_eq!(labels, ["Groups", "Contacts", "Accounts", "History"]);
+    assert_eq!(
+        labels,
+        ["Groups", "Contacts", "Bulk update", "Accounts", "History"]
+    );
 
     assert_eq!(app.active_account().await, "Sandbox");
     let bar = app.find(By::Css(".sandbox-bar")).await;

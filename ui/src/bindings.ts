@@ -329,7 +329,7 @@ export type BulkFile = {
 	/**  Empty rows, left out. */
 	blankRows: number,
 	separator: Separator,
-	/**  How the separator is named to the manager ("comma", "semicolon"). */
+	/**  How the separator is named to the manager: "commas (“,”)". */
 	separatorWords: string,
 	headers: string[],
 	/**  The first few rows' cells, so each column can be recognised. */

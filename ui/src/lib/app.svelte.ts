@@ -40,6 +40,8 @@ class AppModel {
   moved = $state(0);
   /** History entries whose outcome is unknown (the badge on History). */
   unknownChanges = $state(0);
+  /** Bulk updates an earlier start did not finish (the badge on Bulk update). */
+  unfinishedRuns = $state(0);
 
   /** The History key of the active account: its id, or the Sandbox's. */
   get activeKey(): string {
@@ -67,6 +69,17 @@ class AppModel {
     try {
       const r = await commands.historyOverview();
       if (r.status === "ok") this.unknownChanges = r.data.unknown;
+    } catch {
+      // Leave the badge as it was.
+    }
+  }
+
+  /** Reads how many bulk updates an earlier start left unfinished, for
+   * the badge. Quiet on failure: the Bulk update screen says what is wrong. */
+  async refreshUnfinished(): Promise<void> {
+    try {
+      const r = await commands.bulkUnfinished();
+      if (r.status === "ok") this.unfinishedRuns = r.data.length;
     } catch {
       // Leave the badge as it was.
     }

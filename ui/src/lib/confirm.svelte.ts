@@ -3,6 +3,8 @@ export interface ConfirmRequest {
   title: string;
   message: string;
   confirmLabel: string;
+  /** The safe button's words (it has the focus); "Cancel" unless given. */
+  cancelLabel?: string;
   /** Styles the confirm button as dangerous. */
   danger?: boolean;
 }

@@ -91,7 +91,8 @@ export const ERROR_ADVICE: Record<ErrorKind, ErrorAdvice> = {
   FileNotRead: {
     title: "This file cannot be used",
     severity: "error",
-    nextStep: "Choose another file, or save this one from your spreadsheet as “CSV UTF-8” and choose it again.",
+    nextStep:
+      "Choose another file, or save this one from your spreadsheet as “CSV UTF-8” and choose it again.",
   },
   Internal: {
     title: "Something went wrong in DeepCall Desk",

@@ -1,4 +1,4 @@
-export type Screen = "groups" | "contacts" | "accounts" | "history" | "about";
+export type Screen = "groups" | "contacts" | "bulk" | "accounts" | "history" | "about";
 
 export interface ScreenInfo {
   id: Screen;
@@ -10,6 +10,7 @@ export interface ScreenInfo {
 export const SCREENS: ScreenInfo[] = [
   { id: "groups", label: "Groups", hint: "Who is in a group and who receives its calls" },
   { id: "contacts", label: "Contacts", hint: "A caller's record: VIP, blacklist, details" },
+  { id: "bulk", label: "Bulk update", hint: "Change many contacts at once from a CSV file" },
   { id: "accounts", label: "Accounts", hint: "Your DeepCall sign-ins on this computer" },
   { id: "history", label: "History", hint: "Every change sent from this computer" },
 ];

@@ -10,7 +10,7 @@ import {
 } from "../../bindings";
 import { confirm } from "../confirm.svelte";
 import { asAppError } from "../errors";
-import { isCustomKey } from "./fields";
+import { blacklistWarning, isCustomKey } from "./fields";
 
 const clone = (f: ContactForm): ContactForm => JSON.parse(JSON.stringify(f));
 const blank = (): ContactForm => ({ info: {}, other: {}, vip: null, blacklist: null });
@@ -129,7 +129,7 @@ export class ContactEditorModel {
     return confirm({
       title: `Blacklist ${this.who}?`,
       message:
-        "Blacklisting may stop all further communication with this customer: DeepCall can block calls to and from this number. " +
+        `${blacklistWarning()} ` +
         (beforeSave
           ? "Saving now sends this change with the others listed."
           : "Nothing is sent yet. The change is listed for you to review, and only Save sends it."),

@@ -83,3 +83,11 @@ export function changeLine(c: FieldChange): string {
 export function customFieldId(name: string): string {
   return `contact-custom-${encodeURIComponent(name)}`;
 }
+
+/** What blacklisting does, in the words the blacklist warnings use, for
+ * one contact or for `count` of them. */
+export function blacklistWarning(count = 1): string {
+  return count === 1
+    ? "Blacklisting may stop all further communication with this customer: DeepCall can block calls to and from this number."
+    : "Blacklisting may stop all further communication with these customers: DeepCall can block calls to and from their numbers.";
+}

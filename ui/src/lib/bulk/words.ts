@@ -1,0 +1,86 @@
+/**
+ * How the Bulk update screen words its counts, its progress and a row's
+ * changes. Field words come from the contact editor (`fields.ts`); a run's
+ * results come worded from Rust (`RowResult.words`).
+ */
+import type { BatchSummary, Counts, FieldChange, RunProgress } from "../../bindings";
+import { changeLine, labelFor, valueText } from "../contacts/fields";
+
+/** A count as the manager reads it: "49", "1,200". */
+export function count(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/** "1 row", "49 rows". */
+export function rowsWords(n: number): string {
+  return n === 1 ? "1 row" : `${count(n)} rows`;
+}
+
+/** The preview's counts, one line each (the empty ones left out, except
+ * "ready", which is always said). */
+export function countsWords(c: Counts): string[] {
+  const lines = [`${rowsWords(c.ready)} ready`];
+  if (c.withProblems > 0)
+    lines.push(`${rowsWords(c.withProblems)} with problems (will be skipped)`);
+  if (c.replaced > 0)
+    lines.push(
+      `${rowsWords(c.replaced)} replaced by a later row with the same number (the last row wins)`,
+    );
+  if (c.blacklisting > 0)
+    lines.push(
+      `${rowsWords(c.blacklisting)} ${c.blacklisting === 1 ? "blacklists its" : "blacklist their"} contact`,
+    );
+  return lines;
+}
+
+/** What one row sets: "VIP: on". The file says nothing of the values
+ * before, so only the new value is given when the old one is not known
+ * (or empty, as a text field's "before" is in a preview). */
+export function changeWords(c: FieldChange): string {
+  return c.before.kind === "notKnown" || c.before.kind === "empty"
+    ? `${labelFor(c.field)}: ${valueText(c.after)}`
+    : changeLine(c);
+}
+
+/** "about 22 seconds left", "about 3 minutes left". */
+export function timeLeftWords(seconds: number): string {
+  const s = Math.max(1, Math.round(seconds));
+  if (s < 90) return `about ${s === 1 ? "1 second" : `${s} seconds`} left`;
+  const m = Math.round(s / 60);
+  if (m < 90) return `about ${m} minutes left`;
+  const h = Math.floor(m / 60);
+  const rest = m % 60;
+  return `about ${h === 1 ? "1 hour" : `${h} hours`}${rest ? ` ${rest} minutes` : ""} left`;
+}
+
+/** "120 of 2,000 rows done · 85 rows a second · about 22 seconds left". */
+export function progressWords(p: RunProgress): string {
+  const parts = [`${count(p.done)} of ${count(p.rows)} rows done`];
+  if (p.paused) {
+    parts.push("Paused");
+  } else {
+    if (p.rowsPerSecond != null && p.rowsPerSecond > 0) {
+      const rate = p.rowsPerSecond >= 10 ? Math.round(p.rowsPerSecond) : p.rowsPerSecond.toFixed(1);
+      parts.push(`${rate === 1 ? "1 row" : `${rate} rows`} a second`);
+    }
+    if (p.secondsLeft != null && p.done < p.rows) parts.push(timeLeftWords(p.secondsLeft));
+  }
+  return parts.join(" · ");
+}
+
+/** A run's end in numbers: "47 confirmed · 2 failed · 1 left out". */
+export function summaryWords(s: BatchSummary, leftOut: number): string {
+  const parts = [`${count(s.confirmed)} confirmed`];
+  if (s.failed > 0) parts.push(`${count(s.failed)} failed`);
+  if (s.unknown > 0) parts.push(`${count(s.unknown)} outcome unknown`);
+  if (s.notApplied > 0) parts.push(`${count(s.notApplied)} not applied`);
+  if (s.pending > 0) parts.push(`${count(s.pending)} not sent`);
+  if (leftOut > 0) parts.push(`${count(leftOut)} left out`);
+  return parts.join(" · ");
+}
+
+/** The notice for a run an earlier start did not finish. */
+export function unfinishedWords(s: BatchSummary): string {
+  const sent = s.rows - s.pending;
+  return `A bulk update from “${s.source}” was not finished: ${count(sent)} of ${rowsWords(s.rows)} were sent.`;
+}
