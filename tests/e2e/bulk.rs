@@ -17,6 +17,7 @@ use deepcall_desk::sandbox::{Misbehaviour, Options, RecordedRequest, Sandbox};
 use serde_json::{json, Map, Value};
 use thirtyfour::prelude::*;
 
+use crate::crash::kill_and_wait;
 use crate::support::x11::{open_in_dialog, save_in_dialog};
 use crate::support::{App, Launch, TempDir, WAIT};
 
@@ -442,26 +443,37 @@ async fn confirming_sends_one_update_per_ready_row_and_the_results_file_matches_
     app.close().await;
 }
 
+/// Slows the sandbox's answers to `delay_ms` each, sends the whole file
+/// (blacklisting confirmed) and returns once `sent` updates have arrived.
+async fn start_slow_run(app: &App, delay_ms: u64, sent: usize) {
+    let sb = app.sandbox.clone();
+    let delay = Duration::from_millis(delay_ms);
+    sb.set_misbehaviour(Misbehaviour {
+        delay: Some(delay..=delay),
+        ..Misbehaviour::default()
+    })
+    .unwrap();
+    choose_and_check(app, false).await;
+    app.click_button("Send 49 rows").await;
+    press_in_dialog(app, "Blacklist 5 and send all 49").await;
+    wait_step(app, "Sending").await;
+    assert!(
+        sb.wait_for_log(WAIT, |log| log
+            .iter()
+            .filter(|r| r.endpoint() == UPDATE)
+            .count()
+            >= sent)
+            .await,
+        "the run started"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pause_stops_new_rows_and_resume_finishes_them() {
     let (app, rows) = launch("bulk-pause").await;
     let sb = app.sandbox.clone();
-    sb.set_misbehaviour(Misbehaviour {
-        delay: Some(Duration::from_millis(400)..=Duration::from_millis(400)),
-        ..Misbehaviour::default()
-    })
-    .unwrap();
-    choose_and_check(&app, false).await;
-    app.click_button("Send 49 rows").await;
-    press_in_dialog(&app, "Blacklist 5 and send all 49").await;
-    wait_step(&app, "Sending").await;
-
     // Some rows done, then a picture of the run.
-    let deadline = Instant::now() + WAIT;
-    while sb.requests_to(UPDATE).len() < 8 {
-        assert!(Instant::now() < deadline, "the run did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    start_slow_run(&app, 400, 8).await;
     app.wait_until(
         r#"const p = document.querySelector("[data-testid='bulk-progress']");
            return !!p && /^[1-9]\d* of 49 rows done/.test(p.textContent.trim());"#,
@@ -510,18 +522,6 @@ async fn pause_stops_new_rows_and_resume_finishes_them() {
     app.close().await;
 }
 
-fn kill_and_wait(pid: u32) {
-    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
-    let deadline = Instant::now() + WAIT;
-    // Gone, or a zombie its parent (WebKitWebDriver) has not reaped yet.
-    while std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .is_ok_and(|s| !s.split(") ").nth(1).is_some_and(|r| r.starts_with('Z')))
-    {
-        assert!(Instant::now() < deadline, "the app did not die");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_cut_off_by_a_crash_is_offered_at_the_next_start_and_resumed() {
     let tag = "bulk-resume";
@@ -530,12 +530,6 @@ async fn a_run_cut_off_by_a_crash_is_offered_at_the_next_start_and_resumed() {
     for r in &rows {
         sandbox.add_contact(&r.number, r.cell("Name"));
     }
-    sandbox
-        .set_misbehaviour(Misbehaviour {
-            delay: Some(Duration::from_millis(300)..=Duration::from_millis(300)),
-            ..Misbehaviour::default()
-        })
-        .unwrap();
     let home = Arc::new(TempDir::new(tag));
     let launch = || Launch {
         sandbox: Some(sandbox.clone()),
@@ -546,15 +540,7 @@ async fn a_run_cut_off_by_a_crash_is_offered_at_the_next_start_and_resumed() {
     // ---- a run killed mid-way ---------------------------------------------
     let app = App::launch_with(launch()).await;
     app.go("Bulk update").await;
-    choose_and_check(&app, false).await;
-    app.click_button("Send 49 rows").await;
-    press_in_dialog(&app, "Blacklist 5 and send all 49").await;
-    wait_step(&app, "Sending").await;
-    let deadline = Instant::now() + WAIT;
-    while sandbox.requests_to(UPDATE).len() < 10 {
-        assert!(Instant::now() < deadline, "the run did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    start_slow_run(&app, 300, 10).await;
     kill_and_wait(app.pid());
     app.close().await;
     let before = sandbox.requests_to(UPDATE).len();
@@ -600,20 +586,7 @@ async fn a_run_cut_off_by_a_crash_is_offered_at_the_next_start_and_resumed() {
 async fn cancel_asks_first_and_leaves_the_rows_not_sent_unsent() {
     let (app, _rows) = launch("bulk-cancel").await;
     let sb = app.sandbox.clone();
-    sb.set_misbehaviour(Misbehaviour {
-        delay: Some(Duration::from_millis(400)..=Duration::from_millis(400)),
-        ..Misbehaviour::default()
-    })
-    .unwrap();
-    choose_and_check(&app, false).await;
-    app.click_button("Send 49 rows").await;
-    press_in_dialog(&app, "Blacklist 5 and send all 49").await;
-    wait_step(&app, "Sending").await;
-    let deadline = Instant::now() + WAIT;
-    while sb.requests_to(UPDATE).len() < 4 {
-        assert!(Instant::now() < deadline, "the run did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    start_slow_run(&app, 400, 4).await;
 
     // "Keep sending" is the safe choice, with the focus.
     app.click_button("Cancel").await;
