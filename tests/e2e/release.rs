@@ -1,6 +1,6 @@
 //! Release-build figures for `target/measurements/release.txt`: start-up,
 //! memory, the 10,000-member group and one change on it, opening a
-//! 100,000-entry History, each beside
+//! 100,000-entry History, a 10,000-row bulk run (`bulk_figures.rs`), each beside
 //! WebKitGTK's own MiniBrowser started the same way in the same run (the
 //! floor). Measured, never asserted: these machines are noisy, and the ratio
 //! to the floor is the figure that means something.
@@ -15,7 +15,7 @@ use std::time::Duration;
 use deepcall_desk::history::{self, History};
 use deepcall_desk::sandbox::{Options, Sandbox, LARGE_GROUP_ID};
 
-use crate::bulk_figures::{self, BULK_ROWS};
+use crate::bulk_figures;
 use crate::groups::{open_group_timed, submits, toggle_first_timed};
 use crate::support::launch::APP_BINARY_ENV;
 use crate::support::measure::{memory_of_app, write_measurements, ClickTimes, Floor};
@@ -229,35 +229,7 @@ async fn release_build_figures() {
         floor_idle.rss_mib,
     );
     write_measurements("release.txt", &report);
-    write_measurements(
-        "bulk.txt",
-        &format!(
-            "# A bulk run in the release app: {BULK_ROWS} rows (Phone,VIP) sent to a sandbox \
-             with no faults, from the click on Send to the Results heading.\n\
-             # The sandbox's own rate: the same updates sent from the test process with the \
-             app's HTTP client and no History, in the same run.\n\
-             app: {:.1} s, {:.0} rows a second\n\
-             sandbox, 4 at a time (the app's concurrency): {:.0} requests a second\n\
-             sandbox, its maximum (4 or 16 at a time): {:.0} requests a second\n\
-             app ÷ sandbox maximum: {:.2}\n\
-             app ÷ sandbox at the app's concurrency: {:.2}\n\
-             app memory during the run (PSS, app + WebKit): peak {:.1} MiB, mean {:.1} MiB \
-             over {} samples; peak RSS {:.1} MiB\n\
-             floor idle memory (PSS): {:.1} MiB; peak ÷ floor: {:.2}\n",
-            bulk.app_seconds,
-            bulk.app_rows_per_s,
-            bulk.sandbox_at_app_concurrency,
-            bulk.sandbox_max,
-            bulk.app_rows_per_s / bulk.sandbox_max,
-            bulk.app_rows_per_s / bulk.sandbox_at_app_concurrency,
-            bulk.peak.pss_mib,
-            bulk.mean_pss_mib,
-            bulk.samples,
-            bulk.peak.rss_mib,
-            floor_idle.pss_mib,
-            bulk.peak.pss_mib / floor_idle.pss_mib,
-        ),
-    );
+    bulk.write(Some(floor_idle.pss_mib));
 }
 
 /// Starts the app with a History of [`HISTORY_ENTRIES`] entries and times,
