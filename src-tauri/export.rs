@@ -36,10 +36,14 @@ pub(crate) fn push_row(out: &mut String, cells: &[&str]) {
     out.push_str("\r\n");
 }
 
+/// What a cell a spreadsheet would run as a formula starts with.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
 /// Quotes when needed, and defuses text a spreadsheet would run as a
-/// formula (a name from the server starting with `=`, `+`, `-` or `@`).
+/// formula (a name from the server starting with `=`, `+`, `-` or `@`)
+/// with a leading `'`.
 fn cell_text(cell: &str) -> String {
-    let defused = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let defused = if cell.starts_with(FORMULA_STARTS) {
         format!("'{cell}")
     } else {
         cell.to_owned()
@@ -48,6 +52,15 @@ fn cell_text(cell: &str) -> String {
         format!("\"{}\"", defused.replace('"', "\"\""))
     } else {
         defused
+    }
+}
+
+/// A cell as it was before [`cell_text`] defused it: a file the app saved
+/// (a bulk run's results) reads back as it was written from.
+pub(crate) fn undefused(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
     }
 }
 

@@ -271,7 +271,11 @@ pub fn read(bytes: &[u8]) -> Result<Table, FileError> {
             let start = record.position().map_or(0, |p| p.byte() as usize);
             rows.push(Row {
                 line: lines.line_at(start),
-                cells: record.iter().map(str::to_owned).collect(),
+                // A cell the app's own export defused ('+91…) reads as it was.
+                cells: record
+                    .iter()
+                    .map(|c| crate::export::undefused(c).to_owned())
+                    .collect(),
             });
         }
     }

@@ -82,4 +82,27 @@ mod tests {
              9123456780,,not sent,\r\n"
         );
     }
+
+    #[test]
+    fn a_results_file_reads_back_as_the_cells_it_was_made_from() {
+        let cells = vec![
+            "+91 98765-00003".to_owned(),
+            "=cmd".to_owned(),
+            "-".to_owned(),
+            "'quoted'".to_owned(),
+        ];
+        let results = Results {
+            headers: vec!["Phone".into(), "Note".into(), "Dash".into(), "Q".into()],
+            rows: vec![(
+                cells.clone(),
+                crate::history::batch::RowResult::for_test(2, "9198765000003"),
+            )],
+        };
+        let csv = results_csv(&results);
+        // Defused for a spreadsheet…
+        assert!(csv.contains("'+91 98765-00003"), "{csv}");
+        // …and read back by a bulk update as it was.
+        let table = crate::bulk::read(csv.as_bytes()).unwrap();
+        assert_eq!(&table.rows[0].cells[..4], &cells[..]);
+    }
 }

@@ -119,6 +119,18 @@ pub struct RowResult {
 }
 
 impl RowResult {
+    /// A confirmed row, for tests elsewhere.
+    #[cfg(test)]
+    pub(crate) fn for_test(line: u32, number: &str) -> Self {
+        Self::new(
+            line,
+            Some(number.into()),
+            Some(Outcome::Confirmed),
+            false,
+            None,
+        )
+    }
+
     fn new(
         line: u32,
         number: Option<String>,
