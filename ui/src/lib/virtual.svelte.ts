@@ -1,4 +1,5 @@
 import { tick } from "svelte";
+import type { Paged } from "./paged.svelte";
 
 /**
  * A list whose rows all have the same height, of which only the rows on
@@ -82,4 +83,40 @@ export class VirtualRows {
     await tick();
     return el;
   }
+}
+
+/** A row of a paged list on screen: `row` is `undefined` while its page is on its way. */
+export interface PagedRow<T> {
+  index: number;
+  row: T | undefined;
+}
+
+/**
+ * The rows of `paged` that `list` draws, for a component to call as it
+ * starts (it sets up the effects): keeps `list.count` at `total()`, fetches
+ * the pages that come into view and follows the scroller's height.
+ */
+export function pagedRows<T>(
+  list: VirtualRows,
+  paged: () => Paged<T>,
+  total: () => number,
+): { readonly rows: PagedRow<T>[] } {
+  const rows = $derived(
+    Array.from({ length: Math.max(0, list.last - list.first) }, (_, i) => ({
+      index: list.first + i,
+      row: paged().at(list.first + i),
+    })),
+  );
+
+  $effect.pre(() => {
+    list.count = total();
+  });
+  $effect(() => paged().ensure(list.first, list.last));
+  $effect(() => list.observe());
+
+  return {
+    get rows() {
+      return rows;
+    },
+  };
 }

@@ -15,10 +15,8 @@ import {
 import { app } from "../app.svelte";
 import { confirm } from "../confirm.svelte";
 import { asAppError } from "../errors";
+import { Paged } from "../paged.svelte";
 import { CUSTOM, choiceOf, mappingOf, type Choice } from "./mapping";
-
-/** Rows fetched per request as a list scrolls (Rust gives at most 1,000). */
-export const PAGE = 200;
 
 export type Step = "start" | "columns" | "preview" | "sending" | "results";
 
@@ -27,81 +25,6 @@ export interface Checked {
   counts: Counts;
   blankRows: number;
   blacklisting: string[];
-}
-
-/**
- * Pages of a long list fetched as it scrolls (the preview's rows, a run's
- * results): never the whole file at once.
- */
-export class Paged<T> {
-  total = $state<number | null>(null);
-  pages = $state.raw<Readonly<Record<number, T[]>>>({});
-  error = $state<AppError | null>(null);
-  #asked: number[] = [];
-  #gen = 0;
-  readonly #fetch: (offset: number, limit: number) => Promise<{ total: number; rows: T[] }>;
-
-  constructor(fetch: (offset: number, limit: number) => Promise<{ total: number; rows: T[] }>) {
-    this.#fetch = fetch;
-  }
-
-  get loading(): boolean {
-    return this.total === null && this.error === null;
-  }
-
-  /** Starts again from the first page. */
-  async reload(): Promise<void> {
-    const gen = ++this.#gen;
-    this.#asked = [0];
-    this.pages = {};
-    this.total = null;
-    this.error = null;
-    try {
-      const r = await this.#fetch(0, PAGE);
-      if (gen !== this.#gen) return;
-      this.pages = { 0: r.rows };
-      this.total = r.total;
-    } catch (e) {
-      if (gen === this.#gen) this.error = asAppError(e);
-    }
-  }
-
-  /** Forgets everything (a new file or run). */
-  clear() {
-    this.#gen++;
-    this.#asked = [];
-    this.pages = {};
-    this.total = null;
-    this.error = null;
-  }
-
-  at(index: number): T | undefined {
-    return this.pages[Math.floor(index / PAGE)]?.[index % PAGE];
-  }
-
-  /** Makes sure rows `first` to `last` (exclusive) are fetched. */
-  ensure(first: number, last: number): void {
-    if (this.total === null) return;
-    const end = Math.min(last, this.total);
-    for (let p = Math.floor(first / PAGE); p * PAGE < end; p++) {
-      if (this.#asked.includes(p)) continue;
-      this.#asked.push(p);
-      void this.#page(p);
-    }
-  }
-
-  async #page(page: number): Promise<void> {
-    const gen = this.#gen;
-    try {
-      const r = await this.#fetch(page * PAGE, PAGE);
-      if (gen !== this.#gen) return;
-      this.pages = { ...this.pages, [page]: r.rows };
-    } catch (e) {
-      if (gen !== this.#gen) return;
-      this.#asked = this.#asked.filter((p) => p !== page);
-      this.error = asAppError(e);
-    }
-  }
 }
 
 async function ok<T>(

@@ -10,7 +10,8 @@ import type {
 } from "../../bindings";
 import { app } from "../app.svelte";
 import { confirmModel } from "../confirm.svelte";
-import { BulkModel, PAGE } from "./bulk.svelte";
+import { PAGE } from "../paged.svelte";
+import { BulkModel } from "./bulk.svelte";
 import { choiceOf, mappingOf, OPTIONS, targetOf } from "./mapping";
 import {
   changeWords,

@@ -7,7 +7,8 @@ import {
 } from "../../bindings";
 import { app } from "../app.svelte";
 import { asAppError } from "../errors";
-import { isFiltered, NO_FILTERS, PAGE, toQuery, type Filters } from "./query";
+import { Paged } from "../paged.svelte";
+import { isFiltered, NO_FILTERS, toQuery, type Filters } from "./query";
 import { accountWords, entriesWords } from "./words";
 
 /** What the screen says after an action on one entry. */
@@ -21,13 +22,16 @@ export interface Note {
 export class HistoryModel {
   filters = $state<Filters>({ ...NO_FILTERS });
   overview = $state.raw<HistoryOverview | null>(null);
-  /** How many entries match; `null` until the first page arrives. */
-  total = $state<number | null>(null);
+  /** The entries matching the query shown, fetched by page as the list scrolls. */
+  entries = new Paged<Entry>(async (offset, limit) => {
+    const r = await commands.historyPage(this.shown, offset, limit);
+    if (r.status === "error") throw r.error;
+    return { total: r.data.total, rows: r.data.entries };
+  });
   /** How many entries there are with no filter (for "N of M"). */
   all = $state<number | null>(null);
-  error = $state<AppError | null>(null);
-  /** Page number → its entries. Replaced whole, never changed in place. */
-  pages = $state.raw<Readonly<Record<number, Entry[]>>>({});
+  /** The overview could not be read (cleared by the next reload). */
+  #overviewError = $state<AppError | null>(null);
   /** Entries being checked, by id. */
   checking = $state.raw<readonly number[]>([]);
   note = $state<Note | null>(null);
@@ -37,10 +41,16 @@ export class HistoryModel {
 
   /** The query the entries on screen answer. */
   shown: Query = toQuery(NO_FILTERS);
-  #gen = 0;
-  /** Pages asked for (or arrived) for the query shown. */
-  #asked: number[] = [];
   #searchTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** How many entries match; `null` until the first page arrives. */
+  get total(): number | null {
+    return this.entries.total;
+  }
+
+  get error(): AppError | null {
+    return this.entries.error ?? this.#overviewError;
+  }
 
   get loading(): boolean {
     return this.total === null && this.error === null;
@@ -77,7 +87,7 @@ export class HistoryModel {
       this.overview = r.data;
       app.unknownChanges = r.data.unknown;
     } catch (e) {
-      this.error = asAppError(e);
+      this.#overviewError = asAppError(e);
     }
   }
 
@@ -85,26 +95,14 @@ export class HistoryModel {
   async reload(): Promise<void> {
     if (this.#searchTimer) clearTimeout(this.#searchTimer);
     this.#searchTimer = null;
-    const gen = ++this.#gen;
     this.shown = toQuery($state.snapshot(this.filters) as Filters);
-    this.#asked = [0];
-    this.pages = {};
-    this.total = null;
-    this.error = null;
+    this.#overviewError = null;
     const none = toQuery(NO_FILTERS);
     const counting = isFiltered(this.filters)
       ? commands.historyPage(none, 0, 0).then((r) => (r.status === "ok" ? r.data.total : null))
       : null;
-    try {
-      const r = await commands.historyPage(this.shown, 0, PAGE);
-      if (gen !== this.#gen) return;
-      if (r.status === "error") throw r.error;
-      this.pages = { 0: r.data.entries };
-      this.total = r.data.total;
-      this.all = counting ? await counting.catch(() => null) : r.data.total;
-    } catch (e) {
-      if (gen === this.#gen) this.error = asAppError(e);
-    }
+    if (!(await this.entries.reload()) || this.entries.total === null) return;
+    this.all = counting ? await counting.catch(() => null) : this.entries.total;
   }
 
   /** A filter changed to `value` (as its field holds it): the search
@@ -125,41 +123,11 @@ export class HistoryModel {
     void this.reload();
   }
 
-  /** The entry at `index` (newest first), or `undefined` while its page is on its way. */
-  entryAt(index: number): Entry | undefined {
-    return this.pages[Math.floor(index / PAGE)]?.[index % PAGE];
-  }
-
-  /** Makes sure the entries `first` to `last` (exclusive) are fetched. */
-  ensure(first: number, last: number): void {
-    if (this.total === null) return;
-    const end = Math.min(last, this.total);
-    for (let p = Math.floor(first / PAGE); p * PAGE < end; p++) {
-      if (this.#asked.includes(p)) continue;
-      this.#asked.push(p);
-      void this.#fetch(p);
-    }
-  }
-
-  async #fetch(page: number): Promise<void> {
-    const gen = this.#gen;
-    try {
-      const r = await commands.historyPage(this.shown, page * PAGE, PAGE);
-      if (gen !== this.#gen) return;
-      if (r.status === "error") throw r.error;
-      this.pages = { ...this.pages, [page]: r.data.entries };
-    } catch (e) {
-      if (gen !== this.#gen) return;
-      this.#asked = this.#asked.filter((p) => p !== page);
-      this.error = asAppError(e);
-    }
-  }
-
   /** Puts settled entries in place of the ones shown. */
   private replace(entries: Entry[]) {
     const settled = (e: Entry) => entries.find((x) => x.id === e.id) ?? e;
-    this.pages = Object.fromEntries(
-      Object.entries(this.pages).map(([p, list]) => [p, list.map(settled)]),
+    this.entries.pages = Object.fromEntries(
+      Object.entries(this.entries.pages).map(([p, list]) => [p, list.map(settled)]),
     );
   }
 

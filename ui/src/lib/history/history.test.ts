@@ -2,8 +2,9 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Entry_Serialize as Entry, Query_Serialize as Query } from "../../bindings";
 import { app } from "../app.svelte";
+import { PAGE } from "../paged.svelte";
 import { HistoryModel } from "./history.svelte";
-import { datesProblem, localDay, NO_FILTERS, PAGE, toQuery } from "./query";
+import { datesProblem, localDay, NO_FILTERS, toQuery } from "./query";
 import {
   changeWords,
   entriesWords,
@@ -212,17 +213,17 @@ describe("the History model", () => {
     expect(model.countWords).toBe(`${(100_000).toLocaleString()} entries`);
     expect(asked).toHaveLength(1);
     expect(asked[0]).toMatchObject({ offset: 0, limit: PAGE });
-    expect(model.entryAt(0)?.id).toBe(100_000);
-    expect(model.entryAt(PAGE)).toBeUndefined();
+    expect(model.entries.at(0)?.id).toBe(100_000);
+    expect(model.entries.at(PAGE)).toBeUndefined();
 
     // Scrolled to the middle: that page only, and only once.
-    model.ensure(50_010, 50_020);
-    model.ensure(50_010, 50_020);
+    model.entries.ensure(50_010, 50_020);
+    model.entries.ensure(50_010, 50_020);
     await tick();
     expect(asked.map((x) => x.offset)).toEqual([0, 50_000]);
-    expect(model.entryAt(50_010)?.id).toBe(100_000 - 50_010);
+    expect(model.entries.at(50_010)?.id).toBe(100_000 - 50_010);
     // Across a page edge: the next page too.
-    model.ensure(50_190, 50_210);
+    model.entries.ensure(50_190, 50_210);
     await tick();
     expect(asked.map((x) => x.offset)).toEqual([0, 50_000, 50_200]);
   });
@@ -266,17 +267,17 @@ describe("the History model", () => {
     const model = new HistoryModel();
     await model.start();
     expect(app.unknownChanges).toBe(1);
-    const e = model.entryAt(1);
+    const e = model.entries.at(1);
     if (!e) throw new Error("entry");
-    model.pages = {
+    model.entries.pages = {
       0: [
-        model.entryAt(0),
+        model.entries.at(0),
         { ...e, outcome: "unknown", canCheck: true },
-        model.entryAt(2),
+        model.entries.at(2),
       ] as Entry[],
     };
-    await model.check(model.entryAt(1) as Entry);
-    expect(model.entryAt(1)?.outcome).toBe("confirmed");
+    await model.check(model.entries.at(1) as Entry);
+    expect(model.entries.at(1)?.outcome).toBe("confirmed");
     expect(model.note?.text).toMatch(/^Checked: DeepCall has this change/);
     expect(model.checking).toEqual([]);
   });

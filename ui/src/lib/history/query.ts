@@ -4,9 +4,6 @@
  */
 import type { Kind, Outcome, Query_Serialize as Query } from "../../bindings";
 
-/** Entries fetched per request, as the manager scrolls. */
-export const PAGE = 200;
-
 /** The filters as the form holds them: "" is "any". Dates are the date
  * fields' `YYYY-MM-DD`, in the manager's own time zone. */
 export interface Filters {
