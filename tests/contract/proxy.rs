@@ -4,8 +4,10 @@
 //!
 //! The proxy variables are read when the HTTP client is built, and setting
 //! them inside this multi-threaded test process would race with the other
-//! tests, so the real test runs in a child process of this same test binary
-//! with the variables set from the start.
+//! tests, so the real test runs in a child process of this same test binary,
+//! alone. The dead proxies are set from the start; the recording proxy's
+//! address is set by the child itself, once it holds the port (a port freed
+//! by the parent could be taken meanwhile by another test's sandbox).
 
 use std::process::Command;
 
@@ -24,10 +26,6 @@ const FAKE_PROXY_ENV: &str = "DEEPCALL_TEST_FAKE_PROXY";
 fn loopback_bypasses_the_proxy_and_real_hosts_use_it() {
     // A proxy that is not there, for plain http and for everything.
     let dead = closed_port_url();
-    // A proxy that only records what it is asked, for https.
-    let recorder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let recorder_url = format!("http://{}", recorder.local_addr().unwrap());
-    drop(recorder); // the child binds it again
     let out = Command::new(std::env::current_exe().unwrap())
         .args([
             CHILD,
@@ -40,11 +38,11 @@ fn loopback_bypasses_the_proxy_and_real_hosts_use_it() {
         .env("http_proxy", &dead)
         .env("ALL_PROXY", &dead)
         .env("all_proxy", &dead)
-        .env("HTTPS_PROXY", &recorder_url)
-        .env("https_proxy", &recorder_url)
+        .env_remove("HTTPS_PROXY")
+        .env_remove("https_proxy")
         .env_remove("NO_PROXY")
         .env_remove("no_proxy")
-        .env(FAKE_PROXY_ENV, &recorder_url)
+        .env(FAKE_PROXY_ENV, "1")
         .output()
         .expect("the test binary runs again");
     let text = format!(
@@ -59,8 +57,19 @@ fn loopback_bypasses_the_proxy_and_real_hosts_use_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "run by loopback_bypasses_the_proxy_and_real_hosts_use_it, with proxy variables set"]
 async fn in_a_process_with_proxy_variables() {
-    let proxy_url = std::env::var(FAKE_PROXY_ENV).expect("started by the parent test");
+    assert!(
+        std::env::var_os(FAKE_PROXY_ENV).is_some(),
+        "started by the parent test"
+    );
     assert!(std::env::var("HTTP_PROXY").is_ok() && std::env::var("ALL_PROXY").is_ok());
+    // A proxy that only records what it is asked, for https; named before
+    // any client is built (this process runs this one test).
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("the fake proxy binds");
+    let proxy_url = format!("http://{}", listener.local_addr().unwrap());
+    std::env::set_var("HTTPS_PROXY", &proxy_url);
+    std::env::set_var("https_proxy", &proxy_url);
 
     // The Sandbox answers although HTTP_PROXY and ALL_PROXY point nowhere.
     let sb = sandbox().await;
@@ -70,9 +79,6 @@ async fn in_a_process_with_proxy_variables() {
     assert_eq!(group.group.id, 28);
 
     // A real host goes through HTTPS_PROXY: the proxy is asked to CONNECT to it.
-    let listener = TcpListener::bind(proxy_url.trim_start_matches("http://"))
-        .await
-        .expect("the fake proxy binds");
     let asked = tokio::spawn(async move {
         let (mut stream, _) = listener.accept().await.expect("the client comes");
         let mut head = Vec::new();
