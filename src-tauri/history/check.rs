@@ -118,11 +118,14 @@ pub fn contact_finding(change: &Change, now: &ContactForm) -> Finding {
     };
     let current = |c: &FieldChange| form::value_in(now, &c.field);
     let as_after = changes.iter().all(|c| current(c) == c.after);
-    // A value that could not be read before counts as "before" unless it
-    // is the new value.
+    // One update sets all its fields or none, so it was not applied when a
+    // field does not show its new value and every field is as it was. A
+    // value not known before (a bulk row's, a switch on a form that started
+    // empty) fits "as it was" whatever it is now: the contact may well have
+    // had the new value already.
     let as_before = changes.iter().all(|c| {
         let v = current(c);
-        v == c.before || (c.before == FieldValue::NotKnown && v != c.after)
+        v == c.before || c.before == FieldValue::NotKnown
     });
     if as_after {
         return Finding {

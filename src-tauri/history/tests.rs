@@ -469,10 +469,38 @@ fn a_check_compares_a_fresh_read_with_the_change() {
     now.info.insert("email".into(), "a@x.in".into());
     now.vip = Some(false);
     assert_eq!(contact_finding(&email, &now).outcome, Outcome::NotApplied);
+    // The email as it was: not applied, whatever VIP (not known before) is.
+    now.vip = Some(true);
+    assert_eq!(contact_finding(&email, &now).outcome, Outcome::NotApplied);
     now.info.insert("email".into(), "c@x.in".into());
     let f = contact_finding(&email, &now);
     assert_eq!(f.outcome, Outcome::Unknown);
     assert!(f.message.contains("email"), "{}", f.message);
+
+    // A bulk row knows no value before. The contact already had its name;
+    // VIP is not on: the row was not applied, and is sent again.
+    let row = Change::Contact {
+        number: "9876543210".into(),
+        name: Some("Asha Rao".into()),
+        changes: vec![
+            FieldChange {
+                field: ContactField::Known(KnownField::Name),
+                before: FieldValue::NotKnown,
+                after: FieldValue::Text("Asha Rao".into()),
+            },
+            FieldChange {
+                field: ContactField::Known(KnownField::Vip),
+                before: FieldValue::NotKnown,
+                after: FieldValue::Flag(true),
+            },
+        ],
+    };
+    let mut now = ContactForm::empty();
+    now.info.insert("name".into(), "Asha Rao".into());
+    now.vip = Some(false);
+    assert_eq!(contact_finding(&row, &now).outcome, Outcome::NotApplied);
+    now.vip = Some(true);
+    assert_eq!(contact_finding(&row, &now).outcome, Outcome::Confirmed);
 }
 
 #[test]

@@ -34,10 +34,9 @@ export function countsWords(c: Counts): string[] {
 }
 
 /** What one row sets: "VIP: on". The file says nothing of the values
- * before, so only the new value is given when the old one is not known
- * (or empty, as a text field's "before" is in a preview). */
+ * before (Rust marks them not known), so only the new value is given. */
 export function changeWords(c: FieldChange): string {
-  return c.before.kind === "notKnown" || c.before.kind === "empty"
+  return c.before.kind === "notKnown"
     ? `${labelFor(c.field)}: ${valueText(c.after)}`
     : changeLine(c);
 }
