@@ -318,8 +318,44 @@ fn set_up<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::error:
     });
     app.manage(state);
     app.manage(commands::bulk::BulkSession::default());
+    if let Some(window) = app.get_webview_window("main") {
+        window.with_webview(tune_webview)?;
+    }
     Ok(())
 }
+
+/// WebKit settings that cost a manager nothing they would notice:
+/// - no compositing on the GPU. The screens are text, lists and forms,
+///   with no video, WebGL or 3D; composited, WebKit keeps layer buffers
+///   (about 70 MiB more, measured), and where GL is Mesa's software
+///   renderer (virtual machines, remote desktops, no GPU driver) it paints
+///   a 10,000-member group about three times slower than painting directly
+///   (issue 14; `DEEPCALL_DESK_COMPOSITING=1` keeps WebKit's default, to
+///   compare);
+/// - the cache model of a document viewer: the app's pages come from the
+///   app itself, so WebKit's memory cache for web pages buys nothing.
+fn tune_webview(webview: tauri::webview::PlatformWebview) {
+    #[cfg(all(unix, not(target_os = "macos")))]
+    {
+        use webkit2gtk::{
+            CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt,
+        };
+        let view = webview.inner();
+        if std::env::var_os(COMPOSITING_ENV).is_none() {
+            if let Some(settings) = WebViewExt::settings(&view) {
+                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+            }
+        }
+        if let Some(context) = view.context() {
+            context.set_cache_model(CacheModel::DocumentViewer);
+        }
+    }
+    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    let _ = webview;
+}
+
+/// Set, WebKit composites on the GPU as it does by default (to compare).
+pub const COMPOSITING_ENV: &str = "DEEPCALL_DESK_COMPOSITING";
 
 /// A second launch: show this window, in front, instead.
 fn bring_forward<R: Runtime>(app: &AppHandle<R>) {

@@ -161,7 +161,7 @@ impl BaseUrl {
         self.0.host_str().is_some_and(is_loopback)
     }
 
-    fn endpoint(&self, module: Module, action: &str) -> String {
+    pub fn endpoint(&self, module: Module, action: &str) -> String {
         format!("{}/api/v2/{}/{}", self.as_str(), module.as_str(), action)
     }
 }

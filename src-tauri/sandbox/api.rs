@@ -1,5 +1,7 @@
 //! The sandbox's endpoints, as strict as the vendor's docs.
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::{json, Map, Value};
 
 use super::docs;
@@ -108,13 +110,13 @@ fn group_agent_relation(data: &mut Data, body: &Map<String, Value>) -> Answer {
             return Err(refuse(1503, "Group not found or not authorized"));
         }
     }
+    // The first agent of each id names it (ids are unique in the sandbox).
+    let mut names: HashMap<u64, &str> = HashMap::with_capacity(data.agents.len());
+    for a in &data.agents {
+        names.entry(a.id).or_insert(a.name.as_str());
+    }
     let label = |agent: u64| {
-        let name = data
-            .agents
-            .iter()
-            .find(|a| a.id == agent)
-            .map(|a| a.name.as_str())
-            .unwrap_or("");
+        let name = names.get(&agent).copied().unwrap_or("");
         format!("#{agent} {name}").trim_end().to_owned()
     };
     let group_data = json!({
@@ -150,9 +152,10 @@ fn id_list(body: &Map<String, Value>, key: &str) -> Result<Vec<u64>, Refusal> {
         .and_then(Value::as_array)
         .ok_or_else(bad)?;
     let mut out = Vec::with_capacity(list.len());
+    let mut seen = HashSet::with_capacity(list.len());
     for v in list {
         let id = docs::id(v).ok_or_else(bad)?;
-        if out.contains(&id) {
+        if !seen.insert(id) {
             return Err(bad());
         }
         out.push(id);
@@ -166,21 +169,23 @@ fn submit_assign(data: &mut Data, body: &Map<String, Value>) -> Answer {
     let members = id_list(body, "agent_unique_id")?;
     let receiving = id_list(body, "receive_call")?;
     let group = &data.groups[&id];
-    let known = |a: &u64| {
-        data.agents.iter().any(|x| x.id == *a) || group.members.iter().any(|(m, _)| m == a)
-    };
-    if let Some(a) = members.iter().find(|a| !known(a)) {
+    let known: HashSet<u64> = (data.agents.iter().map(|x| x.id))
+        .chain(group.members.iter().map(|(m, _)| *m))
+        .collect();
+    if let Some(a) = members.iter().find(|a| !known.contains(a)) {
         return Err(refuse(
             1000,
             format!("Invalid parameters: agent {a} not found"),
         ));
     }
-    if let Some(a) = receiving.iter().find(|a| !members.contains(a)) {
+    let member_set: HashSet<u64> = members.iter().copied().collect();
+    if let Some(a) = receiving.iter().find(|a| !member_set.contains(a)) {
         return Err(refuse(
             1000,
             format!("Invalid parameters: agent {a} in receive_call is not in agent_unique_id"),
         ));
     }
+    let receiving: HashSet<u64> = receiving.into_iter().collect();
     let new_members = members
         .iter()
         .map(|a| (*a, receiving.contains(a)))

@@ -12,13 +12,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use deepcall_desk::deepcall::{BaseUrl, Module};
 use deepcall_desk::history::{self, History};
-use deepcall_desk::sandbox::{Options, Sandbox, LARGE_GROUP_ID};
+use deepcall_desk::sandbox::{self, Options, Sandbox, LARGE_GROUP_ID};
+use serde_json::{json, Value};
 
 use crate::bulk_figures;
 use crate::groups::{open_group_timed, submits, toggle_first_timed};
 use crate::support::launch::APP_BINARY_ENV;
-use crate::support::measure::{memory_of_app, write_measurements, ClickTimes, Floor};
+use crate::support::measure::{memory_of_app, write_measurements, ClickTimes, Drawing, Floor};
 use crate::support::{App, Launch, TempDir};
 
 /// History's length for its figure.
@@ -26,6 +28,9 @@ const HISTORY_ENTRIES: usize = 100_000;
 
 /// Names the .deb whose installed size is reported.
 const DEB_ENV: &str = "DEEPCALL_DESK_DEB";
+
+/// Raw round trips of each kind, for the medians.
+const RAW_RUNS: usize = 5;
 
 /// Start-ups of each, alternating, so that the machine's noise hits both.
 const STARTS: usize = 5;
@@ -59,6 +64,12 @@ async fn release_build_figures() {
     tokio::time::sleep(SETTLE).await;
     let floor_idle = floor.memory();
     floor.browser.close().await;
+    // For reference: MiniBrowser as WebKit draws by default (composited).
+    let composited = Floor::launch_drawing(Drawing::WebKitDefault).await;
+    let composited_start = composited.first_content;
+    tokio::time::sleep(SETTLE).await;
+    let composited_idle = composited.memory();
+    composited.browser.close().await;
 
     let sb = Arc::new(
         Sandbox::start(Options {
@@ -88,6 +99,8 @@ async fn release_build_figures() {
     assert_eq!(sent.len(), 1, "one change reached the sandbox");
     assert_eq!(sent[0]["agent_unique_id"].as_array().unwrap().len(), 10_000);
     app.close().await;
+    // The network's part, timed alone with the app closed.
+    let raw = RawTimes::measure(&sb).await;
 
     let (history_rows_ms, history_arrived_ms) = open_long_history().await;
     let bulk = bulk_figures::bulk_run().await;
@@ -95,125 +108,142 @@ async fn release_build_figures() {
     let floor_start = median(&floor_starts);
     let app_start = median(&app_starts);
     let binary_mib = mib(std::fs::metadata(&binary).expect("the binary").len());
-    let webkit_mib = webkit_libraries_mib();
     let installed = std::env::var_os(DEB_ENV).map(|deb| installed_mib(Path::new(&deb)));
 
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let row = |what: &str, value: f64, unit: &str, floor: f64, against: &str| {
-        format!(
-            "{what:<44} {value:>8.1} {unit:<4} {:>6.2} x {against}\n",
-            value / floor
-        )
-    };
     let floor_ms = ms(floor_start);
-    let mut report = format!(
-        "# Release build: {binary}\n\
-         # floor: WebKitGTK's MiniBrowser showing an empty page, started the same way\n\
-         # (WebKitWebDriver) in the same run. Ratio = figure / floor figure.\n\
-         # Start-ups: median of {STARTS}, alternating with the floor's.\n\
-         {:<44} {floor_ms:>8.1} ms\n\
-         {:<44} {:>8.1} MiB\n",
-        "floor: start to first content",
-        "floor: memory idle (PSS)",
-        floor_idle.pss_mib,
-        binary = binary.display(),
-    );
-    report += &row(
+    let floor_pss = floor_idle.pss_mib;
+    let mut t = Table::default();
+    t.note(format!(
+        "Release build: {}\n\
+         floor: WebKitGTK's MiniBrowser showing an empty page, started the same way\n\
+         (WebKitWebDriver) in the same run, drawing as the app does (no compositing).\n\
+         Start-ups: median of {STARTS}, alternating with the floor's. The sandbox's own\n\
+         times: raw HTTP from the test process with the app closed, median of {RAW_RUNS}.\n\
+         Each figure: value | against its floor | the target (issue 14) | met?",
+        binary.display()
+    ));
+    t.value("floor: start to first content", floor_ms, "ms");
+    t.value("floor: memory idle (PSS)", floor_pss, "MiB");
+    match parse_and_join_ms() {
+        Some((ms, mib_s)) => t.absolute(
+            &format!("parse + join, 10,000 members (criterion; {mib_s:.0} MiB/s)"),
+            ms,
+            "ms",
+            5.0,
+        ),
+        None => {
+            t.note("parse + join: not measured (run the benchmark first: scripts/test does)".into())
+        }
+    }
+    t.ratio(
         "start to first screen",
         ms(app_start),
         "ms",
         floor_ms,
         "floor start",
+        1.2,
     );
-    report += &row(
+    t.difference(
         "memory idle (PSS, app + WebKit)",
         app_idle.pss_mib,
-        "MiB",
-        floor_idle.pss_mib,
-        "floor idle memory",
+        floor_pss,
+        25.0,
     );
-    report += &row(
+    t.difference(
         "memory with the 10,000-member group open",
         with_group.pss_mib,
-        "MiB",
-        floor_idle.pss_mib,
-        "floor idle memory",
+        floor_pss,
+        50.0,
     );
-    report += &row(
+    t.value(
         "click Open group to first rows painted",
         first_rows_ms,
         "ms",
-        floor_ms,
-        "floor start",
     );
-    report += &row(
-        "  of which until the answer arrived",
-        arrived_ms,
+    t.value("  the sandbox's own answer to the read", raw.read_ms, "ms");
+    t.absolute(
+        "  the app's part (painted minus the sandbox)",
+        first_rows_ms - raw.read_ms,
         "ms",
-        floor_ms,
-        "floor start",
+        150.0,
     );
-    report += &row(
+    t.value("  of which until the answer arrived", arrived_ms, "ms");
+    t.ratio(
         "one receive-calls change, click to confirmed",
         change_ms,
         "ms",
-        floor_ms,
-        "floor start",
+        raw.change_ms,
+        "its 3 raw round trips",
+        1.3,
     );
-    report += &row(
+    t.value(
+        "  its 3 raw round trips (read, send, read)",
+        raw.change_ms,
+        "ms",
+    );
+    t.absolute(
         "click History to first rows, 100,000 entries",
         history_rows_ms,
         "ms",
-        floor_ms,
-        "floor start",
+        150.0,
     );
-    report += &row(
+    t.value(
         "  of which until its first page arrived",
         history_arrived_ms,
         "ms",
-        floor_ms,
-        "floor start",
     );
-    report += &row(
+    t.ratio(
         "bulk run, 10,000 rows: rows a second",
         bulk.app_rows_per_s,
         "/s",
         bulk.sandbox_max,
         "the sandbox's own maximum rate",
+        0.0,
     );
-    report += &row(
+    t.difference(
         "memory during the bulk run, peak (PSS)",
         bulk.peak.pss_mib,
-        "MiB",
-        floor_idle.pss_mib,
-        "floor idle memory",
+        floor_pss,
+        0.0,
     );
-    report += &row(
+    let webkit_mib = webkit_libraries_mib();
+    t.ratio(
         "binary size",
         binary_mib,
         "MiB",
         webkit_mib,
         "WebKitGTK's own libraries",
+        0.0,
     );
     match installed {
-        Some(installed) => {
-            report += &row(
-                "installed size (.deb Installed-Size)",
-                installed,
-                "MiB",
-                webkit_mib,
-                "WebKitGTK's own libraries",
-            )
-        }
-        None => report += &format!("installed size: not measured ({DEB_ENV} not set)\n"),
+        Some(installed) => t.ratio(
+            "installed size (.deb Installed-Size)",
+            installed,
+            "MiB",
+            webkit_mib,
+            "WebKitGTK's own libraries",
+            0.0,
+        ),
+        None => t.note(format!("installed size: not measured ({DEB_ENV} not set)")),
     }
-    report += &format!(
-        "{:<44} {webkit_mib:>8.1} MiB\n\
-         # start-ups, ms: app {:?}, floor {:?}\n\
-         # the change: {member}, 10,000 members sent\n\
-         # processes: app {}; floor {}\n\
-         # RSS, MiB: app idle {:.1}, with group {:.1}, floor idle {:.1}\n",
-        "floor: WebKitGTK's own libraries (size)",
+    t.value("floor: WebKitGTK's own libraries (size)", webkit_mib, "MiB");
+    t.value(
+        "MiniBrowser composited (WebKit's default): start",
+        ms(composited_start),
+        "ms",
+    );
+    t.value(
+        "MiniBrowser composited (WebKit's default): idle PSS",
+        composited_idle.pss_mib,
+        "MiB",
+    );
+    t.note(format!(
+        "start-ups, ms: app {:?}, floor {:?}\n\
+         the change: {member}, 10,000 members sent\n\
+         raw round trips, ms: read {:?}; read, send, read {:?}\n\
+         processes: app {}; floor {}\n\
+         RSS, MiB: app idle {:.1}, with group {:.1}, floor idle {:.1}",
         app_starts
             .iter()
             .map(|d| ms(*d).round())
@@ -222,12 +252,15 @@ async fn release_build_figures() {
             .iter()
             .map(|d| ms(*d).round())
             .collect::<Vec<_>>(),
+        raw.reads,
+        raw.changes,
         with_group.processes,
         floor_idle.processes,
         app_idle.rss_mib,
         with_group.rss_mib,
         floor_idle.rss_mib,
-    );
+    ));
+    let report = t.text;
     write_measurements("release.txt", &report);
     bulk.write(Some(floor_idle.pss_mib));
 }
@@ -270,6 +303,169 @@ async fn open_long_history() -> (f64, f64) {
     assert!(!shown.is_empty(), "entries are shown");
     app.close().await;
     (opened.painted_ms, opened.arrived_ms)
+}
+
+/// The sandbox's own times, raw HTTP from this process (bytes out, bytes
+/// in, nothing parsed in the timing): what the network and DeepCall would
+/// cost the app, which the app's figures are set beside.
+struct RawTimes {
+    /// `Group/getGroupAgentRelation` of the large group, median.
+    read_ms: f64,
+    /// Read, `submitAssignGroupToAgent` with its complete lists, read: the
+    /// three round trips of one receive-calls change, median of the sums.
+    change_ms: f64,
+    reads: Vec<f64>,
+    changes: Vec<f64>,
+}
+
+impl RawTimes {
+    async fn measure(sb: &Sandbox) -> Self {
+        let base = BaseUrl::parse(&sb.url()).expect("the sandbox's address");
+        let credentials = sandbox::Credentials::default();
+        let auth = |mut body: Value| {
+            body["userId"] = json!(credentials.user_id);
+            body["token"] = json!(credentials.token);
+            body
+        };
+        let http = reqwest::Client::new();
+        let read_url = base.endpoint(Module::Group, "getGroupAgentRelation");
+        let read = auth(json!({"groupId": LARGE_GROUP_ID, "quick": true}));
+        // The change sends the group back as it is: the sandbox does the
+        // same work, and the group stays as it was.
+        let answer: Value = serde_json::from_slice(&round_trip(&http, &read_url, &read).await.1)
+            .expect("the group as JSON");
+        let relation = answer["response"]["relationData"]
+            .as_array()
+            .expect("members");
+        let id = |r: &Value| r["agent_id"].to_string().trim_matches('"').to_owned();
+        let send = auth(json!({
+            "groupId": LARGE_GROUP_ID,
+            "agent_unique_id": relation.iter().map(id).collect::<Vec<_>>(),
+            "receive_call": relation.iter().filter(|r| r["receive_call"] == "Y").map(id).collect::<Vec<_>>(),
+        }));
+        let send_url = base.endpoint(Module::Group, "submitAssignGroupToAgent");
+        let (mut reads, mut changes) = (Vec::new(), Vec::new());
+        for _ in 0..RAW_RUNS {
+            reads.push(round_trip(&http, &read_url, &read).await.0);
+            let mut sum = 0.0;
+            for (url, body) in [(&read_url, &read), (&send_url, &send), (&read_url, &read)] {
+                sum += round_trip(&http, url, body).await.0;
+            }
+            changes.push(sum);
+        }
+        let round = |v: &[f64]| v.iter().map(|x| x.round()).collect::<Vec<_>>();
+        Self {
+            read_ms: median_f64(&reads),
+            change_ms: median_f64(&changes),
+            reads: round(&reads),
+            changes: round(&changes),
+        }
+    }
+}
+
+/// One POST, timed from sending to the last byte of the answer.
+async fn round_trip(http: &reqwest::Client, url: &str, body: &Value) -> (f64, Vec<u8>) {
+    let payload = serde_json::to_vec(body).expect("JSON");
+    let started = std::time::Instant::now();
+    let answer = http
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(payload)
+        .send()
+        .await
+        .expect("the sandbox answers");
+    assert!(answer.status().is_success(), "{url}: {}", answer.status());
+    let bytes = answer.bytes().await.expect("the answer's bytes").to_vec();
+    (started.elapsed().as_secs_f64() * 1000.0, bytes)
+}
+
+/// The criterion estimate of parsing and joining the 10,000-member answer
+/// (`benches/group_relation.rs`), in ms and MiB/s, when the benchmark ran.
+fn parse_and_join_ms() -> Option<(f64, f64)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/criterion/getGroupAgentRelation/parse_and_join_10000_members/new");
+    let read = |file: &str| -> Option<Value> {
+        serde_json::from_slice(&std::fs::read(dir.join(file)).ok()?).ok()
+    };
+    let ns = read("estimates.json")?["mean"]["point_estimate"].as_f64()?;
+    let bytes = read("benchmark.json")?["throughput"]["Bytes"].as_f64()?;
+    Some((ns / 1e6, bytes / (ns / 1e9) / (1024.0 * 1024.0)))
+}
+
+/// The report: one line per figure, with its floor and its target.
+#[derive(Default)]
+struct Table {
+    text: String,
+}
+
+impl Table {
+    fn note(&mut self, note: String) {
+        for line in note.lines() {
+            self.text += &format!("# {line}\n");
+        }
+    }
+
+    fn line(&mut self, what: &str, value: f64, unit: &str, against: String, target: String) {
+        self.text += &format!("{what:<50} {value:>8.1} {unit:<4} {against:<44} {target}\n");
+    }
+
+    /// A figure with nothing to set it against.
+    fn value(&mut self, what: &str, value: f64, unit: &str) {
+        self.line(what, value, unit, String::new(), String::new());
+    }
+
+    /// A figure as a ratio to its floor; `target` 0: none.
+    fn ratio(&mut self, what: &str, value: f64, unit: &str, floor: f64, name: &str, target: f64) {
+        let ratio = value / floor;
+        self.line(
+            what,
+            value,
+            unit,
+            format!("{ratio:>6.2} x {name}"),
+            verdict(target, ratio <= target, |t| format!("<= {t:.2} x")),
+        );
+    }
+
+    /// A memory figure less its floor's; `target` 0: none.
+    fn difference(&mut self, what: &str, value: f64, floor: f64, target: f64) {
+        let more = value - floor;
+        self.line(
+            what,
+            value,
+            "MiB",
+            format!("{more:>+6.1} MiB against the floor"),
+            verdict(target, more <= target, |t| format!("<= +{t:.0} MiB")),
+        );
+    }
+
+    /// A figure that is the app's work alone, against an absolute target.
+    fn absolute(&mut self, what: &str, value: f64, unit: &str, target: f64) {
+        self.line(
+            what,
+            value,
+            unit,
+            String::new(),
+            verdict(target, value <= target, |t| format!("<= {t:.0} {unit}")),
+        );
+    }
+}
+
+fn verdict(target: f64, met: bool, words: impl Fn(f64) -> String) -> String {
+    if target == 0.0 {
+        String::new()
+    } else {
+        format!(
+            "{:<12} {}",
+            words(target),
+            if met { "met" } else { "NOT MET" }
+        )
+    }
+}
+
+fn median_f64(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted[sorted.len() / 2]
 }
 
 fn median(values: &[Duration]) -> Duration {

@@ -227,10 +227,30 @@ pub struct Floor {
     _dir: TempDir,
 }
 
+/// How WebKit draws: the app draws without compositing (`app::tune_webview`),
+/// which is not WebKit's default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drawing {
+    /// As the app draws: no compositing.
+    AsTheApp,
+    /// WebKit's default: composited on the GPU (here, Mesa's software GL).
+    WebKitDefault,
+}
+
 impl Floor {
+    /// MiniBrowser drawing as the app does.
     pub async fn launch() -> Self {
+        Self::launch_drawing(Drawing::AsTheApp).await
+    }
+
+    pub async fn launch_drawing(drawing: Drawing) -> Self {
         let dir = TempDir::new("floor");
-        let env = app_environment(&dir.0, None);
+        let mut env = app_environment(&dir.0, None);
+        if drawing == Drawing::AsTheApp {
+            // What the app's hardware-acceleration policy "never" does,
+            // for a browser that has no option for it.
+            env.push(("WEBKIT_DISABLE_COMPOSITING_MODE".into(), "1".into()));
+        }
         // MiniBrowser lets WebDriver drive it only when asked to; the app
         // is asked by TAURI_WEBVIEW_AUTOMATION instead.
         let browser = Browser::start(
