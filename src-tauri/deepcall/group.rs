@@ -336,15 +336,31 @@ impl Assignment {
         allow_nobody: bool,
     ) -> Plan {
         let unchanged = Self::from_current(group, current);
-        let mut assignment = unchanged.clone();
+        let members: HashSet<u64> = unchanged.members.iter().copied().collect();
         let missing: Vec<u64> = changes
             .iter()
-            .filter(|c| !assignment.set_receiving(c.agent_id, c.receives_calls))
+            .filter(|c| !members.contains(&c.agent_id))
             .map(|c| c.agent_id)
             .collect();
         if !missing.is_empty() {
             return Plan::NoLongerMembers(missing);
         }
+        // As `set_receiving` for each change in turn, in linear time (a
+        // change may name all 10,000 members): the receivers no change
+        // names keep their places, then those turned on, in the order of
+        // their last change.
+        let last = last_asked(changes);
+        let mut turned_on: Vec<(usize, u64)> = last
+            .iter()
+            .filter(|(_, (_, on))| *on)
+            .map(|(agent, (at, _))| (*at, *agent))
+            .collect();
+        turned_on.sort_unstable();
+        let mut assignment = unchanged.clone();
+        assignment.receiving.retain(|a| !last.contains_key(a));
+        assignment
+            .receiving
+            .extend(turned_on.into_iter().map(|(_, agent)| agent));
         if assignment.same_receivers(&unchanged) {
             return Plan::AlreadyApplied;
         }
@@ -362,13 +378,22 @@ impl Assignment {
 
     /// Whether `group` (a fresh read) shows exactly this assignment.
     pub fn is_shown_by(&self, group: &GroupMembers) -> bool {
+        let members: HashSet<_> = self.members.iter().copied().collect();
         let receiving: HashSet<_> = self.receiving.iter().copied().collect();
         group.members.len() == self.members.len()
             && group.members.iter().all(|m| {
-                self.members.contains(&m.agent_id)
-                    && m.receives_calls == receiving.contains(&m.agent_id)
+                members.contains(&m.agent_id) && m.receives_calls == receiving.contains(&m.agent_id)
             })
     }
+}
+
+/// Each agent's last change among `changes`: where it is, and what it asks.
+pub fn last_asked(changes: &[ReceivingChange]) -> HashMap<u64, (usize, bool)> {
+    changes
+        .iter()
+        .enumerate()
+        .map(|(at, c)| (c.agent_id, (at, c.receives_calls)))
+        .collect()
 }
 
 /// One entry of `Group/list`, when its undocumented answer can be read.
@@ -538,6 +563,43 @@ mod tests {
         assert_eq!(body["receive_call"], json!(["3", "2"]));
         a.receiving.push(99);
         assert!(a.validate().is_err());
+    }
+
+    #[test]
+    fn a_plan_is_each_change_applied_in_turn() {
+        let g = seed();
+        let id = GroupId::new(28).unwrap();
+        let change = |agent_id, receives_calls| ReceivingChange {
+            agent_id,
+            receives_calls,
+        };
+        for changes in [
+            vec![change(8, false)],
+            vec![change(8, false), change(3, false), change(8, true)],
+            vec![
+                change(2, false),
+                change(3, false),
+                change(2, true),
+                change(8, false),
+            ],
+            vec![change(3, true), change(3, false), change(3, true)],
+        ] {
+            let mut in_turn = Assignment::from_current(id, &g);
+            for c in &changes {
+                assert!(in_turn.set_receiving(c.agent_id, c.receives_calls));
+            }
+            match Assignment::plan(id, &g, &changes, false) {
+                Plan::Send(planned) => assert_eq!(planned, in_turn, "{changes:?}"),
+                Plan::AlreadyApplied => {
+                    assert!(in_turn.same_receivers(&Assignment::from_current(id, &g)))
+                }
+                _ => panic!("{changes:?}: neither sent nor already applied"),
+            }
+        }
+        assert!(matches!(
+            Assignment::plan(id, &g, &[change(99, true)], false),
+            Plan::NoLongerMembers(gone) if gone == [99]
+        ));
     }
 
     #[test]

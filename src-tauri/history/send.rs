@@ -4,7 +4,7 @@
 
 use crate::deepcall::directory::form::Save;
 use crate::deepcall::directory::ContactNumber;
-use crate::deepcall::group::{Assignment, ChangeOutcome, GroupId, Plan, ReceivingChange};
+use crate::deepcall::group::{self, Assignment, ChangeOutcome, GroupId, Plan, ReceivingChange};
 use crate::deepcall::{Client, DeepCallError};
 
 use super::{AccountRef, Change, History, HistoryError, Outcome, Purpose};
@@ -118,18 +118,19 @@ pub async fn change_receiving(
     };
     // One entry per member whose switch this changes, in the order asked.
     let mut entries: Vec<Change> = Vec::new();
+    let last = group::last_asked(changes);
     for member in &current.members {
-        let Some(last) = changes.iter().rev().find(|c| c.agent_id == member.agent_id) else {
+        let Some(&(_, on)) = last.get(&member.agent_id) else {
             continue;
         };
-        if member.receives_calls != last.receives_calls {
+        if member.receives_calls != on {
             entries.push(Change::Receiving {
                 group: group.get(),
                 group_name: current.group.name.clone(),
                 agent_id: member.agent_id,
                 agent_name: member.name.clone(),
                 before: Some(member.receives_calls),
-                after: last.receives_calls,
+                after: on,
             });
         }
     }

@@ -20,10 +20,27 @@ export function groupLabel(g: Pick<Group, "id" | "name">): string {
   return g.name ? `“${g.name}” (#${g.id})` : `group #${g.id}`;
 }
 
-/** Case and accents do not count: "émile" sorts with "Emile". */
+/** Printable ASCII only: nothing to take accents off. */
+const PLAIN = /^[\x20-\x7e]*$/;
+
+/** Case and accents do not count: "émile" sorts with "Emile". Plain names
+ * skip the Unicode work (on 10,000 names in WebKit: 24 ms of a 46 ms sort,
+ * measured for issue 14). */
 function sortKey(name: string): string {
-  return name.normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase();
+  let key = sortKeys.get(name);
+  if (key === undefined) {
+    const bare = PLAIN.test(name) ? name : name.normalize("NFD").replace(/\p{M}/gu, "");
+    key = bare.toLocaleLowerCase();
+    if (sortKeys.size >= MAX_SORT_KEYS) sortKeys.clear();
+    sortKeys.set(name, key);
+  }
+  return key;
 }
+
+/** Each name's key, kept: a group is read again after every change, with
+ * the same names. Bounded, so that many large groups cannot grow it. */
+const sortKeys = new Map<string, string>();
+const MAX_SORT_KEYS = 50_000;
 
 /** The members to show, in order: search by name or number, filter, sort. */
 export function visibleMembers(
