@@ -79,8 +79,8 @@ pub struct RawAgent {
     pub name: Option<String>,
     #[serde(deserialize_with = "de_id")]
     pub unique_id: u64,
-    #[serde(default, deserialize_with = "de_opt_text")]
-    pub user_id: Option<String>,
+    // Its `user_id` (the account's, on every row) is not read: 10,000 rows'
+    // worth of text nobody uses (see benches/group_relation.rs).
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -91,8 +91,7 @@ pub struct RawRelation {
     pub agent_id: u64,
     #[serde(deserialize_with = "de_flag")]
     pub receive_call: bool,
-    #[serde(default, deserialize_with = "de_opt_text")]
-    pub user_id: Option<String>,
+    // Its `user_id` is not read, as `RawAgent`'s.
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -163,48 +162,62 @@ fn parse_label(label: &str) -> Option<(u64, String)> {
 
 impl RawGroupRelation {
     /// Joins membership with the account's agent list.
-    pub fn join(self) -> GroupMembers {
+    pub fn join(mut self) -> GroupMembers {
         let group_id = self.group_data.unique_id;
-        let mut names: HashMap<u64, &str> = HashMap::with_capacity(self.agent_data.len());
-        for a in &self.agent_data {
-            names
-                .entry(a.unique_id)
-                .or_insert(a.name.as_deref().unwrap_or(""));
+        // Where each agent's first entry in `agentData` is, and what that
+        // entry is: a member's, another agent's, or (`Repeat`) neither. An
+        // agent is a member or not, so each name is taken (not copied) once.
+        #[derive(Clone, Copy, PartialEq)]
+        enum Entry {
+            Repeat,
+            Other,
+            Member,
         }
-        let labels: HashMap<u64, String> = self
-            .group_data
-            .agents
-            .iter()
-            .filter_map(|l| parse_label(l))
-            .collect();
-        let mut seen = HashSet::with_capacity(self.relation_data.len());
-        let members: Vec<Member> = self
-            .relation_data
-            .iter()
-            .filter(|r| r.group_id.is_none_or(|g| g == group_id))
-            .filter(|r| seen.insert(r.agent_id))
-            .map(|r| {
-                let listed = names.get(&r.agent_id);
-                let name = listed
-                    .map(|n| n.to_string())
-                    .or_else(|| labels.get(&r.agent_id).cloned())
-                    .filter(|n| !n.trim().is_empty());
-                Member {
-                    agent_id: r.agent_id,
-                    name,
-                    in_agent_list: listed.is_some(),
-                    receives_calls: r.receive_call,
+        let mut entries = vec![Entry::Repeat; self.agent_data.len()];
+        let mut first: HashMap<u64, usize> = HashMap::with_capacity(self.agent_data.len());
+        for (i, a) in self.agent_data.iter().enumerate() {
+            first.entry(a.unique_id).or_insert_with(|| {
+                entries[i] = Entry::Other;
+                i
+            });
+        }
+        // Members `agentData` lacks, and the group's own labels, only read
+        // for such a member.
+        let mut unlisted = HashSet::new();
+        let mut labels: Option<HashMap<u64, String>> = None;
+        let mut members = Vec::with_capacity(self.relation_data.len());
+        for r in &self.relation_data {
+            if r.group_id.is_some_and(|g| g != group_id) {
+                continue;
+            }
+            let listed = first.get(&r.agent_id).copied();
+            let name = match listed {
+                Some(i) if entries[i] == Entry::Member => continue,
+                Some(i) => {
+                    entries[i] = Entry::Member;
+                    self.agent_data[i].name.take()
                 }
-            })
-            .collect();
-        let mut listed_others = HashSet::new();
+                None if !unlisted.insert(r.agent_id) => continue,
+                None => labels
+                    .get_or_insert_with(|| self.group_data.labels())
+                    .get(&r.agent_id)
+                    .cloned(),
+            };
+            members.push(Member {
+                agent_id: r.agent_id,
+                name: name.filter(|n| !n.trim().is_empty()),
+                in_agent_list: listed.is_some(),
+                receives_calls: r.receive_call,
+            });
+        }
         let other_agents = self
             .agent_data
-            .iter()
-            .filter(|a| !seen.contains(&a.unique_id) && listed_others.insert(a.unique_id))
-            .map(|a| Agent {
+            .iter_mut()
+            .zip(entries)
+            .filter(|(_, entry)| *entry == Entry::Other)
+            .map(|(a, _)| Agent {
                 agent_id: a.unique_id,
-                name: a.name.clone().unwrap_or_default(),
+                name: a.name.take().unwrap_or_default(),
             })
             .collect();
         GroupMembers {
@@ -218,6 +231,13 @@ impl RawGroupRelation {
             members,
             other_agents,
         }
+    }
+}
+
+impl RawGroupData {
+    /// The "#id name" labels of `agents` by id (the last one of an id).
+    fn labels(&self) -> HashMap<u64, String> {
+        self.agents.iter().filter_map(|l| parse_label(l)).collect()
     }
 }
 
@@ -505,6 +525,56 @@ mod tests {
         assert!(!g.members[0].receives_calls);
         assert_eq!(g.members[1].name, None);
         assert!(g.members[1].receives_calls);
+    }
+
+    #[test]
+    fn first_entries_win_and_each_agent_comes_once() {
+        let v = json!({
+            "groupData": {"name": "G", "unique_id": 5, "agents": ["#1 label", "#9 old", "#9 new"]},
+            "agentData": [
+                {"name": "first", "unique_id": 1},
+                {"name": " ", "unique_id": 3},
+                {"name": "two", "unique_id": 2},
+                {"name": "second", "unique_id": 1},
+                {"name": "two again", "unique_id": 2},
+                {"unique_id": 4}
+            ],
+            "relationData": [
+                {"agent_id": 1, "receive_call": "Y"},
+                {"group_id": 5, "agent_id": 1, "receive_call": "N"},
+                {"group_id": 5, "agent_id": 3, "receive_call": "N"},
+                {"group_id": 5, "agent_id": 9, "receive_call": "Y"}
+            ]
+        });
+        let g = serde_json::from_value::<RawGroupRelation>(v)
+            .unwrap()
+            .join();
+        let m: Vec<_> = g
+            .members
+            .iter()
+            .map(|m| {
+                (
+                    m.agent_id,
+                    m.name.as_deref(),
+                    m.in_agent_list,
+                    m.receives_calls,
+                )
+            })
+            .collect();
+        assert_eq!(
+            m,
+            [
+                (1, Some("first"), true, true),
+                (3, None, true, false),
+                (9, Some("new"), false, true)
+            ]
+        );
+        let others: Vec<_> = g
+            .other_agents
+            .iter()
+            .map(|a| (a.agent_id, a.name.as_str()))
+            .collect();
+        assert_eq!(others, [(2, "two"), (4, "")]);
     }
 
     #[test]
