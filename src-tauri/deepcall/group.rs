@@ -5,8 +5,10 @@
 //! member is always known by name *and* id.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::wire::{self, de_flag, de_id, de_list_or_null, de_opt_id, de_opt_int, de_opt_text};
@@ -69,8 +71,97 @@ pub struct RawGroupData {
     pub status: Option<i64>,
     #[serde(default, deserialize_with = "de_opt_int")]
     pub create_date: Option<i64>,
-    #[serde(default, deserialize_with = "de_list_or_null")]
-    pub agents: Vec<String>,
+    #[serde(default)]
+    pub agents: Labels,
+}
+
+/// `groupData.agents`, the "#id name" labels, kept as one text: they are
+/// only read for a member `agentData` lacks, so 10,000 of them need not be
+/// 10,000 strings. Read as a list of strings that may be `null`, by the same
+/// rules and with the same words in errors as a `Vec<String>` read through
+/// `de_list_or_null`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Labels {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Labels {
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let label = &self.text[start..end];
+            start = end;
+            label
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Labels {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_option(LabelsVisitor)
+    }
+}
+
+struct LabelsVisitor;
+
+impl<'de> Visitor<'de> for LabelsVisitor {
+    type Value = Labels;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_none<E>(self) -> Result<Labels, E> {
+        Ok(Labels::default())
+    }
+
+    fn visit_unit<E>(self) -> Result<Labels, E> {
+        Ok(Labels::default())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Labels, D::Error> {
+        d.deserialize_seq(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Labels, A::Error> {
+        let mut labels = Labels::default();
+        while seq.next_element_seed(Label(&mut labels.text))?.is_some() {
+            labels.ends.push(labels.text.len());
+        }
+        Ok(labels)
+    }
+}
+
+/// One label, added to the text.
+struct Label<'a>(&'a mut String);
+
+impl<'de> DeserializeSeed<'de> for Label<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_string(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Label<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<(), E> {
+        self.0.push_str(s);
+        Ok(())
+    }
+
+    fn visit_bytes<E: de::Error>(self, b: &[u8]) -> Result<(), E> {
+        match std::str::from_utf8(b) {
+            Ok(s) => self.visit_str(s),
+            Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(b), &self)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -237,7 +328,7 @@ impl RawGroupRelation {
 impl RawGroupData {
     /// The "#id name" labels of `agents` by id (the last one of an id).
     fn labels(&self) -> HashMap<u64, String> {
-        self.agents.iter().filter_map(|l| parse_label(l)).collect()
+        self.agents.iter().filter_map(parse_label).collect()
     }
 }
 
@@ -575,6 +666,42 @@ mod tests {
             .map(|a| (a.agent_id, a.name.as_str()))
             .collect();
         assert_eq!(others, [(2, "two"), (4, "")]);
+    }
+
+    /// Labels read as `Vec<String>` through `de_list_or_null` did, from a
+    /// `Value` and from the bytes, with the same words in errors.
+    #[test]
+    fn labels_read_as_a_list_of_strings() {
+        #[derive(Deserialize)]
+        struct AsList {
+            #[serde(deserialize_with = "de_list_or_null")]
+            agents: Vec<String>,
+        }
+        #[derive(Deserialize)]
+        struct AsLabels {
+            agents: Labels,
+        }
+        for agents in [
+            r##"["#1 a", "", "#2 b\u00e9"]"##,
+            "[]",
+            "null",
+            "5",
+            r#"{"a": 1}"#,
+            "[1]",
+            r#"["a", null]"#,
+            r#""x""#,
+        ] {
+            let text = format!(r#"{{"agents": {agents}}}"#);
+            let value: Value = serde_json::from_str(&text).unwrap();
+            let list = serde_json::from_value::<AsList>(value.clone()).map(|l| l.agents);
+            let labels = serde_json::from_value::<AsLabels>(value)
+                .map(|l| l.agents.iter().map(str::to_owned).collect::<Vec<_>>());
+            assert_eq!(format!("{labels:?}"), format!("{list:?}"), "{agents}");
+            let list = serde_json::from_str::<AsList>(&text).map(|l| l.agents);
+            let labels = serde_json::from_str::<AsLabels>(&text)
+                .map(|l| l.agents.iter().map(str::to_owned).collect::<Vec<_>>());
+            assert_eq!(format!("{labels:?}"), format!("{list:?}"), "{agents}");
+        }
     }
 
     #[test]
