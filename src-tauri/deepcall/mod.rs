@@ -789,7 +789,7 @@ mod tests {
             // Not JSON, or JSON the Value refuses in a part nobody reads.
             format!(r#"["success",{good}]"#).into_bytes(),
             format!("{} x", success(good)).into_bytes(),
-            success(good)[..40].as_bytes().to_vec(),
+            success(good).as_bytes()[..40].to_vec(),
             [success(good).as_bytes(), b"\n<html>"].concat(),
             success(&good.replace("\"more\":null", "\"more\":\"\\udc00\"")).into_bytes(),
             success(&good.replace("\"more\":null", "\"more\":-1e999")).into_bytes(),
