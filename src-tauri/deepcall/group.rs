@@ -618,6 +618,13 @@ mod tests {
         assert!(g.members[1].receives_calls);
     }
 
+    impl Member {
+        fn facts(&self) -> (u64, Option<&str>, bool, bool) {
+            let name = self.name.as_deref();
+            (self.agent_id, name, self.in_agent_list, self.receives_calls)
+        }
+    }
+
     #[test]
     fn first_entries_win_and_each_agent_comes_once() {
         let v = json!({
@@ -640,18 +647,7 @@ mod tests {
         let g = serde_json::from_value::<RawGroupRelation>(v)
             .unwrap()
             .join();
-        let m: Vec<_> = g
-            .members
-            .iter()
-            .map(|m| {
-                (
-                    m.agent_id,
-                    m.name.as_deref(),
-                    m.in_agent_list,
-                    m.receives_calls,
-                )
-            })
-            .collect();
+        let m: Vec<_> = g.members.iter().map(Member::facts).collect();
         assert_eq!(
             m,
             [
