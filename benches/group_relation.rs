@@ -7,7 +7,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use deepcall_desk::deepcall::group::RawGroupRelation;
-use deepcall_desk::deepcall::{parse_envelope, Module};
+use deepcall_desk::deepcall::{read_response, Module};
 use serde_json::{json, Value};
 
 /// An answer shaped like the vendor's example, with `n` members, the same
@@ -39,11 +39,15 @@ fn answer(n: usize) -> Vec<u8> {
     .expect("serializable")
 }
 
+/// What `Client::group_members` does with the answer's bytes: `call_for`
+/// reads them with `read_response`, then the members are joined.
 fn parse_and_join(bytes: &[u8]) -> usize {
-    let mut answer = parse_envelope(Module::Group, 200, bytes).expect("success answer");
-    let response = answer.remove("response").expect("has response");
-    let raw: RawGroupRelation = serde_json::from_value(response).expect("parses");
-    raw.join().members.len()
+    read_response::<RawGroupRelation>(Module::Group, 200, bytes)
+        .expect("success answer")
+        .expect("parses")
+        .join()
+        .members
+        .len()
 }
 
 fn bench(c: &mut Criterion) {

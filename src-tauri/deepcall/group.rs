@@ -5,8 +5,10 @@
 //! member is always known by name *and* id.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::wire::{self, de_flag, de_id, de_list_or_null, de_opt_id, de_opt_int, de_opt_text};
@@ -69,8 +71,97 @@ pub struct RawGroupData {
     pub status: Option<i64>,
     #[serde(default, deserialize_with = "de_opt_int")]
     pub create_date: Option<i64>,
-    #[serde(default, deserialize_with = "de_list_or_null")]
-    pub agents: Vec<String>,
+    #[serde(default)]
+    pub agents: Labels,
+}
+
+/// `groupData.agents`, the "#id name" labels, kept as one text: they are
+/// only read for a member `agentData` lacks, so 10,000 of them need not be
+/// 10,000 strings. Read as a list of strings that may be `null`, by the same
+/// rules and with the same words in errors as a `Vec<String>` read through
+/// `de_list_or_null`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Labels {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Labels {
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let label = &self.text[start..end];
+            start = end;
+            label
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Labels {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_option(LabelsVisitor)
+    }
+}
+
+struct LabelsVisitor;
+
+impl<'de> Visitor<'de> for LabelsVisitor {
+    type Value = Labels;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_none<E>(self) -> Result<Labels, E> {
+        Ok(Labels::default())
+    }
+
+    fn visit_unit<E>(self) -> Result<Labels, E> {
+        Ok(Labels::default())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Labels, D::Error> {
+        d.deserialize_seq(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Labels, A::Error> {
+        let mut labels = Labels::default();
+        while seq.next_element_seed(Label(&mut labels.text))?.is_some() {
+            labels.ends.push(labels.text.len());
+        }
+        Ok(labels)
+    }
+}
+
+/// One label, added to the text.
+struct Label<'a>(&'a mut String);
+
+impl<'de> DeserializeSeed<'de> for Label<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_string(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Label<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<(), E> {
+        self.0.push_str(s);
+        Ok(())
+    }
+
+    fn visit_bytes<E: de::Error>(self, b: &[u8]) -> Result<(), E> {
+        match std::str::from_utf8(b) {
+            Ok(s) => self.visit_str(s),
+            Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(b), &self)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -79,8 +170,8 @@ pub struct RawAgent {
     pub name: Option<String>,
     #[serde(deserialize_with = "de_id")]
     pub unique_id: u64,
-    #[serde(default, deserialize_with = "de_opt_text")]
-    pub user_id: Option<String>,
+    // Its `user_id` (the account's, on every row) is not read: 10,000 rows'
+    // worth of text nobody uses (see benches/group_relation.rs).
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -91,8 +182,7 @@ pub struct RawRelation {
     pub agent_id: u64,
     #[serde(deserialize_with = "de_flag")]
     pub receive_call: bool,
-    #[serde(default, deserialize_with = "de_opt_text")]
-    pub user_id: Option<String>,
+    // Its `user_id` is not read, as `RawAgent`'s.
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -163,48 +253,62 @@ fn parse_label(label: &str) -> Option<(u64, String)> {
 
 impl RawGroupRelation {
     /// Joins membership with the account's agent list.
-    pub fn join(self) -> GroupMembers {
+    pub fn join(mut self) -> GroupMembers {
         let group_id = self.group_data.unique_id;
-        let mut names: HashMap<u64, &str> = HashMap::with_capacity(self.agent_data.len());
-        for a in &self.agent_data {
-            names
-                .entry(a.unique_id)
-                .or_insert(a.name.as_deref().unwrap_or(""));
+        // Where each agent's first entry in `agentData` is, and what that
+        // entry is: a member's, another agent's, or (`Repeat`) neither. An
+        // agent is a member or not, so each name is taken (not copied) once.
+        #[derive(Clone, Copy, PartialEq)]
+        enum Entry {
+            Repeat,
+            Other,
+            Member,
         }
-        let labels: HashMap<u64, String> = self
-            .group_data
-            .agents
-            .iter()
-            .filter_map(|l| parse_label(l))
-            .collect();
-        let mut seen = HashSet::with_capacity(self.relation_data.len());
-        let members: Vec<Member> = self
-            .relation_data
-            .iter()
-            .filter(|r| r.group_id.is_none_or(|g| g == group_id))
-            .filter(|r| seen.insert(r.agent_id))
-            .map(|r| {
-                let listed = names.get(&r.agent_id);
-                let name = listed
-                    .map(|n| n.to_string())
-                    .or_else(|| labels.get(&r.agent_id).cloned())
-                    .filter(|n| !n.trim().is_empty());
-                Member {
-                    agent_id: r.agent_id,
-                    name,
-                    in_agent_list: listed.is_some(),
-                    receives_calls: r.receive_call,
+        let mut entries = vec![Entry::Repeat; self.agent_data.len()];
+        let mut first: HashMap<u64, usize> = HashMap::with_capacity(self.agent_data.len());
+        for (i, a) in self.agent_data.iter().enumerate() {
+            first.entry(a.unique_id).or_insert_with(|| {
+                entries[i] = Entry::Other;
+                i
+            });
+        }
+        // Members `agentData` lacks, and the group's own labels, only read
+        // for such a member.
+        let mut unlisted = HashSet::new();
+        let mut labels: Option<HashMap<u64, String>> = None;
+        let mut members = Vec::with_capacity(self.relation_data.len());
+        for r in &self.relation_data {
+            if r.group_id.is_some_and(|g| g != group_id) {
+                continue;
+            }
+            let listed = first.get(&r.agent_id).copied();
+            let name = match listed {
+                Some(i) if entries[i] == Entry::Member => continue,
+                Some(i) => {
+                    entries[i] = Entry::Member;
+                    self.agent_data[i].name.take()
                 }
-            })
-            .collect();
-        let mut listed_others = HashSet::new();
+                None if !unlisted.insert(r.agent_id) => continue,
+                None => labels
+                    .get_or_insert_with(|| self.group_data.labels())
+                    .get(&r.agent_id)
+                    .cloned(),
+            };
+            members.push(Member {
+                agent_id: r.agent_id,
+                name: name.filter(|n| !n.trim().is_empty()),
+                in_agent_list: listed.is_some(),
+                receives_calls: r.receive_call,
+            });
+        }
         let other_agents = self
             .agent_data
-            .iter()
-            .filter(|a| !seen.contains(&a.unique_id) && listed_others.insert(a.unique_id))
-            .map(|a| Agent {
+            .iter_mut()
+            .zip(entries)
+            .filter(|(_, entry)| *entry == Entry::Other)
+            .map(|(a, _)| Agent {
                 agent_id: a.unique_id,
-                name: a.name.clone().unwrap_or_default(),
+                name: a.name.take().unwrap_or_default(),
             })
             .collect();
         GroupMembers {
@@ -218,6 +322,13 @@ impl RawGroupRelation {
             members,
             other_agents,
         }
+    }
+}
+
+impl RawGroupData {
+    /// The "#id name" labels of `agents` by id (the last one of an id).
+    fn labels(&self) -> HashMap<u64, String> {
+        self.agents.iter().filter_map(parse_label).collect()
     }
 }
 
@@ -530,6 +641,88 @@ mod tests {
         assert!(!g.members[0].receives_calls);
         assert_eq!(g.members[1].name, None);
         assert!(g.members[1].receives_calls);
+    }
+
+    impl Member {
+        fn facts(&self) -> (u64, Option<&str>, bool, bool) {
+            let name = self.name.as_deref();
+            (self.agent_id, name, self.in_agent_list, self.receives_calls)
+        }
+    }
+
+    #[test]
+    fn first_entries_win_and_each_agent_comes_once() {
+        let v = json!({
+            "groupData": {"name": "G", "unique_id": 5, "agents": ["#1 label", "#9 old", "#9 new"]},
+            "agentData": [
+                {"name": "first", "unique_id": 1},
+                {"name": " ", "unique_id": 3},
+                {"name": "two", "unique_id": 2},
+                {"name": "second", "unique_id": 1},
+                {"name": "two again", "unique_id": 2},
+                {"unique_id": 4}
+            ],
+            "relationData": [
+                {"agent_id": 1, "receive_call": "Y"},
+                {"group_id": 5, "agent_id": 1, "receive_call": "N"},
+                {"group_id": 5, "agent_id": 3, "receive_call": "N"},
+                {"group_id": 5, "agent_id": 9, "receive_call": "Y"}
+            ]
+        });
+        let g = serde_json::from_value::<RawGroupRelation>(v)
+            .unwrap()
+            .join();
+        let m: Vec<_> = g.members.iter().map(Member::facts).collect();
+        assert_eq!(
+            m,
+            [
+                (1, Some("first"), true, true),
+                (3, None, true, false),
+                (9, Some("new"), false, true)
+            ]
+        );
+        let others: Vec<_> = g
+            .other_agents
+            .iter()
+            .map(|a| (a.agent_id, a.name.as_str()))
+            .collect();
+        assert_eq!(others, [(2, "two"), (4, "")]);
+    }
+
+    /// Labels read as `Vec<String>` through `de_list_or_null` did, from a
+    /// `Value` and from the bytes, with the same words in errors.
+    #[test]
+    fn labels_read_as_a_list_of_strings() {
+        #[derive(Deserialize)]
+        struct AsList {
+            #[serde(deserialize_with = "de_list_or_null")]
+            agents: Vec<String>,
+        }
+        #[derive(Deserialize)]
+        struct AsLabels {
+            agents: Labels,
+        }
+        for agents in [
+            r##"["#1 a", "", "#2 b\u00e9"]"##,
+            "[]",
+            "null",
+            "5",
+            r#"{"a": 1}"#,
+            "[1]",
+            r#"["a", null]"#,
+            r#""x""#,
+        ] {
+            let text = format!(r#"{{"agents": {agents}}}"#);
+            let value: Value = serde_json::from_str(&text).unwrap();
+            let list = serde_json::from_value::<AsList>(value.clone()).map(|l| l.agents);
+            let labels = serde_json::from_value::<AsLabels>(value)
+                .map(|l| l.agents.iter().map(str::to_owned).collect::<Vec<_>>());
+            assert_eq!(format!("{labels:?}"), format!("{list:?}"), "{agents}");
+            let list = serde_json::from_str::<AsList>(&text).map(|l| l.agents);
+            let labels = serde_json::from_str::<AsLabels>(&text)
+                .map(|l| l.agents.iter().map(str::to_owned).collect::<Vec<_>>());
+            assert_eq!(format!("{labels:?}"), format!("{list:?}"), "{agents}");
+        }
     }
 
     #[test]

@@ -230,8 +230,23 @@ impl Client {
         action: &str,
         body: Map<String, Value>,
     ) -> Result<Map<String, Value>, DeepCallError> {
+        self.call_with(module, action, body, |status, bytes| {
+            parse_envelope(module, status, bytes)
+        })
+        .await
+    }
+
+    /// [`Client::call`], with the answer (its HTTP status and its bytes, the
+    /// secret scrubbed out) read by `read`.
+    async fn call_with<R>(
+        &self,
+        module: Module,
+        action: &str,
+        body: Map<String, Value>,
+        read: impl FnOnce(u16, &[u8]) -> Result<R, DeepCallError>,
+    ) -> Result<R, DeepCallError> {
         let started = Instant::now();
-        let result = self.exchange(module, action, body).await;
+        let result = self.exchange(module, action, body, read).await;
         let ms = started.elapsed().as_millis();
         match &result {
             Ok(_) => tracing::info!(
@@ -247,12 +262,13 @@ impl Client {
         result
     }
 
-    async fn exchange(
+    async fn exchange<R>(
         &self,
         module: Module,
         action: &str,
         mut body: Map<String, Value>,
-    ) -> Result<Map<String, Value>, DeepCallError> {
+        read: impl FnOnce(u16, &[u8]) -> Result<R, DeepCallError>,
+    ) -> Result<R, DeepCallError> {
         self.auth.write_into(&mut body);
         let payload = serde_json::to_vec(&Value::Object(body)).map_err(|e| {
             DeepCallError::invalid_input("request", format!("could not encode the request: {e}"))
@@ -292,20 +308,25 @@ impl Client {
         // A server that echoes the secret back (in a field, a name, an error
         // message) must not carry it any further than this.
         let bytes = self.auth.secret().scrub_json_bytes(&bytes);
-        parse_envelope(module, status, &bytes).map_err(|e| self.scrub(e))
+        read(status, &bytes).map_err(|e| self.scrub(e))
     }
 
-    /// [`Client::call`], with the answer's `response` read as `T`.
+    /// [`Client::call`], with the answer's `response` read as `T`
+    /// (see [`read_response`]).
     pub async fn call_for<T: serde::de::DeserializeOwned>(
         &self,
         module: Module,
         action: &str,
         body: Map<String, Value>,
     ) -> Result<T, DeepCallError> {
-        let answer = self.call(module, action, body).await?;
+        let response = self
+            .call_with(module, action, body, |status, bytes| {
+                read_response(module, status, bytes)
+            })
+            .await?;
         // The parser's words quote the server's values, which may echo the
         // secret in a form the byte scrub in `call` cannot see (escaped).
-        response_as(answer).map_err(|e| {
+        response.map_err(|e| {
             let e = self.scrub(e);
             tracing::warn!(
                 host = self.base.as_str(),
@@ -522,6 +543,87 @@ pub fn parse_envelope(
     }
 }
 
+/// Reads an answer's `response` as `T`: what [`Client::call_for`] does with
+/// the bytes that came back (public for the benchmark). The outer result is
+/// [`parse_envelope`]'s verdict on the answer, the inner one reading
+/// `response` as `T` ([`response_as`]).
+///
+/// A success answer is read straight from its bytes, in one pass and without
+/// building a [`Value`] of it. Anything that pass does not take (another
+/// status, no `response`, a `response` that is not a `T`, a key twice, not a
+/// JSON object) goes the [`Value`] way instead, so every error, and every
+/// answer the fast pass refuses, comes out exactly as from
+/// [`parse_envelope`] and [`response_as`].
+pub fn read_response<T: serde::de::DeserializeOwned>(
+    module: Module,
+    http_status: u16,
+    bytes: &[u8],
+) -> Result<Result<T, DeepCallError>, DeepCallError> {
+    match read_success(bytes) {
+        Some(response) => Ok(Ok(response)),
+        None => parse_envelope(module, http_status, bytes).map(response_as),
+    }
+}
+
+/// The fast pass of [`read_response`]: `None` for anything but a success.
+fn read_success<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    use serde::Deserialize;
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let Success(response) = Success::deserialize(wire::Checked(&mut de)).ok()?;
+    de.end().ok()?;
+    Some(response)
+}
+
+/// A success answer's `response`: a JSON object whose `status` is "success"
+/// (trimmed, any case) and whose `response` reads as `T`, each key once.
+struct Success<T>(T);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Success<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // A map only: a derived struct would also take a JSON array.
+        d.deserialize_map(SuccessVisitor(std::marker::PhantomData))
+    }
+}
+
+struct SuccessVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for SuccessVisitor<T> {
+    type Value = Success<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a DeepCall success answer")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        use serde::de::{Error, IgnoredAny};
+        let mut success = false;
+        let mut response = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<str>>()? {
+            match &*key {
+                "status" if success => return Err(A::Error::duplicate_field("status")),
+                "status" => {
+                    let status = map.next_value::<std::borrow::Cow<str>>()?;
+                    if !status.trim().eq_ignore_ascii_case("success") {
+                        return Err(A::Error::custom("not a success"));
+                    }
+                    success = true;
+                }
+                "response" if response.is_some() => {
+                    return Err(A::Error::duplicate_field("response"))
+                }
+                "response" => response = Some(map.next_value::<T>()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        match (success, response) {
+            (true, Some(response)) => Ok(Success(response)),
+            _ => Err(A::Error::custom("not a success answer with a response")),
+        }
+    }
+}
+
 /// Takes `response` out of a success answer and reads it as `T`.
 pub(crate) fn response_as<T: serde::de::DeserializeOwned>(
     mut answer: Map<String, Value>,
@@ -652,6 +754,72 @@ mod tests {
                 "{status} {:?} -> {err:?}",
                 String::from_utf8_lossy(body)
             );
+        }
+    }
+
+    /// `read_response` is `parse_envelope` then `response_as`, result for
+    /// result and error for error; the fast pass takes only the success
+    /// answers it reads exactly as they would.
+    #[test]
+    fn read_response_is_the_value_path() {
+        use group::RawGroupRelation;
+        let good = r#"{"groupData":{"name":"G","unique_id":"5","agents":null},"agentData":[{"name":"a","unique_id":1,"extra":{"x":[1.5,"\u00e9"]}}],"relationData":[{"group_id":5,"agent_id":"1","receive_call":"y","more":null}]}"#;
+        let success = |response: &str| {
+            format!(r#"{{"status":" Success ","code":200,"response":{response}}}"#)
+        };
+        let fast: Vec<Vec<u8>> = vec![
+            success(good).into_bytes(),
+            format!(r#"{{"response":{good},"status":"success"}} "#).into_bytes(),
+        ];
+        let slow: Vec<Vec<u8>> = vec![
+            // Not a success, or no response that reads as the type.
+            br#"{"status":"error","message":"Group not found or not authorized","code":1503}"#.to_vec(),
+            format!(r#"{{"status":"error","code":"1503","response":{good}}}"#).into_bytes(),
+            format!(r#"{{"status":1,"response":{good}}}"#).into_bytes(),
+            format!(r#"{{"response":{good}}}"#).into_bytes(),
+            br#"{"status":"success"}"#.to_vec(),
+            success("null").into_bytes(),
+            success(r#"{"groupData":{"unique_id":5},"relationData":[{"agent_id":1,"receive_call":"maybe"}]}"#).into_bytes(),
+            success(r#"{"groupData":{"unique_id":"x"},"relationData":[]}"#).into_bytes(),
+            success(r#"{"relationData":[]}"#).into_bytes(),
+            // A key twice: the Value keeps the last one.
+            format!(r#"{{"status":"success","response":{{"groupData":{{"unique_id":1}},"relationData":[]}},"response":{good}}}"#).into_bytes(),
+            format!(r#"{{"status":"error","status":"success","response":{good}}}"#).into_bytes(),
+            success(r#"{"groupData":{"unique_id":1,"unique_id":2},"relationData":[]}"#).into_bytes(),
+            // Not JSON, or JSON the Value refuses in a part nobody reads.
+            format!(r#"["success",{good}]"#).into_bytes(),
+            format!("{} x", success(good)).into_bytes(),
+            success(good).as_bytes()[..40].to_vec(),
+            [success(good).as_bytes(), b"\n<html>"].concat(),
+            success(&good.replace("\"more\":null", "\"more\":\"\\udc00\"")).into_bytes(),
+            success(&good.replace("\"more\":null", "\"more\":-1e999")).into_bytes(),
+            [b"{\"junk\":\"\xfe\",".as_slice(), &success(good).as_bytes()[1..]].concat(),
+            b"<html>proxy login</html>".to_vec(),
+            b"".to_vec(),
+        ];
+        for (bytes, fast_pass) in fast
+            .iter()
+            .map(|b| (b, true))
+            .chain(slow.iter().map(|b| (b, false)))
+        {
+            let shown = String::from_utf8_lossy(bytes);
+            assert_eq!(
+                read_success::<RawGroupRelation>(bytes).is_some(),
+                fast_pass,
+                "{shown}"
+            );
+            for status in [200, 502] {
+                let read = read_response::<RawGroupRelation>(Module::Group, status, bytes)
+                    .map(|r| r.map(RawGroupRelation::join));
+                let value = parse_envelope(Module::Group, status, bytes).map(|answer| {
+                    response_as::<RawGroupRelation>(answer).map(RawGroupRelation::join)
+                });
+                assert_eq!(
+                    format!("{read:?}"),
+                    format!("{value:?}"),
+                    "{status} {shown}"
+                );
+            }
         }
     }
 }
