@@ -195,7 +195,7 @@ impl App {
             .unwrap_or_default()
     }
 
-    /// Saves the window as `target/screenshots/<name>.png`.
+    /// Saves the window as `target/screenshots/<name>.png`, as painted.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         // The DOM can be ahead of what is painted: wait for fonts, images and
         // two animation frames so the picture shows what the test asserted.
@@ -210,9 +210,8 @@ impl App {
             )
             .await
             .expect("page settles");
-        let png = self.driver.screenshot_as_png().await.expect("screenshot");
         let path = screenshot_dir().join(format!("{name}.png"));
-        std::fs::write(&path, png).expect("write screenshot");
+        super::x11::screenshot_window(self.pid(), &window_title(), &path);
         path
     }
 
@@ -245,4 +244,14 @@ impl App {
             .await
             .expect("script runs");
     }
+}
+
+/// The app window's title, as `tauri.conf.json` gives it.
+fn window_title() -> String {
+    let conf: serde_json::Value =
+        serde_json::from_str(include_str!("../../../tauri.conf.json")).expect("tauri.conf.json");
+    conf["app"]["windows"][0]["title"]
+        .as_str()
+        .expect("the window has a title")
+        .to_owned()
 }

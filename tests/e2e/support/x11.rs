@@ -32,6 +32,35 @@ pub fn wait_for_x_window(name: &str) -> String {
     }
 }
 
+/// A picture of the app's window (process `pid`, titled `title`) as it is
+/// painted on the X screen, in `path`. Taken from the screen rather than
+/// through WebDriver: WebKitGTK's WebDriver snapshot never answers for a
+/// page drawn without compositing, which is how the app draws
+/// (`app::tune_webview`).
+pub fn screenshot_window(pid: u32, title: &str, path: &std::path::Path) {
+    let pid = pid.to_string();
+    let name = format!("^{title}$");
+    let found = xdotool(&[
+        "search",
+        "--all",
+        "--onlyvisible",
+        "--pid",
+        &pid,
+        "--name",
+        &name,
+    ]);
+    let id = found
+        .lines()
+        .next()
+        .filter(|l| !l.is_empty())
+        .unwrap_or_else(|| panic!("no visible window “{title}” of process {pid}"));
+    let status = Command::new("import")
+        .args(["-window", id, &path.display().to_string()])
+        .status()
+        .expect("import (ImageMagick) runs");
+    assert!(status.success(), "import could not take {}", path.display());
+}
+
 /// A screenshot of the whole X screen (a GTK dialog is not in the page).
 pub fn screenshot_x(name: &str) {
     let path = screenshot_dir().join(format!("{name}.png"));
