@@ -453,10 +453,13 @@ async fn read_capped(
     cap: usize,
     seconds: u64,
 ) -> Result<Vec<u8>, DeepCallError> {
-    if response.content_length().is_some_and(|n| n > cap as u64) {
+    let announced = response.content_length();
+    if announced.is_some_and(|n| n > cap as u64) {
         return Err(DeepCallError::ResponseTooLarge { limit_bytes: cap });
     }
-    let mut bytes = Vec::new();
+    // Room for the whole answer at once when its length is announced (a
+    // large group's is 1.5 MB), not doubled into as it arrives.
+    let mut bytes = Vec::with_capacity(announced.map_or(0, |n| n as usize));
     while let Some(chunk) = response
         .chunk()
         .await

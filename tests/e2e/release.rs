@@ -32,6 +32,9 @@ const DEB_ENV: &str = "DEEPCALL_DESK_DEB";
 /// Raw round trips of each kind, for the medians.
 const RAW_RUNS: usize = 5;
 
+/// Receive-calls changes timed, for their median.
+const CHANGES: usize = 5;
+
 /// Start-ups of each, alternating, so that the machine's noise hits both.
 const STARTS: usize = 5;
 
@@ -94,10 +97,21 @@ async fn release_build_figures() {
     } = open_group_timed(&app, &LARGE_GROUP_ID.to_string()).await;
     let with_group = memory_of_app(&sb.url());
     sb.clear_requests();
-    let (change_ms, member) = toggle_first_timed(&app).await;
+    // The same switch, on and off: the first change also pays for WebKit
+    // compiling its code, so the figure is the median, beside them all.
+    let mut changes = Vec::new();
+    let mut member = String::new();
+    for _ in 0..CHANGES {
+        let (ms, label) = toggle_first_timed(&app).await;
+        changes.push(ms);
+        member = label;
+    }
+    let change_ms = median_f64(&changes);
     let sent = submits(&sb);
-    assert_eq!(sent.len(), 1, "one change reached the sandbox");
-    assert_eq!(sent[0]["agent_unique_id"].as_array().unwrap().len(), 10_000);
+    assert_eq!(sent.len(), CHANGES, "each change reached the sandbox");
+    assert!(sent
+        .iter()
+        .all(|s| s["agent_unique_id"].as_array().unwrap().len() == 10_000));
     app.close().await;
     // The network's part, timed alone with the app closed.
     let raw = RawTimes::measure(&sb).await;
@@ -170,7 +184,7 @@ async fn release_build_figures() {
     );
     t.value("  of which until the answer arrived", arrived_ms, "ms");
     t.ratio(
-        "one receive-calls change, click to confirmed",
+        "one receive-calls change, click to confirmed (median)",
         change_ms,
         "ms",
         raw.change_ms,
@@ -240,7 +254,7 @@ async fn release_build_figures() {
     );
     t.note(format!(
         "start-ups, ms: app {:?}, floor {:?}\n\
-         the change: {member}, 10,000 members sent\n\
+         the changes: {member}, on and off, 10,000 members sent each time; ms {:?}\n\
          raw round trips, ms: read {:?}; read, send, read {:?}\n\
          processes: app {}; floor {}\n\
          RSS, MiB: app idle {:.1}, with group {:.1}, floor idle {:.1}",
@@ -252,6 +266,7 @@ async fn release_build_figures() {
             .iter()
             .map(|d| ms(*d).round())
             .collect::<Vec<_>>(),
+        changes.iter().map(|c| c.round()).collect::<Vec<_>>(),
         raw.reads,
         raw.changes,
         with_group.processes,
@@ -406,7 +421,7 @@ impl Table {
     }
 
     fn line(&mut self, what: &str, value: f64, unit: &str, against: String, target: String) {
-        self.text += &format!("{what:<50} {value:>8.1} {unit:<4} {against:<44} {target}\n");
+        self.text += &format!("{what:<56} {value:>8.1} {unit:<4} {against:<44} {target}\n");
     }
 
     /// A figure with nothing to set it against.

@@ -163,8 +163,28 @@ export class GroupsModel {
     return visibleMembers(this.data.members, this.receives, this.search, this.filter, this.sort);
   }
 
+  /** How many receive calls, as DeepCall last said: counted once a read. */
+  #receivingRead = $derived(
+    this.data ? this.data.members.filter((m) => m.receivesCalls).length : 0,
+  );
+  /** Each member of the last read by number, made only when a switch waits. */
+  // Made once a read and never changed: no reactivity needed inside it.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #byId = $derived(new Map((this.data?.members ?? []).map((m) => [m.agentId, m])));
+
+  /** As the switches show it: the last read, with the switches that wait for
+   * DeepCall. Only those are looked at (not all 10,000 members), since this
+   * is counted again on every click and every answer. */
   get receivingCount(): number {
-    return this.data ? this.data.members.filter(this.receives).length : 0;
+    if (!this.data) return 0;
+    const prefix = pendingKey(this.data.group.id, 0).slice(0, -1);
+    let count = this.#receivingRead;
+    for (const [key, { on }] of this.pending) {
+      if (!key.startsWith(prefix)) continue;
+      const member = this.#byId.get(Number(key.slice(prefix.length)));
+      if (member && member.receivesCalls !== on) count += on ? 1 : -1;
+    }
+    return count;
   }
 
   /** Whether a change to this member of the group on screen is waiting. */

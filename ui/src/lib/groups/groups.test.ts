@@ -128,10 +128,12 @@ describe("changing who receives calls", () => {
     model.toggle(must(b));
     model.toggle(must(c));
     model.toggle(must(a));
-    // All three show what was asked right away.
+    // All three show what was asked right away, and so does the count.
     expect([4, 6, 12].map((a) => model.isPending(a))).toEqual([true, true, true]);
     expect(model.receives(must(b))).toBe(true);
+    expect(model.receivingCount).toBe(2);
     await settled(model);
+    expect(model.receivingCount).toBe(2);
     expect(server.maxInFlight()).toBe(1);
     expect(server.log).toEqual([
       [{ agentId: 12, receivesCalls: true }],
@@ -151,7 +153,9 @@ describe("changing who receives calls", () => {
     await model.open("29");
     server.failNext();
     model.toggle(must(must(model.data).members[1]));
+    expect(model.receivingCount).toBe(2);
     await settled(model);
+    expect(model.receivingCount).toBe(1);
     expect(model.failed?.message).toContain("Could not change whether Agent #12 receives calls");
     expect(model.receives(must(must(model.data).members[1]))).toBe(false);
     model.retry();
