@@ -128,7 +128,35 @@ pub fn write_measurements(name: &str, report: &str) {
 pub struct Memory {
     pub rss_mib: f64,
     pub pss_mib: f64,
+    /// The processes' names, comma-separated.
     pub processes: String,
+    /// Each process's share, to see where a difference lies.
+    pub by_process: Vec<ProcessMemory>,
+}
+
+/// One process's PSS, split as `smaps_rollup` splits it: its own memory
+/// (heaps, JavaScript, caches) and its share of mapped files (code).
+pub struct ProcessMemory {
+    pub name: String,
+    pub pss_mib: f64,
+    pub anon_mib: f64,
+    pub file_mib: f64,
+}
+
+impl Memory {
+    /// "deepcall-desk 88.4 (anon 33.6, files 53.1), …", in MiB.
+    pub fn breakdown(&self) -> String {
+        self.by_process
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} {:.1} (own {:.1}, files {:.1})",
+                    p.name, p.pss_mib, p.anon_mib, p.file_mib
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// Every process: (pid, parent pid, name).
@@ -182,30 +210,36 @@ pub fn memory_of_tree(root: u32) -> Memory {
         tree.extend(procs.iter().filter(|p| p.1 == parent).map(|p| p.0));
         i += 1;
     }
-    let kib = |pid: u32, file: &str, key: &str| -> f64 {
+    let mib = |pid: u32, file: &str, key: &str| -> f64 {
         std::fs::read_to_string(format!("/proc/{pid}/{file}"))
             .unwrap_or_default()
             .lines()
             .find(|l| l.starts_with(key))
             .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
             .unwrap_or(0.0)
+            / 1024.0
     };
-    let names: Vec<String> = tree
+    let by_process: Vec<ProcessMemory> = tree
         .iter()
-        .filter_map(|pid| procs.iter().find(|p| p.0 == *pid).map(|p| p.2.clone()))
+        .filter_map(|pid| {
+            let name = procs.iter().find(|p| p.0 == *pid)?.2.clone();
+            Some(ProcessMemory {
+                name,
+                pss_mib: mib(*pid, "smaps_rollup", "Pss:"),
+                anon_mib: mib(*pid, "smaps_rollup", "Pss_Anon:"),
+                file_mib: mib(*pid, "smaps_rollup", "Pss_File:"),
+            })
+        })
         .collect();
     Memory {
-        rss_mib: tree
+        rss_mib: tree.iter().map(|p| mib(*p, "status", "VmRSS:")).sum(),
+        pss_mib: by_process.iter().map(|p| p.pss_mib).sum(),
+        processes: by_process
             .iter()
-            .map(|p| kib(*p, "status", "VmRSS:"))
-            .sum::<f64>()
-            / 1024.0,
-        pss_mib: tree
-            .iter()
-            .map(|p| kib(*p, "smaps_rollup", "Pss:"))
-            .sum::<f64>()
-            / 1024.0,
-        processes: names.join(","),
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        by_process,
     }
 }
 
