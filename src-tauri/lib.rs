@@ -21,4 +21,4 @@ pub mod commands;
 mod logging;
 
 #[cfg(feature = "desktop")]
-pub use app::{build, run, specta_builder, typescript, SANDBOX_URL_ENV};
+pub use app::{build, run, specta_builder, typescript, JIT_ENV, SANDBOX_URL_ENV};

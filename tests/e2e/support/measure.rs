@@ -261,29 +261,38 @@ pub struct Floor {
     _dir: TempDir,
 }
 
-/// How WebKit draws: the app draws without compositing (`app::tune_webview`),
-/// which is not WebKit's default.
+/// How WebKit draws and runs script: the app draws without compositing
+/// (`app::tune_webview`) and runs its script without the optimising JIT
+/// compilers (`app::without_optimising_jit`), neither of which is WebKit's
+/// default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Drawing {
-    /// As the app draws: no compositing.
+pub enum WebKitMode {
+    /// As the app: no compositing, no optimising JIT.
     AsTheApp,
-    /// WebKit's default: composited on the GPU (here, Mesa's software GL).
-    WebKitDefault,
+    /// WebKit's default: composited on the GPU (here, Mesa's software GL),
+    /// with every JIT compiler.
+    Default,
 }
 
 impl Floor {
-    /// MiniBrowser drawing as the app does.
+    /// MiniBrowser drawing and running script as the app does.
     pub async fn launch() -> Self {
-        Self::launch_drawing(Drawing::AsTheApp).await
+        Self::launch_in(WebKitMode::AsTheApp).await
     }
 
-    pub async fn launch_drawing(drawing: Drawing) -> Self {
+    pub async fn launch_in(mode: WebKitMode) -> Self {
         let dir = TempDir::new("floor");
         let mut env = app_environment(&dir.0, None);
-        if drawing == Drawing::AsTheApp {
-            // What the app's hardware-acceleration policy "never" does,
-            // for a browser that has no option for it.
-            env.push(("WEBKIT_DISABLE_COMPOSITING_MODE".into(), "1".into()));
+        match mode {
+            WebKitMode::AsTheApp => {
+                // What the app's hardware-acceleration policy "never" does,
+                // for a browser that has no option for it.
+                env.push(("WEBKIT_DISABLE_COMPOSITING_MODE".into(), "1".into()));
+                env.push((deepcall_desk::JIT_ENV.into(), "0".into()));
+            }
+            // Set in this process's environment (to compare), they would
+            // reach MiniBrowser too.
+            WebKitMode::Default => env.push((deepcall_desk::JIT_ENV.into(), "1".into())),
         }
         // MiniBrowser lets WebDriver drive it only when asked to; the app
         // is asked by TAURI_WEBVIEW_AUTOMATION instead.
