@@ -367,14 +367,14 @@ pub const JIT_ENV: &str = "JSC_useDFGJIT";
 /// default, to compare); its interpreter and baseline JIT remain. The app's
 /// own script is light: reading, sorting out and checking DeepCall's
 /// answers is done in Rust, and the page at most filters and sorts a
-/// group's members. Measured on the 10,000-member group, opened, searched
-/// and sorted (issue 14): 20 MiB less memory with the group open, while a
-/// search or a sort still shows within 11-37 ms (9-32 ms with them), and
-/// opening the group or changing who receives calls took as long, within
-/// the machine's noise. Without
-/// any JIT it saved 5 MiB more but searched and sorted up to three times
-/// slower. Only `set_var` before any other thread starts is sound, so `run`
-/// calls this first.
+/// group's members. Measured with `scripts/measure-release`, alternating
+/// with `JSC_useDFGJIT=1`, 5 runs each (issue 14): about 2.5 MiB less idle
+/// and 7 MiB less with the 10,000-member group open, while searching or
+/// sorting that group showed in 10-35 ms (8-34 ms with them), and opening
+/// it or changing who receives calls took as long, within the machine's
+/// noise. Without any JIT (`JSC_useJIT=0`) memory fell further, but the
+/// group's first drawing took longer. Only `set_var` before any other
+/// thread starts is sound, so `run` calls this first.
 fn without_optimising_jit() {
     #[cfg(all(unix, not(target_os = "macos")))]
     if std::env::var_os(JIT_ENV).is_none() {

@@ -42,6 +42,38 @@ pub(crate) async fn open_group_timed(app: &App, number: &str) -> ClickTimes {
         .await
 }
 
+/// Sets the member list's search box or sort (`field`: the control's id)
+/// to `value`, as typing or choosing would, and times, in the page, until
+/// the list shows the result (its first row or its count changed) painted
+/// (one animation frame later).
+pub(crate) async fn list_change_timed(app: &App, field: &str, value: &str) -> f64 {
+    let ret = app
+        .driver
+        .execute_async(
+            r#"const [id, value, done] = arguments;
+               const shown = () =>
+                 (document.querySelector('li[data-row]')?.getAttribute('data-agent') ?? '') + '/' +
+                 (document.querySelector("[data-testid='showing']")?.textContent ?? '');
+               const control = document.getElementById(id);
+               const before = shown();
+               const t0 = performance.now();
+               control.value = value;
+               control.dispatchEvent(new Event(control.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));
+               const check = () => {
+                 if (shown() !== before) {
+                   requestAnimationFrame(() => done(performance.now() - t0));
+                 } else {
+                   requestAnimationFrame(check);
+                 }
+               };
+               check();"#,
+            vec![serde_json::json!(field), serde_json::json!(value)],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("the list follows {field} = {value}: {e}"));
+    ret.json().as_f64().expect("a time")
+}
+
 /// Clicks the first member's "receives calls" switch and times, in the
 /// page, until the change is confirmed: the switch shows the new state and
 /// nothing is pending. Returns the time and the switch's label.
