@@ -370,11 +370,12 @@ pub const JIT_ENV: &str = "JSC_useDFGJIT";
 /// group's members. Measured with `scripts/measure-release`, alternating
 /// with `JSC_useDFGJIT=1`, 5 runs each (issue 14): about 2.5 MiB less idle
 /// and 7 MiB less with the 10,000-member group open, while searching or
-/// sorting that group showed in 6-35 ms (6-34 ms with them; a search's
-/// median 28 ms against 22), and opening it or changing who receives calls
-/// took as long, within the machine's noise. Without any JIT (`JSC_useJIT=0`) memory fell further, but the
-/// group's first drawing took longer. Only `set_var` before any other
-/// thread starts is sound, so `run` calls this first.
+/// sorting that group showed in 6-35 ms (6-34 ms with them; timed to the
+/// animation frame), and opening it or changing who receives calls took
+/// as long, within the machine's noise. Without any JIT (`JSC_useJIT=0`)
+/// memory fell further, but the group's first drawing took longer. Only
+/// `set_var` before any other thread starts is sound, so `run` calls this
+/// first.
 fn without_optimising_jit() {
     #[cfg(all(unix, not(target_os = "macos")))]
     if std::env::var_os(JIT_ENV).is_none() {

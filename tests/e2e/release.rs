@@ -36,7 +36,8 @@ const RAW_RUNS: usize = 5;
 const CHANGES: usize = 5;
 
 /// The member list's own work, timed with the large group open: what is
-/// done, the control's id, the value set.
+/// done, the control's id, the value set. Each step must change the list's
+/// first row or its count (`list_change_timed` waits for that).
 const LIST_STEPS: &[(&str, &str, &str)] = &[
     ("search \"an\" to the list shown", "member-search", "an"),
     ("search cleared to the list shown", "member-search", ""),
@@ -156,14 +157,17 @@ async fn release_build_figures() {
         "Release build: {}\n\
          floor: WebKitGTK's MiniBrowser showing an empty page, started the same way\n\
          (WebKitWebDriver) in the same run, running WebKit as the app does (no\n\
-         compositing, no optimising JIT).\n\
+         compositing; {jit_env}={jit}).\n\
          Start-ups: median of {STARTS}, alternating with the floor's. Memory: PSS of\n\
          every process, {settle} s after the start (idle) or after the rows were painted.\n\
          The sandbox's own times: raw HTTP from the test process, the app open and\n\
          idle, just before the app's clicks, median of {RAW_RUNS}.\n\
          Each figure: value | against its floor | the target (issue 14) | met?",
         binary.display(),
-        settle = SETTLE.as_secs()
+        settle = SETTLE.as_secs(),
+        jit_env = deepcall_desk::JIT_ENV,
+        jit =
+            std::env::var(deepcall_desk::JIT_ENV).unwrap_or_else(|_| "0, the app's default".into()),
     ));
     t.value("floor: start to first content", floor_ms, "ms");
     t.value("floor: memory idle (PSS)", floor_pss, "MiB");
@@ -205,7 +209,10 @@ async fn release_build_figures() {
         0.0,
     );
     t.difference(
-        "  the same after 5 changes, searching and sorting",
+        &format!(
+            "  the same after {CHANGES} changes and {} list steps",
+            LIST_STEPS.len()
+        ),
         used.pss_mib,
         floor_pss,
         0.0,
@@ -297,7 +304,8 @@ async fn release_build_figures() {
          raw round trips, ms: read {:?}; read, send, read {:?}\n\
          processes: app {}; floor {}\n\
          RSS, MiB: app idle {:.1}, with group {:.1}, floor idle {:.1}\n\
-         PSS by process, MiB (own: heaps, JavaScript, caches; files: code and data mapped):\n\
+         PSS by process, MiB (own: heaps, JavaScript, caches; files: code and data\n\
+         mapped; shared: memory shared with another process):\n\
          \x20 floor idle:      {}\n\
          \x20 app idle:        {}\n\
          \x20 app with group:  {}\n\

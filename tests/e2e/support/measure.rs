@@ -135,28 +135,43 @@ pub struct Memory {
 }
 
 /// One process's PSS, split as `smaps_rollup` splits it: its own memory
-/// (heaps, JavaScript, caches) and its share of mapped files (code).
+/// (heaps, JavaScript, caches), its share of mapped files (code) and of
+/// shared memory (buffers shared with another process).
 pub struct ProcessMemory {
     pub name: String,
     pub pss_mib: f64,
     pub anon_mib: f64,
     pub file_mib: f64,
+    pub shmem_mib: f64,
 }
 
 impl Memory {
-    /// "deepcall-desk 88.4 (anon 33.6, files 53.1), …", in MiB.
+    /// "deepcall-desk 88.4 (own 33.6, files 53.1, shared 1.7), …", in MiB.
     pub fn breakdown(&self) -> String {
         self.by_process
             .iter()
             .map(|p| {
                 format!(
-                    "{} {:.1} (own {:.1}, files {:.1})",
-                    p.name, p.pss_mib, p.anon_mib, p.file_mib
+                    "{} {:.1} (own {:.1}, files {:.1}, shared {:.1})",
+                    p.name, p.pss_mib, p.anon_mib, p.file_mib, p.shmem_mib
                 )
             })
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// The values of `keys` (kB) in the `/proc/{pid}/{file}` read once, in MiB;
+/// 0 for a key that is not there.
+fn proc_mib<const N: usize>(pid: u32, file: &str, keys: [&str; N]) -> [f64; N] {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/{file}")).unwrap_or_default();
+    keys.map(|key| {
+        text.lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1024.0
+    })
 }
 
 /// Every process: (pid, parent pid, name).
@@ -210,29 +225,29 @@ pub fn memory_of_tree(root: u32) -> Memory {
         tree.extend(procs.iter().filter(|p| p.1 == parent).map(|p| p.0));
         i += 1;
     }
-    let mib = |pid: u32, file: &str, key: &str| -> f64 {
-        std::fs::read_to_string(format!("/proc/{pid}/{file}"))
-            .unwrap_or_default()
-            .lines()
-            .find(|l| l.starts_with(key))
-            .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-            .unwrap_or(0.0)
-            / 1024.0
-    };
     let by_process: Vec<ProcessMemory> = tree
         .iter()
         .filter_map(|pid| {
             let name = procs.iter().find(|p| p.0 == *pid)?.2.clone();
+            let [pss_mib, anon_mib, file_mib, shmem_mib] = proc_mib(
+                *pid,
+                "smaps_rollup",
+                ["Pss:", "Pss_Anon:", "Pss_File:", "Pss_Shmem:"],
+            );
             Some(ProcessMemory {
                 name,
-                pss_mib: mib(*pid, "smaps_rollup", "Pss:"),
-                anon_mib: mib(*pid, "smaps_rollup", "Pss_Anon:"),
-                file_mib: mib(*pid, "smaps_rollup", "Pss_File:"),
+                pss_mib,
+                anon_mib,
+                file_mib,
+                shmem_mib,
             })
         })
         .collect();
     Memory {
-        rss_mib: tree.iter().map(|p| mib(*p, "status", "VmRSS:")).sum(),
+        rss_mib: tree
+            .iter()
+            .map(|p| proc_mib(*p, "status", ["VmRSS:"])[0])
+            .sum(),
         pss_mib: by_process.iter().map(|p| p.pss_mib).sum(),
         processes: by_process
             .iter()
@@ -288,7 +303,11 @@ impl Floor {
                 // What the app's hardware-acceleration policy "never" does,
                 // for a browser that has no option for it.
                 env.push(("WEBKIT_DISABLE_COMPOSITING_MODE".into(), "1".into()));
-                env.push((deepcall_desk::JIT_ENV.into(), "0".into()));
+                // As `app::without_optimising_jit`: its default, unless
+                // this process's environment sets it for both (to compare).
+                if std::env::var_os(deepcall_desk::JIT_ENV).is_none() {
+                    env.push((deepcall_desk::JIT_ENV.into(), "0".into()));
+                }
             }
             // Set in this process's environment (to compare), they would
             // reach MiniBrowser too.
