@@ -128,7 +128,13 @@ fn verdict<T>(answer: Result<T, DeepCallError>) -> Verdict {
                  connection."
             ),
         ),
+        DeepCallError::RateLimited { .. } => settled(
+            Failed,
+            format!("The address answered, but could not check the sign-in right now. {e}"),
+        ),
+        // The one endpoint every DeepCall has is missing: a wrong address.
         DeepCallError::HttpStatus { .. }
+        | DeepCallError::NotOffered { .. }
         | DeepCallError::NotDeepCall { .. }
         | DeepCallError::UnexpectedAnswer { .. }
         | DeepCallError::ResponseTooLarge { .. } => settled(
