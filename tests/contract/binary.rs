@@ -114,7 +114,12 @@ async fn binary_misbehaves_as_told() {
             .expect("within the limit");
     }
     let err = bounded(client.group_members(g28())).await.unwrap_err();
-    assert_eq!(err, DeepCallError::HttpStatus { status: 429 });
+    assert_eq!(
+        err,
+        DeepCallError::RateLimited {
+            retry_after: Some(Duration::from_secs(1))
+        }
+    );
 
     // Every request a 5xx.
     let sb = start(&["--fail-5xx", "1", "--seed", "3"]).await;

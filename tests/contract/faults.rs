@@ -309,7 +309,12 @@ async fn above_the_rate_limit_requests_get_429_and_change_nothing() {
     let err = bounded(client.assign_group(&turn_off_8()))
         .await
         .unwrap_err();
-    assert_eq!(err, DeepCallError::HttpStatus { status: 429 });
+    assert_eq!(
+        err,
+        DeepCallError::RateLimited {
+            retry_after: Some(Duration::from_secs(1))
+        }
+    );
     assert!(err.is_retryable());
     assert_eq!(sb.group_members(28).unwrap(), GROUP_28_SEED);
 
@@ -339,7 +344,12 @@ async fn the_rate_limit_lets_requests_through_again_after_its_window() {
     let client = token_client(&sb);
     bounded(client.group_members(g28())).await.unwrap();
     let err = bounded(client.group_members(g28())).await.unwrap_err();
-    assert_eq!(err, DeepCallError::HttpStatus { status: 429 });
+    assert_eq!(
+        err,
+        DeepCallError::RateLimited {
+            retry_after: Some(Duration::from_secs(1))
+        }
+    );
     tokio::time::sleep(Duration::from_millis(2_200)).await;
     bounded(client.group_members(g28()))
         .await

@@ -198,10 +198,17 @@ pub async fn advance(
         // Where DeepCall asked everyone to wait, and room in the limit.
         let permit = match stops
             .unless_stopped(async {
-                while let Some(left) = run.gate.left() {
-                    tokio::time::sleep(left).await;
+                loop {
+                    while let Some(left) = run.gate.left() {
+                        tokio::time::sleep(left).await;
+                    }
+                    let permit = run.limiter.acquire().await;
+                    // DeepCall may have asked for a wait while this one
+                    // waited for room.
+                    if run.gate.left().is_none() {
+                        break permit;
+                    }
                 }
-                run.limiter.acquire().await
             })
             .await
         {
