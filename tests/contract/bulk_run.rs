@@ -567,3 +567,31 @@ async fn a_late_resume_leaves_a_contact_changed_since_alone() {
         results.rows[0].message
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_changed_from_this_computer_since_the_run_started_is_not_sent_at_resume() {
+    let sb = sandbox_with(3, Misbehaviour::default()).await;
+    let h = scratch_history();
+    let batch = vip_batch(&h, &sb.url(), 3);
+    // Between the crash and Resume, the manager changed the second row's
+    // contact on the Contacts screen.
+    let edit = Change::Contact {
+        number: extra_contact(1),
+        name: None,
+        changes: vec![FieldChange {
+            field: ContactField::Known(KnownField::Vip),
+            before: FieldValue::Flag(false),
+            after: FieldValue::Flag(false),
+        }],
+    };
+    let sent = h
+        .record(&AccountRef::sandbox(&sb.url()), Purpose::Change, &[edit])
+        .unwrap();
+    h.settle(sent, Outcome::Confirmed, None).unwrap();
+    let (_tx, control) = watch::channel(Control::Run);
+    let (summary, _) = run_batch(&h, &sb, batch, Start::Resume, quick(), control).await;
+    assert_eq!((summary.confirmed, summary.changed_since), (2, 1));
+    assert!(!is_vip(&sb, &extra_contact(1)), "not overwritten");
+    let results = h.batch_results(batch, 0, 10).unwrap();
+    assert_eq!(results.rows[1].words, "changed since — not sent");
+}

@@ -335,6 +335,12 @@ pub async fn advance(
                     Some(Outcome::NotApplied) => Purpose::TryAgain,
                     _ => Purpose::Change,
                 };
+                // Changed from this computer since the run started (the
+                // Contacts screen, another run): what DeepCall holds is
+                // someone's newer decision.
+                if let Some(end) = changed_here(run, &work, None).await? {
+                    return Ok(end);
+                }
                 if run.no_reading.load(Ordering::Relaxed) {
                     drop(permit);
                     work.step = Step::send(purpose);
@@ -527,8 +533,8 @@ async fn changed_here(
     if when.is_none() {
         return Ok(None);
     }
-    let message = "Not sent again: this contact was changed from DeepCall Desk since the run \
-                   started (see History), and sending this row again could undo that change."
+    let message = "Not sent: this contact was changed from DeepCall Desk since the run started \
+                   (see History), and sending this row could undo that change."
         .to_owned();
     hold(run, work, entry, Held::ChangedSince, message)
         .await
