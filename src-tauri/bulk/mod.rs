@@ -1,14 +1,16 @@
-//! Bulk contact updates from a CSV file (issue 13), the domain: reading the
-//! file ([`file`]), which column fills which field ([`mapping`]), and the
-//! preview that checks every row with the contact editor's own rules
-//! ([`preview`]). No Tauri here; the commands call these.
+//! Bulk contact updates from a CSV file, the domain: reading the file
+//! ([`file`]), which column fills which field ([`mapping`], from the header
+//! words of [`headers`]), the preview that checks every row with the contact
+//! editor's own rules ([`preview`]), and the run it becomes ([`plan`]). No Tauri here;
+//! the commands call these.
 //!
 //! ```text
 //! bytes ─ file::read ─▶ Table ─ mapping::propose ─▶ Mapping (the manager may change it)
-//!                         └──────────── preview::preview(&table, &mapping) ─▶ Preview
+//!                         └── preview::preview(&table, &mapping) ─▶ Preview
 //! ```
 
 pub mod file;
+pub mod headers;
 pub mod mapping;
 pub mod plan;
 pub mod preview;
