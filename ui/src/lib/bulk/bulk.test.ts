@@ -17,6 +17,7 @@ import {
   changeWords,
   countsWords,
   progressWords,
+  sameCallerWords,
   summaryWords,
   timeLeftWords,
   unfinishedWords,
@@ -43,7 +44,15 @@ const FILE: BulkFile = {
   },
 };
 
-const COUNTS = { rows: 50, ready: 49, withProblems: 1, replaced: 0, blacklisting: 5 };
+const COUNTS = {
+  rows: 50,
+  ready: 49,
+  withProblems: 1,
+  replaced: 0,
+  blacklisting: 5,
+  sameCaller: 0,
+  leftOutSameCaller: 0,
+};
 
 function summary(over: Partial<BatchSummary> = {}): BatchSummary {
   return {
@@ -72,6 +81,7 @@ function row(line: number): RowPreview {
     changes: [],
     problems: [],
     blacklists: false,
+    sameCaller: [],
   };
 }
 
@@ -87,6 +97,7 @@ function backend(opts: {
   watch?: (channel: Channel<RunProgress>) => Promise<BatchSummary>;
 }): Calls {
   const calls: Calls = {};
+  let previews = 0;
   mockIPC((cmd, args) => {
     (calls[cmd] ??= []).push(args);
     switch (cmd) {
@@ -97,8 +108,16 @@ function backend(opts: {
       case "bulk_preview":
         if (opts.previewFails)
           throw { kind: "Internal", message: "It broke.", field: null, retryable: true };
+        previews += 1;
         return (
-          opts.preview ?? { kind: "checked", counts: COUNTS, blankRows: 0, blacklisting: ["1"] }
+          opts.preview ?? {
+            kind: "checked",
+            preview: previews,
+            counts: COUNTS,
+            blankRows: 0,
+            blacklisting: ["1"],
+            sameCaller: (args as { sameCaller: string }).sameCaller,
+          }
         );
       case "bulk_preview_rows": {
         const { offset, limit } = args as { offset: number; limit: number };
@@ -179,16 +198,32 @@ describe("the mapping's choices", () => {
 describe("the words", () => {
   it("says the counts as the manager reads them", () => {
     expect(
-      countsWords({ rows: 55, ready: 49, withProblems: 1, replaced: 2, blacklisting: 5 }),
+      countsWords({ ...COUNTS, rows: 55, replaced: 2, sameCaller: 3, leftOutSameCaller: 0 }),
     ).toEqual([
       "49 rows ready",
       "1 row with problems (will be skipped)",
       "2 rows replaced by a later row with the same number (the last row wins)",
+      "3 rows may be the same caller as another row: each is sent to its number as written",
       "5 rows blacklist their contact",
     ]);
+    expect(countsWords({ ...COUNTS, ready: 47, sameCaller: 3, leftOutSameCaller: 2 })).toContain(
+      "3 rows may be the same caller as another row: only the last of each is sent, 2 left out",
+    );
+    expect(countsWords({ ...COUNTS, rows: 1, ready: 1, withProblems: 0, blacklisting: 1 })).toEqual(
+      ["1 row ready", "1 row blacklists its contact"],
+    );
+  });
+
+  it("names the other rows that may be the same caller, with their numbers", () => {
+    expect(sameCallerWords([{ line: 5, number: "09810000001" }])).toBe(
+      "May be the same caller as row 5 (0 98100 00001).",
+    );
     expect(
-      countsWords({ rows: 1, ready: 1, withProblems: 0, replaced: 0, blacklisting: 1 }),
-    ).toEqual(["1 row ready", "1 row blacklists its contact"]);
+      sameCallerWords([
+        { line: 4, number: "919810000001" },
+        { line: 9, number: "9810000001" },
+      ]),
+    ).toBe("May be the same caller as row 4 (+91 98100 00001) and row 9 (98100 00001).");
   });
 
   it("words the progress with grouped numbers, the rate and the time left", () => {
@@ -321,7 +356,74 @@ describe("the Bulk update model", () => {
     const m = await atPreview();
     await m.send();
     await m.answerGate(false);
-    expect(calls.bulk_start?.[0]).toEqual({ file: 7, blacklisting: false, account: "a1" });
+    expect(calls.bulk_start?.[0]).toEqual({
+      file: 7,
+      preview: 1,
+      blacklistingConfirmed: null,
+      account: "a1",
+    });
+  });
+
+  it("carries the preview shown and the blacklisting rows confirmed into the start", async () => {
+    const calls = backend({});
+    const m = await atPreview();
+    expect(m.checked?.preview).toBe(1);
+    await m.send();
+    await m.answerGate(true);
+    expect(calls.bulk_start?.[0]).toEqual({
+      file: 7,
+      preview: 1,
+      blacklistingConfirmed: 5,
+      account: null,
+    });
+  });
+
+  it("makes the preview again for Keep the last, and starts that one", async () => {
+    const calls = backend({});
+    const m = await atPreview();
+    expect((calls.bulk_preview?.[0] as { sameCaller: string }).sameCaller).toBe("keepBoth");
+    await m.show("sameCaller");
+    await m.chooseSameCaller("keepLast");
+    const again = calls.bulk_preview?.[1] as { mapping: Mapping; sameCaller: string };
+    expect(again.sameCaller).toBe("keepLast");
+    expect(again.mapping).toEqual((calls.bulk_preview?.[0] as { mapping: Mapping }).mapping);
+    expect(m.checked).toMatchObject({ preview: 2, sameCaller: "keepLast" });
+    expect(m.step).toBe("preview");
+    expect(m.filter).toBe("sameCaller");
+    expect((calls.bulk_preview_rows?.at(-1) as { show: string }).show).toBe("sameCaller");
+    await m.send();
+    await m.answerGate(true);
+    expect(calls.bulk_start?.[0]).toMatchObject({ preview: 2, blacklistingConfirmed: 5 });
+    // A new file starts from Keep both again.
+    await m.choose();
+    expect(m.sameCaller).toBe("keepBoth");
+  });
+
+  it("keeps the choice it had when the preview cannot be made again", async () => {
+    let fail = false;
+    mockIPC((cmd, args) => {
+      if (cmd === "bulk_choose_file") return FILE;
+      if (cmd === "bulk_preview_rows") return { total: 0, rows: [] };
+      if (cmd === "bulk_preview") {
+        if (fail) throw { kind: "Internal", message: "It broke.", field: null, retryable: true };
+        return {
+          kind: "checked",
+          preview: 1,
+          counts: COUNTS,
+          blankRows: 0,
+          blacklisting: [],
+          sameCaller: (args as { sameCaller: string }).sameCaller,
+        };
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    const m = await atPreview();
+    fail = true;
+    await m.chooseSameCaller("keepLast");
+    expect(m.sameCaller).toBe("keepBoth");
+    expect(m.checked?.sameCaller).toBe("keepBoth");
+    expect(m.checkError?.message).toBe("It broke.");
+    expect(m.step).toBe("preview");
   });
 
   it("follows the run's progress, then shows the results", async () => {
@@ -334,8 +436,8 @@ describe("the Bulk update model", () => {
       },
     });
     const m = await atPreview();
-    await m.start(true);
-    expect(calls.bulk_start?.[0]).toMatchObject({ blacklisting: true, account: null });
+    await m.start(5);
+    expect(calls.bulk_start?.[0]).toMatchObject({ blacklistingConfirmed: 5, account: null });
     expect(m.step).toBe("sending");
     await flush();
     if (!channel) throw new Error("bulk_watch was not called");
@@ -369,7 +471,7 @@ describe("the Bulk update model", () => {
   it("asks before cancelling; Keep sending sends no cancel", async () => {
     const calls = backend({ watch: () => new Promise(() => {}) });
     const m = await atPreview();
-    await m.start(false);
+    await m.start(null);
     const asked = m.cancel();
     expect(confirmModel.current?.title).toBe("Stop sending?");
     expect(confirmModel.current?.cancelLabel).toBe("Keep sending");
