@@ -123,7 +123,7 @@ pub fn mark(rows: &mut [RowPreview], choice: SameCaller) -> Vec<usize> {
                 .collect();
         }
         if let (SameCaller::KeepLast, Some((last, line, number))) = (choice, numbered.last()) {
-            for (i, _, own) in &numbered {
+            for (i, _, _) in &numbered {
                 let r = &mut rows[*i];
                 if i == last || r.state == RowState::Replaced {
                     continue;
@@ -132,10 +132,9 @@ pub fn mark(rows: &mut [RowPreview], choice: SameCaller) -> Vec<usize> {
                 r.replaced_by = Some(*line);
                 r.update = None;
                 r.note = Some(format!(
-                    "Row {} is not sent: its number {} may be the same caller as {} in row {line}, \
-                     which comes later, and you chose to send only the last of such rows.",
+                    "Row {} is not sent: row {line} may be the same caller ({}) and comes \
+                     later, and you chose Keep the last.",
                     r.line,
-                    own.as_str(),
                     number.as_str(),
                 ));
             }
@@ -338,9 +337,8 @@ mod tests {
         assert_eq!(
             first.note.as_deref(),
             Some(
-                "Row 2 is not sent: its number 919810000001 may be the same caller as \
-                 9810000001 in row 5, which comes later, and you chose to send only the last \
-                 of such rows."
+                "Row 2 is not sent: row 5 may be the same caller (9810000001) and comes later, \
+                 and you chose Keep the last."
             )
         );
 
@@ -351,9 +349,7 @@ mod tests {
         assert_eq!(reasons.len(), 2);
         assert_eq!(reasons[0], (2, first.note.as_deref().unwrap()));
         assert_eq!(left[1].number.as_deref(), Some("09810000001"));
-        assert!(reasons[1]
-            .1
-            .starts_with("Row 4 is not sent: its number 09810000001"));
+        assert!(reasons[1].1.starts_with("Row 4 is not sent: row 5 may be"));
     }
 
     #[test]

@@ -161,7 +161,7 @@ async fn choose_and_check(app: &App, shots: bool) {
 }
 
 /// The text of the element with `data-testid` `id`.
-async fn testid_text(app: &App, id: &str) -> String {
+pub(crate) async fn testid_text(app: &App, id: &str) -> String {
     app.text_of(By::Css(format!("[data-testid='{id}']")))
         .await
         .split_whitespace()
@@ -170,7 +170,7 @@ async fn testid_text(app: &App, id: &str) -> String {
 }
 
 /// The texts of the elements matching `css`, in order.
-async fn items(app: &App, css: &str) -> Vec<String> {
+pub(crate) async fn items(app: &App, css: &str) -> Vec<String> {
     let mut out = Vec::new();
     for el in app.driver.find_all(By::Css(css)).await.unwrap() {
         out.push(el.text().await.unwrap().trim().to_owned());
@@ -202,7 +202,7 @@ async fn focused_text(app: &App) -> String {
 }
 
 /// Waits for the Results step; returns its counts line.
-async fn wait_results(app: &App) -> String {
+pub(crate) async fn wait_results(app: &App) -> String {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let found = app
@@ -220,7 +220,7 @@ async fn wait_results(app: &App) -> String {
     testid_text(app, "bulk-counts").await
 }
 
-fn contact_of(r: &RecordedRequest) -> String {
+pub(crate) fn contact_of(r: &RecordedRequest) -> String {
     r.json.as_ref().expect("a JSON body")["contact"]
         .as_str()
         .expect("a contact number")

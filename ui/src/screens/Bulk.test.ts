@@ -159,7 +159,9 @@ describe("the Bulk update screen", () => {
     );
     await toColumns();
     await fireEvent.click(screen.getByRole("button", { name: "Check the rows" }));
-    const group = await screen.findByRole("group", { name: "2 rows may be the same caller" });
+    const group = await screen.findByRole("group", {
+      name: "2 rows may be the same caller: which to send?",
+    });
     expect(group).toHaveAccessibleDescription(/differ only by \+91, 91 or a leading 0/);
     expect(
       screen.getByText(
@@ -169,7 +171,7 @@ describe("the Bulk update screen", () => {
     const both = screen.getByRole("radio", { name: /^Keep both/ });
     const last = screen.getByRole("radio", { name: /^Keep the last/ });
     expect(both).toBeChecked();
-    expect(last).toHaveAccessibleDescription(/Only the last of these rows is sent/);
+    expect(last).toHaveAccessibleDescription(/Send only the last of these rows/);
 
     await fireEvent.click(screen.getByRole("button", { name: "May be the same caller" }));
     const listed = await screen.findAllByTestId("bulk-preview-row");
