@@ -124,6 +124,12 @@ async fn launch(tag: &'static str) -> (App, Vec<CsvRow>) {
     for r in &rows {
         sandbox.add_contact(&r.number, r.cell("Name"));
     }
+    (open_bulk_update(sandbox, tag).await, rows)
+}
+
+/// Starts the app against `sandbox`, chooses to try the Sandbox and opens
+/// Bulk update.
+pub(crate) async fn open_bulk_update(sandbox: Arc<Sandbox>, tag: &'static str) -> App {
     let app = App::launch_with(Launch {
         sandbox: Some(sandbox),
         home: Some(Arc::new(TempDir::new(tag))),
@@ -134,7 +140,7 @@ async fn launch(tag: &'static str) -> (App, Vec<CsvRow>) {
     app.click_button("Try the Sandbox").await;
     app.wait_heading("Groups").await;
     app.go("Bulk update").await;
-    (app, rows)
+    app
 }
 
 /// Waits for a step's heading (the screen's own heading is the `h1`).

@@ -15,9 +15,9 @@ use deepcall_desk::sandbox::{Options, Sandbox};
 use serde_json::json;
 use thirtyfour::prelude::*;
 
-use crate::bulk::{contact_of, items, testid_text, wait_results, wait_step};
+use crate::bulk::{contact_of, items, open_bulk_update, testid_text, wait_results, wait_step};
 use crate::support::x11::open_in_dialog;
-use crate::support::{App, Launch, TempDir};
+use crate::support::App;
 
 const UPDATE: &str = "Directory/update";
 
@@ -63,21 +63,11 @@ async fn rows(app: &App) -> Vec<(String, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_caller_written_two_ways_is_named_and_keep_the_last_sends_only_the_last() {
-    let tag = "bulk-numbers";
     let sandbox = Arc::new(Sandbox::start(Options::default()).await.unwrap());
     for (number, name) in CONTACTS {
         sandbox.add_contact(number, name);
     }
-    let app = App::launch_with(Launch {
-        sandbox: Some(sandbox.clone()),
-        home: Some(Arc::new(TempDir::new(tag))),
-        ..Launch::new(tag)
-    })
-    .await;
-    app.wait_heading("Welcome to DeepCall Desk").await;
-    app.click_button("Try the Sandbox").await;
-    app.wait_heading("Groups").await;
-    app.go("Bulk update").await;
+    let app = open_bulk_update(sandbox.clone(), "bulk-numbers").await;
 
     // ---- the columns, proposed from the spreadsheet's headers -------------
     app.click_button("Choose a CSV file…").await;
