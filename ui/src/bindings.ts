@@ -1118,7 +1118,7 @@ export type RowPreview_Deserialize = {
 	blacklists: boolean,
 	/**
 	 *  The other ways the file writes a number that may be the same caller
-	 *  as this row's (see [`lookalike`](super::lookalike)); empty for most rows.
+	 *  as this row's (the rule: `lookalike::national`); empty for most rows.
 	 */
 	sameCaller: Lookalike[],
 };
@@ -1144,7 +1144,7 @@ export type RowPreview_Serialize = {
 	blacklists: boolean,
 	/**
 	 *  The other ways the file writes a number that may be the same caller
-	 *  as this row's (see [`lookalike`](super::lookalike)); empty for most rows.
+	 *  as this row's (the rule: `lookalike::national`); empty for most rows.
 	 */
 	sameCaller: Lookalike[],
 };
