@@ -6,29 +6,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::headers::target_for;
 use crate::deepcall::directory::form;
-use crate::deepcall::directory::{ContactField, KnownField};
+use crate::deepcall::directory::ContactField;
 
 /// What the number column is called in messages.
 pub const NUMBER_LABEL: &str = "Phone number";
-
-/// Header words (as [`header_key`] reads them) that mean the contact number.
-const NUMBER_HEADERS: [&str; 11] = [
-    "number",
-    "phone",
-    "phonenumber",
-    "phoneno",
-    "mobile",
-    "mobilenumber",
-    "mobileno",
-    "contact",
-    "contactnumber",
-    "contactno",
-    "cn",
-];
-
-/// Header words for a field beyond its DeepCall name and its label.
-const FIELD_HEADERS: [(&str, KnownField); 1] = [("fullname", KnownField::Name)];
 
 /// Where a column's cells go.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -89,49 +72,24 @@ pub struct MappingProblem {
     pub message: String,
 }
 
-/// A header as it is compared: letters and digits only, lower case, so
-/// case, spaces, `_`, `-` and punctuation do not matter.
-pub fn header_key(header: &str) -> String {
-    header
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// What a header means, when it names the number or a documented field (by
-/// DeepCall's name or the editor's label); otherwise [`Target::NotUsed`].
-pub fn target_for(header: &str) -> Target {
-    let key = header_key(header);
-    if key.is_empty() {
-        return Target::NotUsed;
-    }
-    if NUMBER_HEADERS.contains(&key.as_str()) {
-        return Target::Number;
-    }
-    KnownField::ALL
-        .into_iter()
-        .find(|f| header_key(f.name()) == key || header_key(f.spec().label) == key)
-        .or_else(|| {
-            FIELD_HEADERS
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, f)| *f)
-        })
-        .map_or(Target::NotUsed, |f| Target::Field(ContactField::Known(f)))
-}
-
-/// The mapping proposed for a header row.
+/// The mapping proposed for a header row, each column from its header's
+/// words ([`target_for`]). When two columns name the same field ("Mobile"
+/// and "Phone No"), the first is proposed and the other left Not used: one
+/// of them was meant, and the manager sees both in the Columns step rather
+/// than a problem to solve before anything else.
 pub fn propose(headers: &[String]) -> Mapping {
-    Mapping {
-        columns: headers
-            .iter()
-            .map(|h| Column {
-                header: h.clone(),
-                target: target_for(h),
-            })
-            .collect(),
+    let mut columns: Vec<Column> = Vec::with_capacity(headers.len());
+    for h in headers {
+        let mut target = target_for(h);
+        if target != Target::NotUsed && columns.iter().any(|c| c.target == target) {
+            target = Target::NotUsed;
+        }
+        columns.push(Column {
+            header: h.clone(),
+            target,
+        });
     }
+    Mapping { columns }
 }
 
 fn index(i: usize) -> Option<u32> {
@@ -223,6 +181,7 @@ impl Mapping {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::deepcall::directory::KnownField;
 
     fn headers(h: &[&str]) -> Vec<String> {
         h.iter().map(|s| (*s).to_owned()).collect()
@@ -234,56 +193,6 @@ mod tests {
 
     fn targets(m: &Mapping) -> Vec<Target> {
         m.columns.iter().map(|c| c.target.clone()).collect()
-    }
-
-    #[test]
-    fn a_header_mapping_forgiving_case_spaces_and_punctuation() {
-        for number in [
-            "number",
-            "Phone",
-            "PHONE NUMBER",
-            "phone_number",
-            "Mobile",
-            "Contact",
-            "Contact Number",
-            "contact-number",
-            "CN",
-            " Mobile No. ",
-        ] {
-            assert_eq!(target_for(number), Target::Number, "{number}");
-        }
-        for (header, field) in [
-            ("VIP", KnownField::Vip),
-            ("vip?", KnownField::Vip),
-            ("Blacklist", KnownField::Blacklist),
-            ("blacklisted", KnownField::Blacklist),
-            ("Name", KnownField::Name),
-            ("Full Name", KnownField::Name),
-            ("full_name", KnownField::Name),
-            ("Email", KnownField::Email),
-            ("E-mail", KnownField::Email),
-            ("e_mail", KnownField::Email),
-            ("DOB", KnownField::Dob),
-            ("Date of birth", KnownField::Dob),
-            ("Job title", KnownField::Designation),
-            ("designation", KnownField::Designation),
-            ("custom_field_1", KnownField::CustomField1),
-            ("Custom Field 2", KnownField::CustomField2),
-            ("Total calls", KnownField::TotalCalls),
-            ("lastcalltime", KnownField::LastCallTime),
-            ("Last call date", KnownField::LastCallTime),
-            ("Click-to-call status", KnownField::Ctc),
-        ] {
-            assert_eq!(target_for(header), known(field), "{header}");
-        }
-        for other in ["", "  ", "Notes", "preferred_language", "Lead Source", "#"] {
-            assert_eq!(target_for(other), Target::NotUsed, "{other}");
-        }
-        // Every documented field, by its name and by its label.
-        for f in KnownField::ALL {
-            assert_eq!(target_for(f.name()), known(f));
-            assert_eq!(target_for(f.label()), known(f));
-        }
     }
 
     #[test]
@@ -324,7 +233,9 @@ mod tests {
             "Choose the column that holds the phone numbers: set it to Phone number."
         );
 
-        let m = propose(&headers(&["Phone", "Mobile", "VIP"]));
+        // Chosen twice by the manager (two proposals never are).
+        let mut m = propose(&headers(&["Phone", "Mobile", "VIP"]));
+        m.columns[1].target = Target::Number;
         assert_eq!(m.number_column(), None);
         assert_eq!(
             m.problems(),
@@ -336,8 +247,65 @@ mod tests {
     }
 
     #[test]
+    fn two_columns_for_one_field_propose_the_first_and_leave_the_other_not_used() {
+        let m = propose(&headers(&[
+            "Mobile",
+            "Customer Name",
+            "Phone No",
+            "Full Name",
+            "Email ID",
+            "E-mail",
+        ]));
+        assert_eq!(
+            targets(&m),
+            [
+                Target::Number,
+                known(KnownField::Name),
+                Target::NotUsed,
+                Target::NotUsed,
+                known(KnownField::Email),
+                Target::NotUsed
+            ]
+        );
+        assert_eq!(m.problems(), [], "nothing to solve first");
+        assert_eq!(m.number_column(), Some(0));
+    }
+
+    #[test]
+    fn a_spreadsheets_usual_headers_are_proposed() {
+        let m = propose(&headers(&[
+            "Customer Name",
+            "Mobile No",
+            "Email ID",
+            "Company Name",
+            "Date of Birth",
+            "Designation",
+            "Address",
+            "City",
+        ]));
+        let labels: Vec<&str> = m.columns.iter().map(|c| c.target.label()).collect();
+        assert_eq!(
+            labels,
+            [
+                "Name",
+                "Phone number",
+                "Email",
+                "Company",
+                "Date of birth",
+                "Job title",
+                "Address",
+                "Not used"
+            ]
+        );
+        assert_eq!(m.problems(), []);
+    }
+
+    #[test]
     fn a_field_used_twice_is_a_problem() {
-        let m = propose(&headers(&["Phone", "Name", "Full name", "full_name"]));
+        let mut m = propose(&headers(&["Phone", "Name", "Full name", "full_name"]));
+        for c in &mut m.columns[2..] {
+            c.target = known(KnownField::Name);
+        }
         assert_eq!(
             m.problems(),
             [MappingProblem {

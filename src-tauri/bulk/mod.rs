@@ -1,20 +1,25 @@
-//! Bulk contact updates from a CSV file, the domain: reading the
-//! file ([`file`]), which column fills which field ([`mapping`]), and the
-//! preview that checks every row with the contact editor's own rules
-//! ([`preview`]). No Tauri here; the commands call these.
+//! Bulk contact updates from a CSV file, the domain: reading the file
+//! ([`file`]), which column fills which field ([`mapping`], from the header
+//! words of [`headers`]), the preview that checks every row with the contact
+//! editor's own rules ([`preview`]) and names numbers that may be the same
+//! caller ([`lookalike`]), and the run it becomes ([`plan`]). No Tauri here;
+//! the commands call these.
 //!
 //! ```text
 //! bytes ─ file::read ─▶ Table ─ mapping::propose ─▶ Mapping (the manager may change it)
-//!                         └──────────── preview::preview(&table, &mapping) ─▶ Preview
+//!                         └── preview::preview(&table, &mapping, SameCaller) ─▶ Preview
 //! ```
 
 pub mod file;
+pub mod headers;
+pub mod lookalike;
 pub mod mapping;
 pub mod plan;
 pub mod preview;
 pub mod results;
 
 pub use file::{read, read_file, FileError, Row, Separator, Table, MAX_BYTES, MAX_ROWS};
+pub use lookalike::{Lookalike, SameCaller};
 pub use mapping::{propose, Column, Mapping, MappingProblem, Target};
 pub use plan::plan;
 pub use preview::{preview, Counts, Preview, RowPreview, RowProblem, RowState};

@@ -40,7 +40,7 @@ pub fn plan(table: &Table, preview: &Preview, blacklisting: bool) -> (Vec<RunRow
                 let messages: Vec<&str> = p.problems.iter().map(|x| x.message.as_str()).collect();
                 format!("Not sent: {}", messages.join(" "))
             }
-            RowState::Replaced => p.note.clone().unwrap_or_default(),
+            RowState::Replaced | RowState::LeftOutSameCaller => p.note.clone().unwrap_or_default(),
         };
         left_out.push(LeftOut {
             line: row.line,
@@ -55,7 +55,7 @@ pub fn plan(table: &Table, preview: &Preview, blacklisting: bool) -> (Vec<RunRow
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bulk::{preview, propose, read};
+    use crate::bulk::{preview, propose, read, SameCaller};
 
     #[test]
     fn ready_rows_are_sent_the_others_left_out_with_their_reason() {
@@ -68,7 +68,7 @@ mod tests {
               9000000001,Ravi Verma,\n",
         )
         .unwrap();
-        let p = preview(&table, &propose(&table.headers)).unwrap();
+        let p = preview(&table, &propose(&table.headers), SameCaller::KeepBoth).unwrap();
 
         let (send, left) = plan(&table, &p, true);
         let lines = |s: &[RunRow]| s.iter().map(|r| r.line).collect::<Vec<_>>();

@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::file::{Row, Table};
+use super::lookalike::{self, Lookalike, SameCaller};
 use super::mapping::{Mapping, MappingProblem, Target};
 use crate::deepcall::directory::form::{self, ContactForm, FieldChange};
 use crate::deepcall::directory::{
@@ -30,6 +31,10 @@ pub enum RowState {
     Problems,
     /// A later row has the same number and is sent instead.
     Replaced,
+    /// A later row's number may be the same caller, written another way,
+    /// and the manager chose to send only the last of such rows
+    /// ([`SameCaller::KeepLast`]).
+    LeftOutSameCaller,
 }
 
 /// One problem of a row, with the sentence to show beside it.
@@ -63,6 +68,9 @@ pub struct RowPreview {
     pub problems: Vec<RowProblem>,
     /// Whether the row turns the contact's blacklist on (`form::blacklists`).
     pub blacklists: bool,
+    /// The other ways the file writes a number that may be the same caller
+    /// as this row's (the rule: `lookalike::national`); empty for most rows.
+    pub same_caller: Vec<Lookalike>,
     /// The `Directory/update` to send: only for a ready row, and exactly
     /// what `form::save` built from the row's cells.
     #[serde(skip)]
@@ -71,7 +79,7 @@ pub struct RowPreview {
 }
 
 /// The preview's counts. Every row is in exactly one of ready, with
-/// problems and replaced.
+/// problems, replaced and left out as the same caller.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Counts {
@@ -82,6 +90,11 @@ pub struct Counts {
     pub replaced: u32,
     /// Ready rows that blacklist their contact: what the confirmation names.
     pub blacklisting: u32,
+    /// Rows whose number may be the same caller as another row's, written
+    /// another way (whatever became of them).
+    pub same_caller: u32,
+    /// Of those, the rows left out because only the last is sent.
+    pub left_out_same_caller: u32,
 }
 
 /// The whole preview.
@@ -94,6 +107,13 @@ pub struct Preview {
     pub blacklisting: Vec<ContactNumber>,
     /// Blank rows the file had, left out (see [`Table::blank_rows`]).
     pub blank_rows: u32,
+    /// What was chosen for rows that may be the same caller.
+    pub choice: SameCaller,
+    /// The rows whose number may be the same caller as another row's, each
+    /// set together (indices into `rows`): how the preview lists them.
+    #[serde(skip)]
+    #[specta(skip)]
+    pub same_caller_rows: Vec<usize>,
 }
 
 impl Preview {
@@ -131,9 +151,14 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Checks every row of `table` as `mapping` reads it. `Err` while the
-/// mapping has a problem (see [`Mapping::problems`]).
-pub fn preview(table: &Table, mapping: &Mapping) -> Result<Preview, Vec<MappingProblem>> {
+/// Checks every row of `table` as `mapping` reads it; rows whose numbers may
+/// be the same caller are named, and treated as `choice` says. `Err` while
+/// the mapping has a problem (see [`Mapping::problems`]).
+pub fn preview(
+    table: &Table,
+    mapping: &Mapping,
+    choice: SameCaller,
+) -> Result<Preview, Vec<MappingProblem>> {
     if mapping.columns.len() != table.headers.len()
         || mapping
             .columns
@@ -186,8 +211,11 @@ pub fn preview(table: &Table, mapping: &Mapping) -> Result<Preview, Vec<MappingP
         ));
     }
 
+    let same_caller_rows = lookalike::mark(&mut rows, choice);
+
     let mut counts = Counts {
         rows: count(rows.len()),
+        same_caller: count(same_caller_rows.len()),
         ..Counts::default()
     };
     let mut blacklisting = Vec::new();
@@ -202,6 +230,7 @@ pub fn preview(table: &Table, mapping: &Mapping) -> Result<Preview, Vec<MappingP
             }
             RowState::Problems => counts.with_problems += 1,
             RowState::Replaced => counts.replaced += 1,
+            RowState::LeftOutSameCaller => counts.left_out_same_caller += 1,
         }
     }
     Ok(Preview {
@@ -209,6 +238,8 @@ pub fn preview(table: &Table, mapping: &Mapping) -> Result<Preview, Vec<MappingP
         counts,
         blacklisting,
         blank_rows: table.blank_rows,
+        choice,
+        same_caller_rows,
     })
 }
 
@@ -373,6 +404,7 @@ impl Checker<'_> {
             replaced_by: None,
             note: None,
             blacklists: form::blacklists(&changes),
+            same_caller: Vec::new(),
             changes,
             problems,
             update,
@@ -399,7 +431,7 @@ mod tests {
     fn run(csv: &str) -> Preview {
         let table = read(csv.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
         let mapping = propose(&table.headers);
-        preview(&table, &mapping).unwrap_or_else(|p| panic!("{p:?}"))
+        preview(&table, &mapping, SameCaller::KeepBoth).unwrap_or_else(|p| panic!("{p:?}"))
     }
 
     fn messages(r: &RowPreview) -> Vec<&str> {
@@ -601,7 +633,8 @@ mod tests {
                 ready: 3,
                 with_problems: 0,
                 replaced: 2,
-                blacklisting: 1
+                blacklisting: 1,
+                ..Counts::default()
             }
         );
         let first = &p.rows[0];
@@ -640,7 +673,7 @@ mod tests {
                 .unwrap();
         let mut mapping = propose(&table.headers);
         mapping.columns[1].target = Target::custom("preferred_language").unwrap();
-        let p = preview(&table, &mapping).unwrap();
+        let p = preview(&table, &mapping, SameCaller::KeepBoth).unwrap();
         assert_eq!(p.counts.ready, 2);
         assert_eq!(
             body(&p.rows[0]),
@@ -654,19 +687,19 @@ mod tests {
 
         // A name the editor refuses stops the preview at the mapping.
         mapping.columns[1].target = Target::Field(ContactField::Custom("token".into()));
-        let problems = preview(&table, &mapping).unwrap_err();
+        let problems = preview(&table, &mapping, SameCaller::KeepBoth).unwrap_err();
         assert_eq!(problems[0].column, Some(1));
     }
 
     #[test]
     fn the_mapping_must_be_usable_and_for_this_file() {
         let table = read(b"Name,VIP\nAsha,yes\n").unwrap();
-        let problems = preview(&table, &propose(&table.headers)).unwrap_err();
+        let problems = preview(&table, &propose(&table.headers), SameCaller::KeepBoth).unwrap_err();
         assert!(problems[0]
             .message
             .starts_with("Choose the column that holds the phone numbers"));
         let other = propose(&["Phone".to_owned(), "Name".to_owned()]);
-        let problems = preview(&table, &other).unwrap_err();
+        let problems = preview(&table, &other, SameCaller::KeepBoth).unwrap_err();
         assert_eq!(
             problems[0].message,
             "These column choices were made for another file. Choose the file again."
@@ -695,7 +728,7 @@ mod tests {
                 "Custom field 2"
             ]
         );
-        let p = preview(&table, &mapping).unwrap();
+        let p = preview(&table, &mapping, SameCaller::KeepBoth).unwrap();
         assert_eq!(
             p.counts,
             Counts {
@@ -703,7 +736,8 @@ mod tests {
                 ready: 49,
                 with_problems: 1,
                 replaced: 0,
-                blacklisting: 5
+                blacklisting: 5,
+                ..Counts::default()
             }
         );
         let bad: Vec<&RowPreview> = p
@@ -737,7 +771,7 @@ mod tests {
         let v = serde_json::to_value(&p).unwrap();
         assert_eq!(
             v["counts"],
-            json!({"rows": 1, "ready": 1, "withProblems": 0, "replaced": 0, "blacklisting": 0})
+            json!({"rows": 1, "ready": 1, "withProblems": 0, "replaced": 0, "blacklisting": 0, "sameCaller": 0, "leftOutSameCaller": 0})
         );
         assert_eq!(v["rows"][0]["state"], "ready");
         assert_eq!(v["rows"][0]["number"], "9876543210");

@@ -17,7 +17,7 @@ use tokio::sync::watch;
 use super::{blocking, save, AppError, ErrorKind};
 use crate::app::AppState;
 use crate::bulk::{
-    self, Counts, FileError, Mapping, MappingProblem, Preview, RowPreview, RowState,
+    self, Counts, FileError, Mapping, MappingProblem, Preview, RowPreview, RowState, SameCaller,
 };
 use crate::bulk::{Separator, Table};
 use crate::deepcall::directory::ContactNumber;
@@ -52,7 +52,25 @@ struct Loaded {
     id: u32,
     name: String,
     table: Table,
-    preview: Mutex<Option<Arc<Preview>>>,
+    preview: Mutex<Previews>,
+}
+
+/// A file's latest preview, by its number: each preview made of the file
+/// has the next, so a confirmation given to one cannot start another.
+#[derive(Default)]
+struct Previews {
+    made: u32,
+    latest: Option<Arc<Preview>>,
+}
+
+impl Previews {
+    /// Keeps `preview` (or none, when the columns need changing) as the
+    /// latest; returns its number.
+    fn replace(&mut self, preview: Option<Preview>) -> u32 {
+        self.made = self.made.wrapping_add(1);
+        self.latest = preview.map(Arc::new);
+        self.made
+    }
 }
 
 /// A run under way in this app.
@@ -170,7 +188,7 @@ pub async fn bulk_choose_file<R: Runtime>(
         id,
         name,
         table,
-        preview: Mutex::new(None),
+        preview: Mutex::default(),
     }));
     Ok(Some(shown))
 }
@@ -205,37 +223,49 @@ pub enum BulkPreview {
     /// Every row checked.
     #[serde(rename_all = "camelCase")]
     Checked {
+        /// This preview's number: the start names it, with the blacklisting
+        /// rows the manager confirmed, and is refused once another is made.
+        preview: u32,
         counts: Counts,
         blank_rows: u32,
         /// The numbers the ready rows blacklist, in the file's order.
         blacklisting: Vec<ContactNumber>,
+        /// What was done with rows whose numbers may be the same caller.
+        same_caller: SameCaller,
     },
 }
 
 /// Checks every row of the chosen file as `mapping` reads it, with the
-/// contact editor's rules. The rows are then read a page at a time.
+/// contact editor's rules; rows whose numbers may be the same caller are
+/// treated as `same_caller` says. The rows are then read a page at a time.
 #[tauri::command]
 #[specta::specta]
 pub async fn bulk_preview(
     session: State<'_, BulkSession>,
     file: u32,
     mapping: Mapping,
+    same_caller: SameCaller,
 ) -> Result<BulkPreview, AppError> {
     let loaded = session.loaded(file)?;
     blocking(move || {
-        Ok(match bulk::preview(&loaded.table, &mapping) {
+        Ok(match bulk::preview(&loaded.table, &mapping, same_caller) {
             Err(problems) => {
-                *lock(&loaded.preview) = None;
+                lock(&loaded.preview).replace(None);
                 BulkPreview::Mapping { problems }
             }
             Ok(preview) => {
-                let shown = BulkPreview::Checked {
-                    counts: preview.counts,
-                    blank_rows: preview.blank_rows,
-                    blacklisting: preview.blacklisting.clone(),
-                };
-                *lock(&loaded.preview) = Some(Arc::new(preview));
-                shown
+                let (counts, blank_rows, blacklisting) = (
+                    preview.counts,
+                    preview.blank_rows,
+                    preview.blacklisting.clone(),
+                );
+                BulkPreview::Checked {
+                    preview: lock(&loaded.preview).replace(Some(preview)),
+                    counts,
+                    blank_rows,
+                    blacklisting,
+                    same_caller,
+                }
             }
         })
     })
@@ -251,6 +281,8 @@ pub enum RowFilter {
     /// Rows not sent because a later row has the same number.
     Replaced,
     Blacklisting,
+    /// Rows whose numbers may be the same caller, each set together.
+    SameCaller,
 }
 
 impl RowFilter {
@@ -260,6 +292,35 @@ impl RowFilter {
             RowFilter::Problems => row.state == RowState::Problems,
             RowFilter::Replaced => row.state == RowState::Replaced,
             RowFilter::Blacklisting => row.state == RowState::Ready && row.blacklists,
+            RowFilter::SameCaller => !row.same_caller.is_empty(),
+        }
+    }
+
+    /// `limit` of the rows the filter lists, from `offset`, and how many it lists in all.
+    fn page(self, preview: &Preview, offset: usize, limit: usize) -> PreviewRows {
+        let (total, rows) = match self {
+            RowFilter::SameCaller => (
+                preview.same_caller_rows.len(),
+                preview
+                    .same_caller_rows
+                    .iter()
+                    .skip(offset)
+                    .take(limit)
+                    .filter_map(|&i| preview.rows.get(i).cloned())
+                    .collect(),
+            ),
+            _ => {
+                let shown = preview.rows.iter().filter(|r| self.shows(r));
+                let total = match self {
+                    RowFilter::All => preview.rows.len(),
+                    _ => shown.clone().count(),
+                };
+                (total, shown.skip(offset).take(limit).cloned().collect())
+            }
+        };
+        PreviewRows {
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+            rows,
         }
     }
 }
@@ -282,50 +343,66 @@ pub async fn bulk_preview_rows(
     offset: u32,
     limit: u32,
 ) -> Result<PreviewRows, AppError> {
-    let preview = previewed(&*session.loaded(file)?)?;
-    blocking(move || {
-        let shown = preview.rows.iter().filter(|r| show.shows(r));
-        let total = match show {
-            RowFilter::All => preview.rows.len(),
-            _ => shown.clone().count(),
-        };
-        Ok(PreviewRows {
-            total: u32::try_from(total).unwrap_or(u32::MAX),
-            rows: shown
-                .skip(offset as usize)
-                .take(limit.min(1000) as usize)
-                .cloned()
-                .collect(),
-        })
-    })
-    .await
+    let (_, preview) = previewed(&*session.loaded(file)?)?;
+    blocking(move || Ok(show.page(&preview, offset as usize, limit.min(1000) as usize))).await
 }
 
-fn previewed(loaded: &Loaded) -> Result<Arc<Preview>, AppError> {
-    lock(&loaded.preview).clone().ok_or_else(|| {
+/// The latest preview of the file, with its number.
+fn previewed(loaded: &Loaded) -> Result<(u32, Arc<Preview>), AppError> {
+    let previews = lock(&loaded.preview);
+    let latest = previews.latest.clone().ok_or_else(|| {
         AppError::new(
             ErrorKind::NotFound,
             "The column choices changed since the preview. Look at the preview again.",
         )
-    })
+    })?;
+    Ok((previews.made, latest))
 }
 
-/// Starts sending the previewed file's ready rows on `account` (the active
-/// one, or `null` for the Sandbox) as a recorded batch. Rows that blacklist
-/// are sent only with `blacklisting`, the manager's yes to the blacklist
-/// confirmation; without it they are left out. Returns the batch at once:
-/// [`bulk_watch`] follows it.
+/// What a start was refused with when the preview it answered is not the
+/// latest, or the blacklisting it confirmed is not the preview's.
+const PREVIEW_CHANGED: &str =
+    "The preview changed since you confirmed. Look at it again, then send.";
+
+/// Whether a start may go ahead: `shown` is the preview the manager looked
+/// at and `blacklisting_confirmed` the number of blacklisting rows they
+/// confirmed (`None` or 0: they chose to send only the other rows); `latest`
+/// is the preview now, numbered `current`. `Ok(true)`: its blacklisting
+/// rows are sent; `Ok(false)`: they are left out.
+fn confirmed(
+    current: u32,
+    latest: &Preview,
+    shown: u32,
+    blacklisting_confirmed: Option<u32>,
+) -> Result<bool, AppError> {
+    let confirmed = blacklisting_confirmed.unwrap_or(0);
+    if shown != current || (confirmed > 0 && confirmed != latest.counts.blacklisting) {
+        return Err(AppError::new(ErrorKind::Rejected, PREVIEW_CHANGED));
+    }
+    Ok(confirmed > 0)
+}
+
+/// Starts sending the ready rows of the file's preview numbered `preview`,
+/// the one the manager looked at, on `account` (the active one, or `null`
+/// for the Sandbox) as a recorded batch. Rows that blacklist are sent only
+/// when `blacklisting_confirmed` is that preview's number of them (the
+/// manager's yes in the blacklist confirmation); with `null` (or 0) they
+/// are left out. Refused when another preview has been made since. Returns
+/// the batch at once: [`bulk_watch`] follows it.
 #[tauri::command]
 #[specta::specta]
 pub async fn bulk_start(
     app_state: State<'_, AppState>,
     session: State<'_, BulkSession>,
     file: u32,
-    blacklisting: bool,
+    preview: u32,
+    blacklisting_confirmed: Option<u32>,
     account: Option<String>,
 ) -> Result<BatchSummary, AppError> {
     let loaded = session.loaded(file)?;
-    let preview = previewed(&loaded)?;
+    let (current, latest) = previewed(&loaded)?;
+    let blacklisting = confirmed(current, &latest, preview, blacklisting_confirmed)?;
+    let preview = latest;
     let reserved = session.reserve()?;
     let (client, account) = app_state.sender_for(account).await?;
     let history = app_state.history().await?;
@@ -696,7 +773,7 @@ mod tests {
             id: 2,
             name: "b.csv".into(),
             table,
-            preview: Mutex::new(None),
+            preview: Mutex::default(),
         }));
         assert!(session.loaded(2).is_ok());
         let old = session.loaded(1).err().unwrap();
@@ -710,6 +787,78 @@ mod tests {
             not_checked.message.contains("preview"),
             "{}",
             not_checked.message
+        );
+    }
+
+    /// A file with two blacklisting rows, previewed once; returns it with
+    /// the preview's number.
+    fn previewed_file() -> (Loaded, u32) {
+        let table =
+            bulk::read(b"Phone,Blacklisted\n9876543210,yes\n9876543211,yes\n9876543212,no\n")
+                .unwrap();
+        let loaded = Loaded {
+            id: 1,
+            name: "a.csv".into(),
+            preview: Mutex::default(),
+            table,
+        };
+        let p = bulk::preview(
+            &loaded.table,
+            &bulk::propose(&loaded.table.headers),
+            SameCaller::KeepBoth,
+        )
+        .unwrap();
+        assert_eq!(p.counts.blacklisting, 2);
+        let n = lock(&loaded.preview).replace(Some(p));
+        (loaded, n)
+    }
+
+    #[test]
+    fn a_start_is_bound_to_the_preview_and_the_blacklisting_it_confirmed() {
+        let (loaded, shown) = previewed_file();
+        let (current, latest) = previewed(&loaded).unwrap();
+        assert_eq!(current, shown);
+        // Confirmed in the gate: the two rows it named.
+        assert_eq!(confirmed(current, &latest, shown, Some(2)), Ok(true));
+        // "Send only the other rows".
+        assert_eq!(confirmed(current, &latest, shown, None), Ok(false));
+        assert_eq!(confirmed(current, &latest, shown, Some(0)), Ok(false));
+        // A count the preview does not have.
+        for other in [1, 3] {
+            let e = confirmed(current, &latest, shown, Some(other)).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Rejected);
+            assert_eq!(
+                e.message,
+                "The preview changed since you confirmed. Look at it again, then send."
+            );
+        }
+    }
+
+    #[test]
+    fn a_preview_made_again_refuses_a_start_that_answered_the_one_before() {
+        let (loaded, shown) = previewed_file();
+        // The manager changes a choice: the same rows, a new preview.
+        let again = bulk::preview(
+            &loaded.table,
+            &bulk::propose(&loaded.table.headers),
+            SameCaller::KeepLast,
+        )
+        .unwrap();
+        let newer = lock(&loaded.preview).replace(Some(again));
+        assert_ne!(newer, shown);
+        let (current, latest) = previewed(&loaded).unwrap();
+        for answer in [Some(2), None] {
+            let e = confirmed(current, &latest, shown, answer).unwrap_err();
+            assert_eq!(e.message, PREVIEW_CHANGED);
+        }
+        assert_eq!(confirmed(current, &latest, newer, Some(2)), Ok(true));
+        // Columns that need changing leave no preview to start from.
+        lock(&loaded.preview).replace(None);
+        let e = previewed(&loaded).err().unwrap();
+        assert!(
+            e.message.contains("Look at the preview again"),
+            "{}",
+            e.message
         );
     }
 }

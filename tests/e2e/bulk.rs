@@ -124,6 +124,12 @@ async fn launch(tag: &'static str) -> (App, Vec<CsvRow>) {
     for r in &rows {
         sandbox.add_contact(&r.number, r.cell("Name"));
     }
+    (open_bulk_update(sandbox, tag).await, rows)
+}
+
+/// Starts the app against `sandbox`, chooses to try the Sandbox and opens
+/// Bulk update.
+pub(crate) async fn open_bulk_update(sandbox: Arc<Sandbox>, tag: &'static str) -> App {
     let app = App::launch_with(Launch {
         sandbox: Some(sandbox),
         home: Some(Arc::new(TempDir::new(tag))),
@@ -134,7 +140,7 @@ async fn launch(tag: &'static str) -> (App, Vec<CsvRow>) {
     app.click_button("Try the Sandbox").await;
     app.wait_heading("Groups").await;
     app.go("Bulk update").await;
-    (app, rows)
+    app
 }
 
 /// Waits for a step's heading (the screen's own heading is the `h1`).
@@ -161,7 +167,7 @@ async fn choose_and_check(app: &App, shots: bool) {
 }
 
 /// The text of the element with `data-testid` `id`.
-async fn testid_text(app: &App, id: &str) -> String {
+pub(crate) async fn testid_text(app: &App, id: &str) -> String {
     app.text_of(By::Css(format!("[data-testid='{id}']")))
         .await
         .split_whitespace()
@@ -170,7 +176,7 @@ async fn testid_text(app: &App, id: &str) -> String {
 }
 
 /// The texts of the elements matching `css`, in order.
-async fn items(app: &App, css: &str) -> Vec<String> {
+pub(crate) async fn items(app: &App, css: &str) -> Vec<String> {
     let mut out = Vec::new();
     for el in app.driver.find_all(By::Css(css)).await.unwrap() {
         out.push(el.text().await.unwrap().trim().to_owned());
@@ -202,7 +208,7 @@ async fn focused_text(app: &App) -> String {
 }
 
 /// Waits for the Results step; returns its counts line.
-async fn wait_results(app: &App) -> String {
+pub(crate) async fn wait_results(app: &App) -> String {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let found = app
@@ -220,7 +226,7 @@ async fn wait_results(app: &App) -> String {
     testid_text(app, "bulk-counts").await
 }
 
-fn contact_of(r: &RecordedRequest) -> String {
+pub(crate) fn contact_of(r: &RecordedRequest) -> String {
     r.json.as_ref().expect("a JSON body")["contact"]
         .as_str()
         .expect("a contact number")

@@ -6,6 +6,7 @@ mod accounts;
 mod bulk;
 mod bulk_crash;
 mod bulk_figures;
+mod bulk_numbers;
 mod contacts;
 mod crash;
 mod desktop;

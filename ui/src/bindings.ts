@@ -96,19 +96,22 @@ export const commands = {
 	bulkChooseFile: () => typedError<BulkFile | null, AppError_Serialize>(__TAURI_INVOKE("bulk_choose_file")),
 	/**
 	 *  Checks every row of the chosen file as `mapping` reads it, with the
-	 *  contact editor's rules. The rows are then read a page at a time.
+	 *  contact editor's rules; rows whose numbers may be the same caller are
+	 *  treated as `same_caller` says. The rows are then read a page at a time.
 	 */
-	bulkPreview: (file: number, mapping: Mapping) => typedError<BulkPreview_Serialize, AppError_Serialize>(__TAURI_INVOKE("bulk_preview", { file, mapping })),
+	bulkPreview: (file: number, mapping: Mapping, sameCaller: SameCaller) => typedError<BulkPreview_Serialize, AppError_Serialize>(__TAURI_INVOKE("bulk_preview", { file, mapping, sameCaller })),
 	/**  `limit` (at most 1,000) of the preview's rows that `show` lists, from `offset`. */
 	bulkPreviewRows: (file: number, show: RowFilter, offset: number, limit: number) => typedError<PreviewRows_Serialize, AppError_Serialize>(__TAURI_INVOKE("bulk_preview_rows", { file, show, offset, limit })),
 	/**
-	 *  Starts sending the previewed file's ready rows on `account` (the active
-	 *  one, or `null` for the Sandbox) as a recorded batch. Rows that blacklist
-	 *  are sent only with `blacklisting`, the manager's yes to the blacklist
-	 *  confirmation; without it they are left out. Returns the batch at once:
-	 *  [`bulk_watch`] follows it.
+	 *  Starts sending the ready rows of the file's preview numbered `preview`,
+	 *  the one the manager looked at, on `account` (the active one, or `null`
+	 *  for the Sandbox) as a recorded batch. Rows that blacklist are sent only
+	 *  when `blacklisting_confirmed` is that preview's number of them (the
+	 *  manager's yes in the blacklist confirmation); with `null` (or 0) they
+	 *  are left out. Refused when another preview has been made since. Returns
+	 *  the batch at once: [`bulk_watch`] follows it.
 	 */
-	bulkStart: (file: number, blacklisting: boolean, account: string | null) => typedError<BatchSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("bulk_start", { file, blacklisting, account })),
+	bulkStart: (file: number, preview: number, blacklistingConfirmed: number | null, account: string | null) => typedError<BatchSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("bulk_start", { file, preview, blacklistingConfirmed, account })),
 	/**
 	 *  Resumes a run this app did not finish (it was closed or stopped
 	 *  mid-run) or that paused itself: rows confirmed are not sent again; every
@@ -404,18 +407,32 @@ export type BulkPreview_Deserialize =
 /**  The column choices must be changed first; nothing was checked. */
 { kind: "mapping"; problems: MappingProblem_Deserialize[] } | 
 /**  Every row checked. */
-{ kind: "checked"; counts: Counts; blankRows: number; 
+{ kind: "checked"; 
+/**
+ *  This preview's number: the start names it, with the blacklisting
+ *  rows the manager confirmed, and is refused once another is made.
+ */
+preview: number; counts: Counts; blankRows: number; 
 /**  The numbers the ready rows blacklist, in the file's order. */
-blacklisting: ContactNumber[] };
+blacklisting: ContactNumber[]; 
+/**  What was done with rows whose numbers may be the same caller. */
+sameCaller: SameCaller };
 
 /**  The preview's answer: the mapping's problems, or the counts. */
 export type BulkPreview_Serialize = 
 /**  The column choices must be changed first; nothing was checked. */
 { kind: "mapping"; problems: MappingProblem_Serialize[] } | 
 /**  Every row checked. */
-{ kind: "checked"; counts: Counts; blankRows: number; 
+{ kind: "checked"; 
+/**
+ *  This preview's number: the start names it, with the blacklisting
+ *  rows the manager confirmed, and is refused once another is made.
+ */
+preview: number; counts: Counts; blankRows: number; 
 /**  The numbers the ready rows blacklist, in the file's order. */
-blacklisting: ContactNumber[] };
+blacklisting: ContactNumber[]; 
+/**  What was done with rows whose numbers may be the same caller. */
+sameCaller: SameCaller };
 
 /**  A real calendar date. */
 export type CalendarDate = {
@@ -662,7 +679,7 @@ export type Control =
 
 /**
  *  The preview's counts. Every row is in exactly one of ready, with
- *  problems and replaced.
+ *  problems, replaced and left out as the same caller.
  */
 export type Counts = {
 	rows: number,
@@ -672,6 +689,13 @@ export type Counts = {
 	replaced: number,
 	/**  Ready rows that blacklist their contact: what the confirmation names. */
 	blacklisting: number,
+	/**
+	 *  Rows whose number may be the same caller as another row's, written
+	 *  another way (whatever became of them).
+	 */
+	sameCaller: number,
+	/**  Of those, the rows left out because only the last is sent. */
+	leftOutSameCaller: number,
 };
 
 /**  One recorded change, as the History screen shows it. */
@@ -941,6 +965,14 @@ export type Kind =
 /**  A field DeepCall documents, serialised as its DeepCall name. */
 export type KnownField = "name" | "email" | "dob" | "address" | "company" | "designation" | "custom_field_1" | "custom_field_2" | "vip" | "blacklist" | "obd" | "ibd" | "pc" | "ctc" | "totalcalls" | "source" | "lastcalltime";
 
+/**  Another row whose number may be the same caller as this row's. */
+export type Lookalike = {
+	/**  The last file line that writes the number this way. */
+	line: number,
+	/**  The number as it is sent. */
+	number: ContactNumber,
+};
+
 /**  Every column of the file, in its order (the index is the column's). */
 export type Mapping = {
 	columns: Column[],
@@ -1121,7 +1153,9 @@ export type ResultsSaved = {
 /**  Which rows of the preview to list. */
 export type RowFilter = "all" | "problems" | 
 /**  Rows not sent because a later row has the same number. */
-"replaced" | "blacklisting";
+"replaced" | "blacklisting" | 
+/**  Rows whose numbers may be the same caller, each set together. */
+"sameCaller";
 
 /**  One row as the preview shows it. */
 export type RowPreview = RowPreview_Serialize | RowPreview_Deserialize;
@@ -1145,6 +1179,11 @@ export type RowPreview_Deserialize = {
 	problems: RowProblem_Deserialize[],
 	/**  Whether the row turns the contact's blacklist on (`form::blacklists`). */
 	blacklists: boolean,
+	/**
+	 *  The other ways the file writes a number that may be the same caller
+	 *  as this row's (the rule: `lookalike::national`); empty for most rows.
+	 */
+	sameCaller: Lookalike[],
 };
 
 /**  One row as the preview shows it. */
@@ -1166,6 +1205,11 @@ export type RowPreview_Serialize = {
 	problems: RowProblem_Serialize[],
 	/**  Whether the row turns the contact's blacklist on (`form::blacklists`). */
 	blacklists: boolean,
+	/**
+	 *  The other ways the file writes a number that may be the same caller
+	 *  as this row's (the rule: `lookalike::national`); empty for most rows.
+	 */
+	sameCaller: Lookalike[],
 };
 
 /**  One problem of a row, with the sentence to show beside it. */
@@ -1229,7 +1273,13 @@ export type RowState =
 /**  Something must be fixed first; it is skipped. */
 "problems" | 
 /**  A later row has the same number and is sent instead. */
-"replaced";
+"replaced" | 
+/**
+ *  A later row's number may be the same caller, written another way,
+ *  and the manager chose to send only the last of such rows
+ *  ([`SameCaller::KeepLast`]).
+ */
+"leftOutSameCaller";
 
 /**  How far a run is, for its progress bar. */
 export type RunProgress = RunProgress_Serialize | RunProgress_Deserialize;
@@ -1277,6 +1327,20 @@ export type RunProgress_Serialize = {
 	/**  At the current rate; `None` until it can be told. */
 	secondsLeft: number | null,
 };
+
+/**  What becomes of rows whose numbers may be the same caller. */
+export type SameCaller = 
+/**
+ *  Each row is sent to its number as written. The default: nothing is
+ *  left out that the manager did not choose to leave out, and the rows
+ *  are named in the preview before anything is sent.
+ */
+"keepBoth" | 
+/**
+ *  Only the last of such rows is sent; the others are left out, each
+ *  with the reason, as for the same number written twice.
+ */
+"keepLast";
 
 /**  What was saved. */
 export type SavedContact = {

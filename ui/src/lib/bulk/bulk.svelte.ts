@@ -11,6 +11,7 @@ import {
   type RowPreview_Serialize as RowPreview,
   type RowResult_Serialize as RowResult,
   type RunProgress_Deserialize as RunProgress,
+  type SameCaller,
 } from "../../bindings";
 import { app } from "../app.svelte";
 import { confirm } from "../confirm.svelte";
@@ -21,11 +22,14 @@ import { agoWords, count, rowsWords } from "./words";
 
 export type Step = "start" | "columns" | "preview" | "sending" | "results";
 
-/** The checked file's counts and the numbers its ready rows blacklist. */
+/** The checked file's counts and the numbers its ready rows blacklist, as
+ * the preview numbered `preview` has them: a start names that number. */
 export interface Checked {
+  preview: number;
   counts: Counts;
   blankRows: number;
   blacklisting: string[];
+  sameCaller: SameCaller;
 }
 
 async function ok<T>(
@@ -64,6 +68,8 @@ export class BulkModel {
 
   // ---- preview -------------------------------------------------------------
   checked = $state.raw<Checked | null>(null);
+  /** What to send of rows whose numbers may be the same caller. */
+  sameCaller = $state<SameCaller>("keepBoth");
   filter = $state<RowFilter>("all");
   rows = new Paged<RowPreview>((offset, limit) => {
     const file = this.file;
@@ -122,6 +128,7 @@ export class BulkModel {
       this.mappingProblems = [];
       this.checkError = null;
       this.checked = null;
+      this.sameCaller = "keepBoth";
       this.rows.clear();
       this.step = "columns";
     } catch (e) {
@@ -172,18 +179,31 @@ export class BulkModel {
     this.checking = true;
     try {
       const r = await ok(
-        commands.bulkPreview(file.file, mappingOf(file.headers, $state.snapshot(this.choices))),
+        commands.bulkPreview(
+          file.file,
+          mappingOf(file.headers, $state.snapshot(this.choices)),
+          this.sameCaller,
+        ),
       );
       if (r.kind === "mapping") {
         this.mappingProblems = r.problems.map((p) => ({
           column: p.column ?? null,
           message: p.message,
         }));
+        this.checked = null;
+        this.step = "columns";
         return;
       }
       this.mappingProblems = [];
-      this.checked = { counts: r.counts, blankRows: r.blankRows, blacklisting: r.blacklisting };
-      this.filter = "all";
+      this.checked = {
+        preview: r.preview,
+        counts: r.counts,
+        blankRows: r.blankRows,
+        blacklisting: r.blacklisting,
+        sameCaller: r.sameCaller,
+      };
+      // A choice made on the preview keeps the rows the manager is looking at.
+      if (this.step !== "preview") this.filter = "all";
       this.startError = null;
       this.step = "preview";
       await this.rows.reload();
@@ -192,6 +212,16 @@ export class BulkModel {
     } finally {
       this.checking = false;
     }
+  }
+
+  /** "Keep both" or "Keep the last": the preview is made again with it
+   * (the counts, the rows and the blacklist confirmation follow). */
+  async chooseSameCaller(choice: SameCaller): Promise<void> {
+    if (choice === this.sameCaller || this.checking) return;
+    const before = this.sameCaller;
+    this.sameCaller = choice;
+    await this.check();
+    if (this.checkError) this.sameCaller = before;
   }
 
   /** Which rows the preview lists. */
@@ -217,24 +247,29 @@ export class BulkModel {
       this.gateOpen = true;
       return;
     }
-    await this.start(false);
+    await this.start(null);
   }
 
-  /** The gate's answer: `null` is Go back (nothing is sent). */
+  /** The gate's answer: `null` is Go back (nothing is sent); `true` confirms
+   * the blacklisting rows the gate named, `false` sends only the others. */
   async answerGate(blacklisting: boolean | null): Promise<void> {
     this.gateOpen = false;
     if (blacklisting === null) return;
-    await this.start(blacklisting);
+    await this.start(blacklisting ? (this.checked?.counts.blacklisting ?? 0) : null);
   }
 
-  async start(blacklisting: boolean): Promise<void> {
+  /** Starts the preview shown; `confirmed` is the number of blacklisting
+   * rows the manager confirmed (`null`: send only the other rows). Rust
+   * refuses it if the preview changed since. */
+  async start(confirmed: number | null): Promise<void> {
     const file = this.file;
-    if (!file || this.starting) return;
+    const checked = this.checked;
+    if (!file || !checked || this.starting) return;
     this.startError = null;
     this.starting = true;
     try {
       const batch = await ok(
-        commands.bulkStart(file.file, blacklisting, app.overview?.activeId ?? null),
+        commands.bulkStart(file.file, checked.preview, confirmed, app.overview?.activeId ?? null),
       );
       this.#begin(batch);
     } catch (e) {

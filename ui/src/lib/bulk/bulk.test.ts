@@ -17,9 +17,11 @@ import {
   changeWords,
   countsWords,
   progressWords,
+  sameCallerWords,
   summaryWords,
   timeLeftWords,
   unfinishedWords,
+  agoWords,
 } from "./words";
 
 const SANDBOX = { id: "sandbox", name: "Sandbox", sandbox: true, host: "http://127.0.0.1:4000" };
@@ -43,7 +45,15 @@ const FILE: BulkFile = {
   },
 };
 
-const COUNTS = { rows: 50, ready: 49, withProblems: 1, replaced: 0, blacklisting: 5 };
+const COUNTS = {
+  rows: 50,
+  ready: 49,
+  withProblems: 1,
+  replaced: 0,
+  blacklisting: 5,
+  sameCaller: 0,
+  leftOutSameCaller: 0,
+};
 
 function summary(over: Partial<BatchSummary> = {}): BatchSummary {
   return {
@@ -58,6 +68,10 @@ function summary(over: Partial<BatchSummary> = {}): BatchSummary {
     failed: 0,
     unknown: 0,
     notApplied: 0,
+    changedSince: 0,
+    notConfirmed: 0,
+    blacklistingLeft: 0,
+    note: null,
     ...over,
   };
 }
@@ -72,6 +86,7 @@ function row(line: number): RowPreview {
     changes: [],
     problems: [],
     blacklists: false,
+    sameCaller: [],
   };
 }
 
@@ -87,6 +102,7 @@ function backend(opts: {
   watch?: (channel: Channel<RunProgress>) => Promise<BatchSummary>;
 }): Calls {
   const calls: Calls = {};
+  let previews = 0;
   mockIPC((cmd, args) => {
     (calls[cmd] ??= []).push(args);
     switch (cmd) {
@@ -97,8 +113,16 @@ function backend(opts: {
       case "bulk_preview":
         if (opts.previewFails)
           throw { kind: "Internal", message: "It broke.", field: null, retryable: true };
+        previews += 1;
         return (
-          opts.preview ?? { kind: "checked", counts: COUNTS, blankRows: 0, blacklisting: ["1"] }
+          opts.preview ?? {
+            kind: "checked",
+            preview: previews,
+            counts: COUNTS,
+            blankRows: 0,
+            blacklisting: ["1"],
+            sameCaller: (args as { sameCaller: string }).sameCaller,
+          }
         );
       case "bulk_preview_rows": {
         const { offset, limit } = args as { offset: number; limit: number };
@@ -179,16 +203,32 @@ describe("the mapping's choices", () => {
 describe("the words", () => {
   it("says the counts as the manager reads them", () => {
     expect(
-      countsWords({ rows: 55, ready: 49, withProblems: 1, replaced: 2, blacklisting: 5 }),
+      countsWords({ ...COUNTS, rows: 55, replaced: 2, sameCaller: 3, leftOutSameCaller: 0 }),
     ).toEqual([
       "49 rows ready",
       "1 row with problems (will be skipped)",
       "2 rows replaced by a later row with the same number (the last row wins)",
+      "3 rows may be the same caller as another row: each is sent to its number as written",
       "5 rows blacklist their contact",
     ]);
+    expect(countsWords({ ...COUNTS, ready: 47, sameCaller: 3, leftOutSameCaller: 2 })).toContain(
+      "3 rows may be the same caller as another row: only the last of each is sent, 2 left out",
+    );
+    expect(countsWords({ ...COUNTS, rows: 1, ready: 1, withProblems: 0, blacklisting: 1 })).toEqual(
+      ["1 row ready", "1 row blacklists its contact"],
+    );
+  });
+
+  it("names the other rows that may be the same caller, with their numbers", () => {
+    expect(sameCallerWords([{ line: 5, number: "09810000001" }])).toBe(
+      "May be the same caller as row 5 (0 98100 00001).",
+    );
     expect(
-      countsWords({ rows: 1, ready: 1, withProblems: 0, replaced: 0, blacklisting: 1 }),
-    ).toEqual(["1 row ready", "1 row blacklists its contact"]);
+      sameCallerWords([
+        { line: 4, number: "919810000001" },
+        { line: 9, number: "9810000001" },
+      ]),
+    ).toBe("May be the same caller as row 4 (+91 98100 00001) and row 9 (98100 00001).");
   });
 
   it("words the progress with grouped numbers, the rate and the time left", () => {
@@ -199,18 +239,24 @@ describe("the words", () => {
       confirmed: 1200,
       failed: 0,
       unknown: 0,
+      held: 0,
       paused: false,
       rowsPerSecond: 85.4,
+      atOnce: 12,
+      waitingSeconds: null,
       secondsLeft: 22,
     };
     expect(progressWords(p)).toBe(
-      "1,200 of 10,000 rows done · 85 rows a second · about 22 seconds left",
+      "1,200 of 10,000 rows done · 85 rows a second · about 22 seconds left · up to 12 at a time",
+    );
+    expect(progressWords({ ...p, waitingSeconds: 19.2 })).toBe(
+      "1,200 of 10,000 rows done · 85 rows a second · DeepCall asked to wait 20 s · up to 12 at a time",
     );
     expect(progressWords({ ...p, rows: 50, done: 12, paused: true })).toBe(
       "12 of 50 rows done · Paused",
     );
-    expect(progressWords({ ...p, rowsPerSecond: null, secondsLeft: null })).toBe(
-      "1,200 of 10,000 rows done",
+    expect(progressWords({ ...p, rowsPerSecond: 0, secondsLeft: null })).toBe(
+      "1,200 of 10,000 rows done · up to 12 at a time",
     );
     expect(timeLeftWords(600)).toBe("about 10 minutes left");
   });
@@ -218,9 +264,17 @@ describe("the words", () => {
   it("words a run's end and an unfinished run", () => {
     const s = summary({ state: "finished", pending: 0, confirmed: 47, failed: 2 });
     expect(summaryWords(s, 1)).toBe("47 confirmed · 2 failed · 1 left out");
-    expect(unfinishedWords(summary({ pending: 29, rows: 50 }))).toBe(
-      "A bulk update from “bulk-50.csv” was not finished: 21 of 50 rows were sent.",
+    const day = 24 * 3600 * 1000;
+    expect(unfinishedWords(summary({ pending: 29, rows: 50 }), 3 * day + 5000)).toBe(
+      "A bulk update from “bulk-50.csv”, started 3 days ago, was not finished: 21 of 50 rows were sent.",
     );
+    expect(
+      summaryWords(summary({ confirmed: 40, changedSince: 2, notConfirmed: 1, pending: 0 }), 0),
+    ).toBe(
+      "40 confirmed · 2 not sent: DeepCall has other values for the contact · 1 not sent: blacklisting not confirmed",
+    );
+    expect(agoWords(30_000)).toBe("just now");
+    expect(agoWords(90 * 60_000)).toBe("1 hour ago");
   });
 
   it("gives a row's new value when the file does not say the old one", () => {
@@ -321,7 +375,74 @@ describe("the Bulk update model", () => {
     const m = await atPreview();
     await m.send();
     await m.answerGate(false);
-    expect(calls.bulk_start?.[0]).toEqual({ file: 7, blacklisting: false, account: "a1" });
+    expect(calls.bulk_start?.[0]).toEqual({
+      file: 7,
+      preview: 1,
+      blacklistingConfirmed: null,
+      account: "a1",
+    });
+  });
+
+  it("carries the preview shown and the blacklisting rows confirmed into the start", async () => {
+    const calls = backend({});
+    const m = await atPreview();
+    expect(m.checked?.preview).toBe(1);
+    await m.send();
+    await m.answerGate(true);
+    expect(calls.bulk_start?.[0]).toEqual({
+      file: 7,
+      preview: 1,
+      blacklistingConfirmed: 5,
+      account: null,
+    });
+  });
+
+  it("makes the preview again for Keep the last, and starts that one", async () => {
+    const calls = backend({});
+    const m = await atPreview();
+    expect((calls.bulk_preview?.[0] as { sameCaller: string }).sameCaller).toBe("keepBoth");
+    await m.show("sameCaller");
+    await m.chooseSameCaller("keepLast");
+    const again = calls.bulk_preview?.[1] as { mapping: Mapping; sameCaller: string };
+    expect(again.sameCaller).toBe("keepLast");
+    expect(again.mapping).toEqual((calls.bulk_preview?.[0] as { mapping: Mapping }).mapping);
+    expect(m.checked).toMatchObject({ preview: 2, sameCaller: "keepLast" });
+    expect(m.step).toBe("preview");
+    expect(m.filter).toBe("sameCaller");
+    expect((calls.bulk_preview_rows?.at(-1) as { show: string }).show).toBe("sameCaller");
+    await m.send();
+    await m.answerGate(true);
+    expect(calls.bulk_start?.[0]).toMatchObject({ preview: 2, blacklistingConfirmed: 5 });
+    // A new file starts from Keep both again.
+    await m.choose();
+    expect(m.sameCaller).toBe("keepBoth");
+  });
+
+  it("keeps the choice it had when the preview cannot be made again", async () => {
+    let fail = false;
+    mockIPC((cmd, args) => {
+      if (cmd === "bulk_choose_file") return FILE;
+      if (cmd === "bulk_preview_rows") return { total: 0, rows: [] };
+      if (cmd === "bulk_preview") {
+        if (fail) throw { kind: "Internal", message: "It broke.", field: null, retryable: true };
+        return {
+          kind: "checked",
+          preview: 1,
+          counts: COUNTS,
+          blankRows: 0,
+          blacklisting: [],
+          sameCaller: (args as { sameCaller: string }).sameCaller,
+        };
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    const m = await atPreview();
+    fail = true;
+    await m.chooseSameCaller("keepLast");
+    expect(m.sameCaller).toBe("keepBoth");
+    expect(m.checked?.sameCaller).toBe("keepBoth");
+    expect(m.checkError?.message).toBe("It broke.");
+    expect(m.step).toBe("preview");
   });
 
   it("follows the run's progress, then shows the results", async () => {
@@ -334,8 +455,8 @@ describe("the Bulk update model", () => {
       },
     });
     const m = await atPreview();
-    await m.start(true);
-    expect(calls.bulk_start?.[0]).toMatchObject({ blacklisting: true, account: null });
+    await m.start(5);
+    expect(calls.bulk_start?.[0]).toMatchObject({ blacklistingConfirmed: 5, account: null });
     expect(m.step).toBe("sending");
     await flush();
     if (!channel) throw new Error("bulk_watch was not called");
@@ -346,8 +467,11 @@ describe("the Bulk update model", () => {
       confirmed: 12,
       failed: 0,
       unknown: 0,
+      held: 0,
       paused: false,
       rowsPerSecond: 6,
+      atOnce: 4,
+      waitingSeconds: null,
       secondsLeft: 6,
     });
     expect(m.progress?.done).toBe(12);
@@ -369,7 +493,7 @@ describe("the Bulk update model", () => {
   it("asks before cancelling; Keep sending sends no cancel", async () => {
     const calls = backend({ watch: () => new Promise(() => {}) });
     const m = await atPreview();
-    await m.start(false);
+    await m.start(null);
     const asked = m.cancel();
     expect(confirmModel.current?.title).toBe("Stop sending?");
     expect(confirmModel.current?.cancelLabel).toBe("Keep sending");
@@ -393,8 +517,8 @@ describe("the Bulk update model", () => {
     expect(m.unfinished).toHaveLength(1);
     expect(calls.bulk_control?.[0]).toEqual({ batch: 9, control: "cancel" });
     expect(m.runNote?.text).toMatch(/was ended/);
-    await m.resume(summary({ id: 9 }));
-    expect(calls.bulk_resume?.[0]).toEqual({ batch: 9, account: null });
+    await m.resume(summary({ id: 9 }), true);
+    expect(calls.bulk_resume?.[0]).toEqual({ batch: 9, blacklisting: null, account: null });
     expect(m.step).toBe("sending");
     expect(m.batch?.id).toBe(9);
   });

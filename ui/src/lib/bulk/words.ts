@@ -3,8 +3,9 @@
  * changes. Field words come from the contact editor (`fields.ts`); a run's
  * results come worded from Rust (`RowResult.words`).
  */
-import type { BatchSummary, Counts, FieldChange, RunProgress } from "../../bindings";
+import type { BatchSummary, Counts, FieldChange, Lookalike, RunProgress } from "../../bindings";
 import { changeLine, labelFor, valueText } from "../contacts/fields";
+import { numberWords } from "../history/words";
 
 /** A count as the manager reads it: "49", "1,200". */
 export function count(n: number): string {
@@ -26,11 +27,24 @@ export function countsWords(c: Counts): string[] {
     lines.push(
       `${rowsWords(c.replaced)} replaced by a later row with the same number (the last row wins)`,
     );
+  if (c.sameCaller > 0)
+    lines.push(
+      c.leftOutSameCaller > 0
+        ? `${rowsWords(c.sameCaller)} may be the same caller as another row: only the last of each is sent, ${count(c.leftOutSameCaller)} left out`
+        : `${rowsWords(c.sameCaller)} may be the same caller as another row: each is sent to its number as written`,
+    );
   if (c.blacklisting > 0)
     lines.push(
       `${rowsWords(c.blacklisting)} ${c.blacklisting === 1 ? "blacklists its" : "blacklist their"} contact`,
     );
   return lines;
+}
+
+/** "May be the same caller as row 5 (0 98100 00001) and row 6 (98100 00001)." */
+export function sameCallerWords(others: readonly Lookalike[]): string {
+  const rows = others.map((o) => `row ${count(o.line)} (${numberWords(o.number)})`);
+  const listed = rows.length > 1 ? `${rows.slice(0, -1).join(", ")} and ${rows.at(-1)}` : rows[0];
+  return `May be the same caller as ${listed ?? "another row"}.`;
 }
 
 /** What one row sets: "VIP: on". The file says nothing of the values

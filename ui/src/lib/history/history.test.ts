@@ -122,6 +122,7 @@ describe("an entry's words", () => {
       }),
     ).toBe("Agent #12 receives calls in group 7: not known → on");
     expect(numberWords("919876543210")).toBe("+91 98765 43210");
+    expect(numberWords("09876543210")).toBe("0 98765 43210");
     expect(numberWords("12345")).toBe("12345");
   });
 

@@ -33,10 +33,12 @@ export function accountWords(a: AccountRef): string {
   return a.sandbox ? "Sandbox" : a.name;
 }
 
-/** A contact's number as a person reads it: "98765 43210", "+91 98765 43210". */
+/** A contact's number as a person reads it: "98765 43210", "+91 98765 43210",
+ * "0 98765 43210". Only spaces are added: the digits are the ones sent. */
 export function numberWords(digits: string): string {
   if (/^\d{10}$/.test(digits)) return `${digits.slice(0, 5)} ${digits.slice(5)}`;
   if (/^91\d{10}$/.test(digits)) return `+91 ${digits.slice(2, 7)} ${digits.slice(7)}`;
+  if (/^0\d{10}$/.test(digits)) return `0 ${digits.slice(1, 6)} ${digits.slice(6)}`;
   return digits;
 }
 
