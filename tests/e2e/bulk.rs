@@ -21,7 +21,7 @@ use crate::crash::kill_and_wait;
 use crate::support::x11::{open_in_dialog, save_in_dialog};
 use crate::support::{App, Launch, TempDir, WAIT};
 
-const UPDATE: &str = "Directory/update";
+pub(crate) const UPDATE: &str = "Directory/update";
 /// The file line of the row whose email is bad.
 const BAD_LINE: usize = 25;
 
@@ -31,14 +31,14 @@ fn fixture() -> PathBuf {
 
 /// One row of the fixture: its file line, number as the app sends it, and
 /// its cells by header.
-struct CsvRow {
-    line: usize,
-    number: String,
+pub(crate) struct CsvRow {
+    pub line: usize,
+    pub number: String,
     cells: BTreeMap<String, String>,
 }
 
 impl CsvRow {
-    fn cell(&self, header: &str) -> &str {
+    pub fn cell(&self, header: &str) -> &str {
         self.cells.get(header).map(String::as_str).unwrap_or("")
     }
 
@@ -80,7 +80,7 @@ fn flag(cell: &str) -> Option<bool> {
     }
 }
 
-fn read_fixture() -> Vec<CsvRow> {
+pub(crate) fn read_fixture() -> Vec<CsvRow> {
     let mut reader = csv::Reader::from_path(fixture()).expect("the fixture reads");
     let headers: Vec<String> = reader
         .headers()
@@ -115,7 +115,7 @@ fn read_fixture() -> Vec<CsvRow> {
 
 /// Starts the app in Sandbox mode with the fixture's contacts in the
 /// sandbox's directory, and opens Bulk update.
-async fn launch(tag: &'static str) -> (App, Vec<CsvRow>) {
+pub(crate) async fn launch(tag: &'static str) -> (App, Vec<CsvRow>) {
     let sandbox = Arc::new(Sandbox::start(Options::default()).await.unwrap());
     let rows = read_fixture();
     assert_eq!(rows.len(), 50);
@@ -185,7 +185,7 @@ pub(crate) async fn items(app: &App, css: &str) -> Vec<String> {
 }
 
 /// Presses the button whose text starts with `starts` in the open dialog.
-async fn press_in_dialog(app: &App, starts: &str) {
+pub(crate) async fn press_in_dialog(app: &App, starts: &str) {
     app.find(By::XPath(format!(
         "//dialog[@open]//button[starts-with(normalize-space(.), '{starts}')]"
     )))
@@ -451,7 +451,7 @@ async fn confirming_sends_one_update_per_ready_row_and_the_results_file_matches_
 
 /// Slows the sandbox's answers to `delay_ms` each, sends the whole file
 /// (blacklisting confirmed) and returns once `sent` updates have arrived.
-async fn start_slow_run(app: &App, delay_ms: u64, sent: usize) {
+pub(crate) async fn start_slow_run(app: &App, delay_ms: u64, sent: usize) {
     let sb = app.sandbox.clone();
     let delay = Duration::from_millis(delay_ms);
     sb.set_misbehaviour(Misbehaviour {

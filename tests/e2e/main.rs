@@ -5,6 +5,7 @@ mod a11y;
 mod accounts;
 mod bulk;
 mod bulk_crash;
+mod bulk_field;
 mod bulk_figures;
 mod bulk_numbers;
 mod contacts;

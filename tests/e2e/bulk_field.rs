@@ -1,0 +1,138 @@
+//! Bulk update against a DeepCall that behaves as real ones do, in the real
+//! window: the sign-in refused mid-run pauses the run with words and Resume
+//! finishes it; a contact changed on the Contacts screen after the run was
+//! cut off is not overwritten when it is resumed.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use deepcall_desk::sandbox::{Fault, Options, Sandbox};
+use thirtyfour::prelude::*;
+
+use crate::bulk::{
+    contact_of, launch, press_in_dialog, read_fixture, start_slow_run, testid_text,
+    wait_results, UPDATE,
+};
+use crate::contacts::{find, press_save};
+use crate::crash::kill_and_wait;
+use crate::support::{App, Launch, TempDir};
+
+/// Resume, answering the blacklist question again when it is asked.
+async fn resume(app: &App) {
+    app.click_button("Resume").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let asked = !app
+        .driver
+        .find_all(By::Css("dialog[open]"))
+        .await
+        .unwrap()
+        .is_empty();
+    if asked {
+        press_in_dialog(app, "Blacklist and resume").await;
+    }
+}
+
+/// Each contact's updates the sandbox carried out.
+fn carried(sb: &Sandbox) -> BTreeMap<String, usize> {
+    let mut carried: BTreeMap<String, usize> = BTreeMap::new();
+    for r in sb.requests_to(UPDATE) {
+        *carried.entry(contact_of(&r)).or_default() += usize::from(r.carried_out);
+    }
+    carried
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_sign_in_pauses_the_run_with_words_and_resume_finishes_it() {
+    let (app, _rows) = launch("bulk-sign-in").await;
+    let sb = app.sandbox.clone();
+    start_slow_run(&app, 100, 5).await;
+    // The token expires mid-run.
+    sb.fail_always(Fault::ApiError {
+        code: 1014,
+        message: "Invalid token".into(),
+    });
+    app.wait_text("did not accept this account's sign-in").await;
+    let notice = testid_text(&app, "bulk-unfinished").await;
+    assert!(notice.contains("Accounts") && notice.contains("Resume"), "{notice}");
+    assert!(!notice.contains("1014"), "{notice}");
+    let refused = sb
+        .requests_to(UPDATE)
+        .iter()
+        .filter(|r| r.api_code == Some(1014))
+        .count();
+    assert!(refused <= 40, "the run paused at once: {refused} refused");
+    app.screenshot("bulk-paused-sign-in").await;
+    app.assert_accessible("Bulk update, paused by a refused sign-in")
+        .await;
+
+    // The sign-in works again (the manager updated it): Resume finishes.
+    sb.clear_faults();
+    resume(&app).await;
+    let counts = wait_results(&app).await;
+    assert_eq!(counts, "49 confirmed · 1 left out");
+    let carried = carried(&sb);
+    assert_eq!(carried.len(), 49);
+    assert!(carried.values().all(|n| *n == 1), "{carried:?}");
+    app.screenshot("bulk-sign-in-resumed").await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_changed_since_is_left_alone_when_the_run_is_resumed() {
+    let tag = "bulk-changed-since";
+    let sandbox = Arc::new(Sandbox::start(Options::default()).await.unwrap());
+    let rows = read_fixture();
+    for r in &rows {
+        sandbox.add_contact(&r.number, r.cell("Name"));
+    }
+    let home = Arc::new(TempDir::new(tag));
+    let launch = || Launch {
+        sandbox: Some(sandbox.clone()),
+        home: Some(home.clone()),
+        ..Launch::new(tag)
+    };
+
+    // ---- a run cut off -----------------------------------------------------
+    let app = App::launch_with(launch()).await;
+    app.go("Bulk update").await;
+    start_slow_run(&app, 300, 10).await;
+    kill_and_wait(app.pid());
+    app.close().await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The file's last row, not sent yet.
+    let last = rows.last().unwrap();
+    assert!(
+        !carried(&sandbox).contains_key(&last.number),
+        "the last row was not sent before the run was cut off"
+    );
+
+    // ---- the manager renames that contact, then resumes ----------------------
+    let app = App::launch_with(launch()).await;
+    app.go("Contacts").await;
+    find(&app, &last.number).await;
+    app.type_into("Name", "Changed Since").await;
+    press_save(&app).await;
+    app.find(By::XPath(
+        "//*[@data-testid='saved']//li[contains(normalize-space(.), 'Changed Since')]",
+    ))
+    .await;
+    app.go("Bulk update").await;
+    app.wait_text("was not finished").await;
+    let notice = testid_text(&app, "bulk-unfinished").await;
+    assert!(notice.contains("started just now"), "{notice}");
+    resume(&app).await;
+    let counts = wait_results(&app).await;
+    assert!(
+        counts.contains("1 not sent: DeepCall has other values for the contact"),
+        "{counts}"
+    );
+    app.wait_text("changed since — not sent").await;
+    app.screenshot("bulk-changed-since").await;
+    assert_eq!(
+        sandbox.contact(&last.number).unwrap()["contactinfo"]["name"],
+        "Changed Since",
+        "not overwritten"
+    );
+    app.close().await;
+}
