@@ -36,13 +36,12 @@
 //! - `--seed N`: the seed for the draws (default 0): the same seed and the same
 //!   requests in the same order give the same run.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use deepcall_desk::sandbox::{
-    endpoints, Options, RateLimit, RefusalBody, RetryAfter, Sandbox,
-};
+use deepcall_desk::sandbox::{endpoints, Options, RateLimit, RefusalBody, RetryAfter, Sandbox};
 
 const USAGE: &str = "usage: deepcall-sandbox [--listen ADDR:PORT] [--large-group N] [--contacts N]
        [--rate-limit N [--rate-window-ms MS]] [--fail-429 P] [--max-in-flight N]
@@ -191,7 +190,11 @@ fn parse_args() -> Result<Options, String> {
                 options.misbehaviour.refusal.retry_after = retry_after(&v)?;
             }
             "--without" => {
-                let v = value(&mut args, "--without", "an endpoint such as Directory/getInfo")?;
+                let v = value(
+                    &mut args,
+                    "--without",
+                    "an endpoint such as Directory/getInfo",
+                )?;
                 if !endpoints().any(|e| e == v) {
                     return Err(format!(
                         "--without: '{v}' is not an endpoint of the sandbox; it has {}",
@@ -270,11 +273,21 @@ async fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    println!("listening on {}", sandbox.url());
-    println!("credentials: ssid 'sandbox-ssid', or userId '29791451' with token 'sandbox-token'");
+    let mut lines = vec![
+        format!("listening on {}", sandbox.url()),
+        "credentials: ssid 'sandbox-ssid', or userId '29791451' with token 'sandbox-token'".into(),
+    ];
     if !misbehaving.is_empty() {
-        println!("misbehaving: {}", misbehaving.join(", "));
+        lines.push(format!("misbehaving: {}", misbehaving.join(", ")));
     }
+    // Whoever started the server may stop reading once it has the address:
+    // a closed stdout must not stop the server (println! would panic).
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = out.flush();
+    drop(out);
     let _ = tokio::signal::ctrl_c().await;
     ExitCode::SUCCESS
 }

@@ -599,9 +599,11 @@ mod tests {
         assert_eq!(m.draw(now, None).fault, None);
         let refused = m.draw(now, None);
         assert_eq!(refused.fault, Some(Fault::RateLimited));
-        assert!(refused
-            .slow
-            .is_some_and(|d| (Duration::from_millis(80)..=Duration::from_millis(120)).contains(&d)));
+        assert!(
+            refused.slow.is_some_and(
+                |d| (Duration::from_millis(80)..=Duration::from_millis(120)).contains(&d)
+            )
+        );
         let capped = m.draw(now, Some(Fault::TooManyInFlight));
         assert!(capped.slow.is_some());
     }

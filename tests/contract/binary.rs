@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use deepcall_desk::deepcall::group::GroupId;
 use deepcall_desk::deepcall::DeepCallError;
+use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::Command;
 
@@ -89,8 +90,9 @@ async fn binary_prints_its_address_and_serves() {
 async fn binary_misbehaves_as_told() {
     let g28 = || GroupId::new(28).unwrap();
 
-    // A rate limit of 2 in a minute: the third request gets 429. The
-    // misbehaviour is named on the third line.
+    // A rate limit of 2 in a minute: the third request gets 429 (plain
+    // text, which only its status marks as a refusal). The misbehaviour is
+    // named on the third line.
     let mut sb = start(&[
         "--listen",
         "127.0.0.1:0",
@@ -98,6 +100,8 @@ async fn binary_misbehaves_as_told() {
         "2",
         "--rate-window-ms",
         "60000",
+        "--refusal",
+        "text",
         "--seed",
         "7",
     ])
@@ -105,7 +109,7 @@ async fn binary_misbehaves_as_told() {
     assert!(next_line(&mut sb.lines).await.starts_with("credentials: "));
     assert_eq!(
         next_line(&mut sb.lines).await,
-        "misbehaving: rate limit 2 per 60000 ms, seed 7"
+        "misbehaving: rate limit 2 per 60000 ms, 429s as text with Retry-After 1 s, seed 7"
     );
     let client = client_with(&sb.url, token_auth(), normal_config());
     for _ in 0..2 {
@@ -139,6 +143,90 @@ async fn binary_misbehaves_as_told() {
     assert!(took >= Duration::from_millis(100), "{took:?}");
 }
 
+/// Reads the line after the credentials.
+async fn third_line(sb: &mut Running) -> String {
+    assert!(next_line(&mut sb.lines).await.starts_with("credentials: "));
+    next_line(&mut sb.lines).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn binary_refuses_in_the_shape_asked_for() {
+    let mut sb = start(&["--fail-429", "1", "--refusal", "json", "--retry-after", "2"]).await;
+    assert_eq!(
+        third_line(&mut sb).await,
+        "misbehaving: 429 100%, 429s as json with Retry-After 2 s, seed 0"
+    );
+    let body = signed_body(json!({"ssid": SSID}), json!({"quick": true, "groupId": 28}));
+    let a = bounded(raw_post_full(
+        &sb.url,
+        "/api/v2/Group/getGroupAgentRelation",
+        None,
+        &body,
+    ))
+    .await;
+    assert_eq!(a.status, 429);
+    assert_eq!(a.header("content-type"), Some("application/json"));
+    assert_eq!(
+        a.body,
+        r#"{"status":"error","message":"Too Many Requests","code":429}"#
+    );
+    assert_eq!(a.header("retry-after"), Some("2"));
+
+    // A cap, gateway pages and a Retry-After date, all named.
+    let mut sb = start(&[
+        "--max-in-flight",
+        "3",
+        "--fail-5xx",
+        "0.5",
+        "--refusal",
+        "html",
+        "--retry-after",
+        "date+5",
+        "--delay-ms",
+        "80..120",
+        "--seed",
+        "4",
+    ])
+    .await;
+    assert_eq!(
+        third_line(&mut sb).await,
+        "misbehaving: at most 3 in flight, 5xx 50%, delay 80..=120 ms, \
+         429s as html with Retry-After a date 5 s ahead, seed 4"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn binary_without_get_info_answers_404_with_a_page() {
+    let mut sb = start(&["--without", "Directory/getInfo", "--without", "Group/list"]).await;
+    assert_eq!(
+        third_line(&mut sb).await,
+        "misbehaving: without Directory/getInfo, Group/list"
+    );
+    let body = signed_body(
+        json!({"ssid": SSID}),
+        json!({"cn": "9876543210", "field": "all"}),
+    );
+    let a = bounded(raw_post_full(
+        &sb.url,
+        "/api/v2/Directory/getInfo",
+        None,
+        &body,
+    ))
+    .await;
+    assert_eq!(a.status, 404);
+    assert_eq!(a.header("content-type"), Some("text/html"));
+    assert!(
+        a.body.contains("<title>404 Not Found</title>"),
+        "{:?}",
+        a.body
+    );
+    // The rest of the host is there.
+    let client = client_with(&sb.url, token_auth(), normal_config());
+    bounded(client.group_members(GroupId::new(28).unwrap()))
+        .await
+        .expect("the seed endpoint answers");
+}
+
 /// Runs the binary with `args`; returns (exit code, stderr).
 async fn run_bad(args: &[&str]) -> (Option<i32>, String) {
     let mut child = Command::new(BIN)
@@ -162,7 +250,7 @@ async fn run_bad(args: &[&str]) -> (Option<i32>, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_arguments_exit_2_with_a_plain_message() {
-    let cases: [(&[&str], &str); 14] = [
+    let cases: [(&[&str], &str); 22] = [
         (
             &["--large-group", "lots"],
             "--large-group: 'lots' is not a number",
@@ -204,6 +292,32 @@ async fn bad_arguments_exit_2_with_a_plain_message() {
             "--delay-ms: 'soon' is not a number of milliseconds",
         ),
         (&["--seed", "-1"], "--seed: '-1' is not a whole number"),
+        (
+            &["--fail-429", "1.5"],
+            "--fail-429: '1.5' is not a probability from 0 to 1",
+        ),
+        (&["--fail-429"], "--fail-429 needs a probability"),
+        (
+            &["--max-in-flight", "0"],
+            "--max-in-flight: '0' is not a number of requests from 1",
+        ),
+        (
+            &["--refusal", "xml"],
+            "--refusal: 'xml' is not one of json, html, empty or text",
+        ),
+        (
+            &["--retry-after", "soon"],
+            "--retry-after: 'soon' is not a number of seconds from 0 to 86400, date+SECONDS or none",
+        ),
+        (
+            &["--retry-after", "date+x"],
+            "--retry-after: 'date+x' is not a number of seconds",
+        ),
+        (
+            &["--without", "Group/delete"],
+            "--without: 'Group/delete' is not an endpoint of the sandbox; it has Group/getGroupAgentRelation",
+        ),
+        (&["--without"], "--without needs an endpoint"),
     ];
     for (args, expected) in cases {
         let (code, stderr) = run_bad(args).await;

@@ -13,7 +13,9 @@ use deepcall_desk::deepcall::directory::{ContactNumber, ContactUpdate};
 use deepcall_desk::history::batch::{BatchState, BatchSummary, NewBatch, RunRow};
 use deepcall_desk::history::run::{self, Control, RunOptions, RunProgress};
 use deepcall_desk::history::{self, AccountRef, Change, History, Outcome, Purpose};
-use deepcall_desk::sandbox::{extra_contact, Fault, Misbehaviour, Options, RateLimit, Sandbox};
+use deepcall_desk::sandbox::{
+    extra_contact, Fault, Misbehaviour, Options, RateLimit, RefusalBody, RefusalShape, Sandbox,
+};
 use tokio::sync::watch;
 
 use crate::common::*;
@@ -148,6 +150,11 @@ async fn with_a_rate_limit_5xx_and_dropped_connections_no_row_is_lost_or_applied
             server_errors: 0.05,
             drops: 0.03,
             seed: 7,
+            // 429s that only the HTTP status marks as refusals.
+            refusal: RefusalShape {
+                body: RefusalBody::Text,
+                ..RefusalShape::default()
+            },
             ..Misbehaviour::default()
         },
     )

@@ -9,7 +9,8 @@ use deepcall_desk::deepcall::directory::{ContactNumber, ContactUpdate};
 use deepcall_desk::deepcall::group::{Assignment, GroupId};
 use deepcall_desk::deepcall::{Client, DeepCallError};
 use deepcall_desk::sandbox::{
-    Answer, Fault, LogLimit, Misbehaviour, Options, RateLimit, RecordedRequest, Sandbox,
+    Answer, Fault, LogLimit, Misbehaviour, Options, RateLimit, RecordedRequest, RefusalBody,
+    RefusalShape, Sandbox,
 };
 use serde_json::{json, Value};
 
@@ -288,9 +289,15 @@ async fn misbehaving(misbehaviour: Misbehaviour) -> Sandbox {
     .expect("the sandbox starts")
 }
 
+/// A rate limit whose 429s are plain text, which only the HTTP status marks
+/// as a refusal.
 async fn rate_limited(requests: u32, per: Duration) -> Sandbox {
     misbehaving(Misbehaviour {
         rate_limit: Some(RateLimit { requests, per }),
+        refusal: RefusalShape {
+            body: RefusalBody::Text,
+            ..RefusalShape::default()
+        },
         ..Misbehaviour::default()
     })
     .await
