@@ -11,17 +11,19 @@ use std::time::{Duration, Instant};
 
 use super::{Fault, RefusalShape};
 
-/// How the sandbox misbehaves on its own, for every API request that no
-/// test fault ([`super::Sandbox::fail_next`] and the like) was set for.
-/// The default misbehaves not at all.
+/// How the sandbox misbehaves on its own, as a busy host far away does. The
+/// cap on requests in flight comes first; a test's own fault
+/// ([`super::Sandbox::fail_next`] and the like) comes before the other
+/// faults; the delay and the refusal shape apply to every answer. The
+/// default misbehaves not at all.
 ///
 /// Each API request draws the same numbers from the generators whatever is
-/// switched on, so the k-th request meets the same luck in every run with
-/// the same seed (requests that arrive together may arrive in either order,
-/// of course), and switching a setting on changes no other setting's luck:
-/// the random 429s draw from a generator of their own, and give way to the
-/// older faults, so the requests that meet a 5xx or a drop are the same
-/// with or without them.
+/// switched on and whatever fault it meets, so the k-th request meets the
+/// same luck in every run with the same seed (requests that arrive together
+/// may arrive in either order, of course), and switching a setting on
+/// changes no other setting's luck: the random 429s draw from a generator
+/// of their own, and give way to the 5xx and drops, so the requests that
+/// meet a 5xx or a drop are the same with or without them.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Misbehaviour {
     /// Above this many requests within the window, answer HTTP 429; the
@@ -343,24 +345,35 @@ mod tests {
 
     #[test]
     fn probabilities_zero_and_one() {
-        let all = faults(
-            Misbehaviour {
-                server_errors: 1.0,
-                ..Misbehaviour::default()
-            },
-            50,
-        );
-        assert!(all.iter().all(|f| matches!(f, Some(Fault::ServerError(_)))));
-        let drops = faults(
-            Misbehaviour {
-                drops: 1.0,
-                ..Misbehaviour::default()
-            },
-            50,
-        );
-        assert!(drops
-            .iter()
-            .all(|f| matches!(f, Some(Fault::DropConnection | Fault::DropAfterApplying))));
+        let every = |config: Misbehaviour, fits: fn(&Fault) -> bool| {
+            faults(config, 50)
+                .iter()
+                .all(|f| f.as_ref().is_some_and(fits))
+        };
+        let errors = Misbehaviour {
+            server_errors: 1.0,
+            ..Misbehaviour::default()
+        };
+        assert!(every(errors, |f| matches!(f, Fault::ServerError(_))));
+        let drops = Misbehaviour {
+            drops: 1.0,
+            ..Misbehaviour::default()
+        };
+        assert!(every(drops, |f| matches!(
+            f,
+            Fault::DropConnection | Fault::DropAfterApplying
+        )));
+        let too_many = Misbehaviour {
+            too_many_requests: 1.0,
+            ..Misbehaviour::default()
+        };
+        assert!(every(too_many, |f| *f == Fault::RateLimited));
+        let zero = Misbehaviour {
+            too_many_requests: 0.0,
+            max_in_flight: Some(1),
+            ..Misbehaviour::default()
+        };
+        assert!(faults(zero, 50).iter().all(Option::is_none));
     }
 
     #[test]
@@ -492,22 +505,17 @@ mod tests {
 
     #[test]
     fn random_429s_come_as_often_as_asked() {
-        let all = faults(
-            Misbehaviour {
-                too_many_requests: 1.0,
-                ..Misbehaviour::default()
-            },
-            50,
-        );
-        assert!(all.iter().all(|f| *f == Some(Fault::RateLimited)));
-        let one_in_seven = faults(
-            Misbehaviour {
+        let run = |seed| {
+            let config = Misbehaviour {
                 too_many_requests: 1.0 / 7.0,
-                seed: 5,
+                seed,
                 ..Misbehaviour::default()
-            },
-            7_000,
-        );
+            };
+            faults(config, 7_000)
+        };
+        let one_in_seven = run(5);
+        assert_eq!(one_in_seven, run(5), "the same seed, the same requests");
+        assert_ne!(one_in_seven, run(6), "another seed, other requests");
         let refused = one_in_seven
             .iter()
             .filter(|f| **f == Some(Fault::RateLimited))

@@ -93,24 +93,22 @@ async fn binary_misbehaves_as_told() {
     // A rate limit of 2 in a minute: the third request gets 429 (plain
     // text, which only its status marks as a refusal). The misbehaviour is
     // named on the third line.
-    let mut sb = start(&[
-        "--listen",
-        "127.0.0.1:0",
-        "--rate-limit",
-        "2",
-        "--rate-window-ms",
-        "60000",
-        "--refusal",
-        "text",
-        "--seed",
-        "7",
-    ])
+    let sb = start_saying(
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--rate-limit",
+            "2",
+            "--rate-window-ms",
+            "60000",
+            "--refusal",
+            "text",
+            "--seed",
+            "7",
+        ],
+        "misbehaving: rate limit 2 per 60000 ms, 429s as text with Retry-After 1 s, seed 7",
+    )
     .await;
-    assert!(next_line(&mut sb.lines).await.starts_with("credentials: "));
-    assert_eq!(
-        next_line(&mut sb.lines).await,
-        "misbehaving: rate limit 2 per 60000 ms, 429s as text with Retry-After 1 s, seed 7"
-    );
     let client = client_with(&sb.url, token_auth(), normal_config());
     for _ in 0..2 {
         bounded(client.group_members(g28()))
@@ -143,26 +141,27 @@ async fn binary_misbehaves_as_told() {
     assert!(took >= Duration::from_millis(100), "{took:?}");
 }
 
-/// Reads the line after the credentials.
-async fn third_line(sb: &mut Running) -> String {
+/// Starts the binary with `args` and checks that the line after the
+/// credentials is `says`.
+async fn start_saying(args: &[&str], says: &str) -> Running {
+    let mut sb = start(args).await;
     assert!(next_line(&mut sb.lines).await.starts_with("credentials: "));
-    next_line(&mut sb.lines).await
+    assert_eq!(next_line(&mut sb.lines).await, says, "{args:?}");
+    sb
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn binary_refuses_in_the_shape_asked_for() {
-    let mut sb = start(&["--fail-429", "1", "--refusal", "json", "--retry-after", "2"]).await;
-    assert_eq!(
-        third_line(&mut sb).await,
-        "misbehaving: 429 100%, 429s as json with Retry-After 2 s, seed 0"
-    );
-    let body = signed_body(json!({"ssid": SSID}), json!({"quick": true, "groupId": 28}));
-    let a = bounded(raw_post_full(
+    let sb = start_saying(
+        &["--fail-429", "1", "--refusal", "json", "--retry-after", "2"],
+        "misbehaving: 429 100%, 429s as json with Retry-After 2 s, seed 0",
+    )
+    .await;
+    let a = raw_post_signed(
         &sb.url,
         "/api/v2/Group/getGroupAgentRelation",
-        None,
-        &body,
-    ))
+        json!({"quick": true, "groupId": 28}),
+    )
     .await;
     assert_eq!(a.status, 429);
     assert_eq!(a.header("content-type"), Some("application/json"));
@@ -173,45 +172,39 @@ async fn binary_refuses_in_the_shape_asked_for() {
     assert_eq!(a.header("retry-after"), Some("2"));
 
     // A cap, gateway pages and a Retry-After date, all named.
-    let mut sb = start(&[
-        "--max-in-flight",
-        "3",
-        "--fail-5xx",
-        "0.5",
-        "--refusal",
-        "html",
-        "--retry-after",
-        "date+5",
-        "--delay-ms",
-        "80..120",
-        "--seed",
-        "4",
-    ])
-    .await;
-    assert_eq!(
-        third_line(&mut sb).await,
+    start_saying(
+        &[
+            "--max-in-flight",
+            "3",
+            "--fail-5xx",
+            "0.5",
+            "--refusal",
+            "html",
+            "--retry-after",
+            "date+5",
+            "--delay-ms",
+            "80..120",
+            "--seed",
+            "4",
+        ],
         "misbehaving: at most 3 in flight, 5xx 50%, delay 80..=120 ms, \
-         429s as html with Retry-After a date 5 s ahead, seed 4"
-    );
+         429s as html with Retry-After a date 5 s ahead, seed 4",
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn binary_without_get_info_answers_404_with_a_page() {
-    let mut sb = start(&["--without", "Directory/getInfo", "--without", "Group/list"]).await;
-    assert_eq!(
-        third_line(&mut sb).await,
-        "misbehaving: without Directory/getInfo, Group/list"
-    );
-    let body = signed_body(
-        json!({"ssid": SSID}),
-        json!({"cn": "9876543210", "field": "all"}),
-    );
-    let a = bounded(raw_post_full(
+    let sb = start_saying(
+        &["--without", "Directory/getInfo", "--without", "Group/list"],
+        "misbehaving: without Directory/getInfo, Group/list",
+    )
+    .await;
+    let a = raw_post_signed(
         &sb.url,
         "/api/v2/Directory/getInfo",
-        None,
-        &body,
-    ))
+        json!({"cn": "9876543210", "field": "all"}),
+    )
     .await;
     assert_eq!(a.status, 404);
     assert_eq!(a.header("content-type"), Some("text/html"));

@@ -280,15 +280,6 @@ async fn a_held_request_that_left_the_log_is_still_answered() {
 
 // ---- misbehaviour ------------------------------------------------------------------
 
-async fn misbehaving(misbehaviour: Misbehaviour) -> Sandbox {
-    Sandbox::start(Options {
-        misbehaviour,
-        ..Options::default()
-    })
-    .await
-    .expect("the sandbox starts")
-}
-
 /// A rate limit whose 429s are plain text, which only the HTTP status marks
 /// as a refusal.
 async fn rate_limited(requests: u32, per: Duration) -> Sandbox {

@@ -25,13 +25,13 @@ const WAIT: Duration = Duration::from_secs(10);
 
 const TOO_MANY_JSON: &str = r#"{"status":"error","message":"Too Many Requests","code":429}"#;
 
-async fn host(misbehaviour: Misbehaviour) -> Sandbox {
+/// A host without these endpoints.
+async fn without(endpoints: &[&str]) -> std::io::Result<Sandbox> {
     Sandbox::start(Options {
-        misbehaviour,
+        switched_off: endpoints.iter().map(|e| (*e).to_owned()).collect(),
         ..Options::default()
     })
     .await
-    .expect("the sandbox starts")
 }
 
 fn read_28() -> String {
@@ -159,7 +159,7 @@ async fn every_shape_of_429_with_and_without_retry_after() {
             let name = format!("{body:?}, {retry_after:?}");
             row(&name, async {
                 // Every request refused, by the random 429s.
-                let sb = host(Misbehaviour {
+                let sb = misbehaving(Misbehaviour {
                     too_many_requests: 1.0,
                     refusal: RefusalShape { body, retry_after },
                     ..Misbehaviour::default()
@@ -197,7 +197,7 @@ async fn every_shape_of_429_with_and_without_retry_after() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_rate_limit_refuses_in_the_chosen_shape() {
-    let sb = host(Misbehaviour {
+    let sb = misbehaving(Misbehaviour {
         rate_limit: Some(RateLimit {
             requests: 1,
             per: Duration::from_secs(60),
@@ -224,7 +224,7 @@ async fn one_request_in_seven_gets_a_429_the_same_ones_for_the_same_seed() {
         ..Misbehaviour::default()
     };
     let run = |seed| async move {
-        let sb = host(config(seed)).await;
+        let sb = misbehaving(config(seed)).await;
         let mut statuses = Vec::new();
         for i in 0..70 {
             let a = bounded(raw_post_full(&sb.url(), UPDATE_PATH, None, &update_ravi(i))).await;
@@ -267,7 +267,7 @@ async fn server_errors_come_as_a_gateways_page_and_a_503_says_when_to_come_back(
         (504, "Gateway Timeout"),
     ];
     for retry_after in [Some(RetryAfter::Seconds(3)), None] {
-        let sb = host(Misbehaviour {
+        let sb = misbehaving(Misbehaviour {
             refusal: RefusalShape {
                 body: RefusalBody::Json,
                 retry_after,
@@ -289,7 +289,7 @@ async fn server_errors_come_as_a_gateways_page_and_a_503_says_when_to_come_back(
     }
 
     // The random ones too.
-    let sb = host(Misbehaviour {
+    let sb = misbehaving(Misbehaviour {
         server_errors: 1.0,
         seed: 2,
         ..Misbehaviour::default()
@@ -328,7 +328,7 @@ async fn at_once(sb: &Sandbox, n: usize) -> Vec<(u16, Duration)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cap_admits_exactly_its_number_of_32_held_requests() {
     const CAP: usize = 5;
-    let sb = host(Misbehaviour {
+    let sb = misbehaving(Misbehaviour {
         max_in_flight: Some(CAP as u32),
         ..Misbehaviour::default()
     })
@@ -378,7 +378,7 @@ async fn the_cap_admits_exactly_its_number_of_32_held_requests() {
 async fn the_cap_with_a_slow_host_refuses_all_but_its_number_and_refusals_are_slow_too() {
     const CAP: usize = 8;
     let delay = Duration::from_millis(1_500);
-    let sb = host(Misbehaviour {
+    let sb = misbehaving(Misbehaviour {
         max_in_flight: Some(CAP as u32),
         delay: Some(delay..=delay),
         ..Misbehaviour::default()
@@ -403,7 +403,7 @@ async fn the_cap_with_a_slow_host_refuses_all_but_its_number_and_refusals_are_sl
 async fn a_place_is_free_before_its_answer_can_be_seen() {
     // One at a time, each sent when the last was answered: a cap of one
     // never refuses any of them.
-    let sb = host(Misbehaviour {
+    let sb = misbehaving(Misbehaviour {
         max_in_flight: Some(1),
         ..Misbehaviour::default()
     })
@@ -441,7 +441,7 @@ async fn a_place_is_free_before_its_answer_can_be_seen() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_answer_is_late_refusals_errors_and_a_tests_own_faults_included() {
     let (min, max) = (Duration::from_millis(80), Duration::from_millis(120));
-    let sb = host(Misbehaviour {
+    let sb = misbehaving(Misbehaviour {
         rate_limit: Some(RateLimit {
             requests: 1,
             per: Duration::from_secs(60),
@@ -478,14 +478,13 @@ async fn every_answer_is_late_refusals_errors_and_a_tests_own_faults_included() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_host_without_get_info_answers_a_web_servers_404_page() {
-    let sb = Sandbox::start(Options {
-        switched_off: vec!["Directory/getInfo".into()],
-        ..Options::default()
-    })
-    .await
-    .unwrap();
-    let body = signed_body(json!({"ssid": SSID}), json!({"cn": RAVI, "field": "all"}));
-    let a = bounded(raw_post_full(&sb.url(), GET_INFO_PATH, None, &body)).await;
+    let sb = without(&["Directory/getInfo"]).await.unwrap();
+    let a = raw_post_signed(
+        &sb.url(),
+        GET_INFO_PATH,
+        json!({"cn": RAVI, "field": "all"}),
+    )
+    .await;
     assert_page(&a, 404, "Not Found");
     assert_eq!(a.header("retry-after"), None);
     let entry = sb.requests().pop().unwrap();
@@ -521,13 +520,7 @@ async fn a_host_without_get_info_answers_a_web_servers_404_page() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn switching_off_an_endpoint_the_sandbox_never_had_is_refused() {
-    let err = Sandbox::start(Options {
-        switched_off: vec!["Group/delete".into()],
-        ..Options::default()
-    })
-    .await
-    .err()
-    .expect("refused");
+    let err = without(&["Group/delete"]).await.err().expect("refused");
     assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
     assert!(
         err.to_string()
