@@ -330,7 +330,7 @@ fn set_up<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::error:
 ///   (about 70 MiB more, measured), and where GL is Mesa's software
 ///   renderer (virtual machines, remote desktops, no GPU driver) it paints
 ///   a 10,000-member group about three times slower than painting directly
-///   (issue 14; `DEEPCALL_DESK_COMPOSITING=1` keeps WebKit's default, to
+///   (`DEEPCALL_DESK_COMPOSITING=1` keeps WebKit's default, to
 ///   compare);
 /// - the cache model of a document viewer: the app's pages come from the
 ///   app itself, so WebKit's memory cache for web pages buys nothing.
@@ -368,7 +368,7 @@ pub const JIT_ENV: &str = "JSC_useDFGJIT";
 /// own script is light: reading, sorting out and checking DeepCall's
 /// answers is done in Rust, and the page at most filters and sorts a
 /// group's members. Measured with `scripts/measure-release`, alternating
-/// with `JSC_useDFGJIT=1`, 5 runs each (issue 14): about 2.5 MiB less idle
+/// with `JSC_useDFGJIT=1`, 5 runs each: about 2.5 MiB less idle
 /// and 7 MiB less with the 10,000-member group open, while searching or
 /// sorting that group showed in 6-35 ms (6-34 ms with them; timed to the
 /// animation frame), and opening it or changing who receives calls took

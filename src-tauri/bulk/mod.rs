@@ -1,4 +1,4 @@
-//! Bulk contact updates from a CSV file (issue 13), the domain: reading the
+//! Bulk contact updates from a CSV file, the domain: reading the
 //! file ([`file`]), which column fills which field ([`mapping`]), and the
 //! preview that checks every row with the contact editor's own rules
 //! ([`preview`]). No Tauri here; the commands call these.

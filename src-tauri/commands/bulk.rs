@@ -22,7 +22,7 @@ use crate::bulk::{
 use crate::bulk::{Separator, Table};
 use crate::deepcall::directory::ContactNumber;
 use crate::history::batch::{BatchState, BatchSummary, NewBatch, ResultPage};
-use crate::history::run::{self, Control, RunOptions, RunProgress};
+use crate::history::run::{self, Control, RunOptions, RunProgress, Start};
 use crate::history::{AccountRef, History};
 
 /// The chosen file and the bulk runs under way in this app. Managed state.
@@ -351,21 +351,25 @@ pub async fn bulk_start(
         .await?
     };
     tracing::info!("bulk: run {} of {} rows started", summary.id, summary.rows);
-    start(&session, history, client, summary.id);
+    start(&session, history, client, summary.id, Start::Fresh);
     drop(reserved);
     Ok(summary)
 }
 
 /// Resumes a run this app did not finish (it was closed or stopped
-/// mid-run): rows confirmed are not sent again; rows that were in flight
-/// are checked with DeepCall first. `account` is the active one (`null`
-/// for the Sandbox); it must be the run's own.
+/// mid-run) or that paused itself: rows confirmed are not sent again; every
+/// other row is read back from DeepCall first, and one whose contact
+/// changed since is not sent. `account` is the active one (`null` for the
+/// Sandbox); it must be the run's own. `blacklisting` answers the blacklist
+/// question again: the number of rows still to send that blacklist, as the
+/// manager confirmed it, or `null` to send only the other rows.
 #[tauri::command]
 #[specta::specta]
 pub async fn bulk_resume(
     app_state: State<'_, AppState>,
     session: State<'_, BulkSession>,
     batch: i64,
+    blacklisting: Option<u32>,
     account: Option<String>,
 ) -> Result<BatchSummary, AppError> {
     if session.running(batch).is_some() {
@@ -397,13 +401,28 @@ pub async fn bulk_resume(
             ),
         ));
     }
+    match blacklisting {
+        Some(n) if n != summary.blacklisting_left => {
+            return Err(AppError::new(
+                ErrorKind::Rejected,
+                "The rows still to send have changed since you answered the blacklist \
+                 question. Look at the run again, then resume.",
+            ))
+        }
+        Some(_) => {}
+        None if summary.blacklisting_left > 0 => {
+            let history = history.clone();
+            blocking(move || Ok(history.hold_blacklisting(batch)?)).await?;
+        }
+        None => {}
+    }
     let (client, _) = app_state.sender_for(account).await?;
     tracing::info!(
         "bulk: run {batch} resumed, {} of {} rows not sent yet",
         summary.pending,
         summary.rows
     );
-    start(&session, history, client, batch);
+    start(&session, history, client, batch, Start::Resume);
     drop(reserved);
     Ok(summary)
 }
@@ -426,7 +445,13 @@ fn summary_of(history: &History, batch: i64) -> Result<BatchSummary, AppError> {
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 /// Runs `batch` in the background, for as long as the app is open.
-fn start(session: &BulkSession, history: History, client: crate::deepcall::Client, batch: i64) {
+fn start(
+    session: &BulkSession,
+    history: History,
+    client: crate::deepcall::Client,
+    batch: i64,
+    how: Start,
+) {
     let (control, control_rx) = watch::channel(Control::Run);
     let (ended, _) = watch::channel(None);
     let running = Arc::new(Running {
@@ -459,6 +484,7 @@ fn start(session: &BulkSession, history: History, client: crate::deepcall::Clien
             &history,
             &client,
             batch,
+            how,
             RunOptions::default(),
             control_rx,
             heard,
@@ -467,11 +493,13 @@ fn start(session: &BulkSession, history: History, client: crate::deepcall::Clien
         .map_err(AppError::from);
         match &outcome {
             Ok(s) => tracing::info!(
-                "bulk: run {batch} {:?}: {} confirmed, {} failed, {} unknown, {} not sent",
+                "bulk: run {batch} {:?}: {} confirmed, {} failed, {} unknown, {} changed since, \
+                 {} not sent",
                 s.state,
                 s.confirmed,
                 s.failed,
                 s.unknown,
+                s.changed_since,
                 s.pending
             ),
             Err(e) => tracing::error!("bulk: run {batch} stopped: {}", e.message),

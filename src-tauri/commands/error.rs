@@ -135,6 +135,8 @@ impl From<DeepCallError> for AppError {
             | DeepCallError::HttpStatus { .. }
             | DeepCallError::NotDeepCall { .. }
             | DeepCallError::UnexpectedAnswer { .. } => (ErrorKind::BadAnswer, None),
+            DeepCallError::RateLimited { .. } => (ErrorKind::ServerTrouble, None),
+            DeepCallError::NotOffered { .. } => (ErrorKind::NotFound, None),
             DeepCallError::NotApplied => (ErrorKind::Rejected, None),
             DeepCallError::Api { kind, .. } => (api_kind(*kind), None),
         };

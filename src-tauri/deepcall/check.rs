@@ -57,7 +57,12 @@ impl Client {
         let mut list = Map::new();
         list.insert("quick".into(), Value::Bool(true));
         list.insert("forward".into(), Value::Bool(false));
-        match verdict(self.call(Module::Group, "list", list).await.map(|_| ())) {
+        let second = match self.call(Module::Group, "list", list).await {
+            // An optional endpoint this host lacks tells nothing.
+            Err(e @ DeepCallError::NotOffered { .. }) => Verdict::Unsettled(e),
+            answer => verdict(answer.map(|_| ())),
+        };
+        match second {
             Verdict::Settled(outcome, message) => ConnectionCheck { outcome, message },
             // Neither answer settles it: report the seed endpoint's.
             Verdict::Unsettled(_) => ConnectionCheck {
@@ -128,7 +133,13 @@ fn verdict<T>(answer: Result<T, DeepCallError>) -> Verdict {
                  connection."
             ),
         ),
+        DeepCallError::RateLimited { .. } => settled(
+            Failed,
+            format!("The address answered, but could not check the sign-in right now. {e}"),
+        ),
+        // The one endpoint every DeepCall has is missing: a wrong address.
         DeepCallError::HttpStatus { .. }
+        | DeepCallError::NotOffered { .. }
         | DeepCallError::NotDeepCall { .. }
         | DeepCallError::UnexpectedAnswer { .. }
         | DeepCallError::ResponseTooLarge { .. } => settled(

@@ -5,6 +5,7 @@
 //! number only together with the module of the endpoint that answered.
 
 use std::fmt;
+use std::time::Duration;
 
 use serde::Serialize;
 
@@ -161,6 +162,20 @@ pub enum DeepCallError {
     #[error("The server answered with an error page (HTTP {status}) instead of DeepCall data. It may be down or behind a proxy; try again later.")]
     HttpStatus { status: u16 },
 
+    /// HTTP 429 (or DeepCall's own error 429), whatever the body held: the
+    /// server refused the request before doing anything and asks for fewer.
+    #[error("DeepCall is busy and asked DeepCall Desk to slow down. Try again in a moment.")]
+    RateLimited {
+        /// What its `Retry-After` asked for, when it said.
+        retry_after: Option<Duration>,
+    },
+
+    /// The host answered "not found" (HTTP 404, 405 or 501) without a
+    /// DeepCall error: it does not offer this endpoint (DeepCall's optional
+    /// ones, such as `Directory/getInfo`, are missing on some hosts).
+    #[error("This DeepCall address does not offer this (HTTP {status}). Ask your DeepCall administrator whether it can be switched on.")]
+    NotOffered { status: u16 },
+
     #[error("The server's answer was not DeepCall data ({what}). Check the address, or try again later.")]
     NotDeepCall { what: String },
 
@@ -249,9 +264,11 @@ impl DeepCallError {
             | DeepCallError::ResponseTooLarge { .. }
             | DeepCallError::NotDeepCall { .. }
             | DeepCallError::UnexpectedAnswer { .. } => true,
-            // A rate limit refuses before anything is done; any other
-            // status may come from a proxy after DeepCall acted.
-            DeepCallError::HttpStatus { status } => *status != 429,
+            // A proxy's error page may come after DeepCall acted.
+            DeepCallError::HttpStatus { .. } => true,
+            // A rate limit refuses before anything is done, and a missing
+            // endpoint does nothing.
+            DeepCallError::RateLimited { .. } | DeepCallError::NotOffered { .. } => false,
             DeepCallError::Network {
                 stage: NetworkStage::Connect,
                 ..
@@ -272,6 +289,7 @@ impl DeepCallError {
             DeepCallError::Network { .. }
             | DeepCallError::Timeout { .. }
             | DeepCallError::HttpStatus { .. }
+            | DeepCallError::RateLimited { .. }
             | DeepCallError::NotApplied => true,
             DeepCallError::Api { kind, .. } => kind.is_retryable(),
             // The same address and the same input would get the same answer.
@@ -281,8 +299,20 @@ impl DeepCallError {
             | DeepCallError::NotDeepCall { .. }
             | DeepCallError::UnexpectedAnswer { .. }
             | DeepCallError::Redirected { .. }
+            | DeepCallError::NotOffered { .. }
             | DeepCallError::InvalidInput { .. } => false,
         }
+    }
+
+    /// Whether the server asked for fewer requests: a rate limit, a server
+    /// too busy to answer (503), or no answer in time. Concurrency halves.
+    pub fn is_overload(&self) -> bool {
+        matches!(
+            self,
+            DeepCallError::RateLimited { .. }
+                | DeepCallError::HttpStatus { status: 503 }
+                | DeepCallError::Timeout { .. }
+        )
     }
 }
 

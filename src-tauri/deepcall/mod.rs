@@ -9,6 +9,7 @@ pub mod check;
 pub mod directory;
 pub mod error;
 pub mod group;
+pub mod retry_after;
 pub mod wire;
 
 use std::net::IpAddr;
@@ -289,6 +290,11 @@ impl Client {
                 .await
                 .map_err(|e| transport_error(e, seconds))?;
             let status = response.status().as_u16();
+            let retry_after = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| retry_after::parse(v, std::time::SystemTime::now()));
             if response.status().is_redirection() {
                 let to = response
                     .headers()
@@ -298,9 +304,9 @@ impl Client {
                 return Err(DeepCallError::Redirected { status, to });
             }
             let bytes = read_capped(response, config.max_response_bytes, seconds).await?;
-            Ok::<_, DeepCallError>((status, bytes))
+            Ok::<_, DeepCallError>((status, retry_after, bytes))
         };
-        let (status, bytes) =
+        let (status, retry_after, bytes) =
             match tokio::time::timeout(config.timeout + Duration::from_secs(1), exchange).await {
                 Ok(result) => result.map_err(|e| self.scrub(e))?,
                 Err(_) => return Err(DeepCallError::Timeout { seconds }),
@@ -308,7 +314,10 @@ impl Client {
         // A server that echoes the secret back (in a field, a name, an error
         // message) must not carry it any further than this.
         let bytes = self.auth.secret().scrub_json_bytes(&bytes);
-        read(status, &bytes).map_err(|e| self.scrub(e))
+        read(status, &bytes).map_err(|e| match e {
+            DeepCallError::RateLimited { .. } => DeepCallError::RateLimited { retry_after },
+            e => self.scrub(e),
+        })
     }
 
     /// [`Client::call`], with the answer's `response` read as `T`
@@ -386,6 +395,11 @@ fn engineer_detail(e: &DeepCallError) -> String {
             format!("answer larger than {limit_bytes} bytes")
         }
         DeepCallError::HttpStatus { status } => format!("HTTP {status} without a DeepCall answer"),
+        DeepCallError::RateLimited { retry_after } => match retry_after {
+            Some(wait) => format!("rate limited, Retry-After {} ms", wait.as_millis()),
+            None => "rate limited, no Retry-After".into(),
+        },
+        DeepCallError::NotOffered { status } => format!("HTTP {status}: endpoint not offered"),
         DeepCallError::NotDeepCall { what } => format!("not DeepCall data: {what}"),
         DeepCallError::UnexpectedAnswer { detail } => format!("unexpected answer: {detail}"),
         DeepCallError::Redirected { status, to } => {
@@ -480,6 +494,11 @@ pub fn parse_envelope(
     http_status: u16,
     bytes: &[u8],
 ) -> Result<Map<String, Value>, DeepCallError> {
+    // "Slow down" is said by the HTTP status, whatever the body holds: a
+    // JSON error envelope, a web page or nothing at all.
+    if http_status == TOO_MANY_REQUESTS {
+        return Err(DeepCallError::RateLimited { retry_after: None });
+    }
     let ok_http = (200..300).contains(&http_status);
     let text = String::from_utf8_lossy(bytes);
     let trimmed = text.trim_start();
@@ -489,18 +508,14 @@ pub fn parse_envelope(
                 what: "the answer was empty".into(),
             }
         } else {
-            DeepCallError::HttpStatus {
-                status: http_status,
-            }
+            http_error(http_status)
         });
     }
     let value: Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,
         Err(e) => {
             if !ok_http {
-                return Err(DeepCallError::HttpStatus {
-                    status: http_status,
-                });
+                return Err(http_error(http_status));
             }
             let what = if trimmed.starts_with('<') {
                 "a web page came back instead"
@@ -518,9 +533,7 @@ pub fn parse_envelope(
                 what: "the answer was not a JSON object".into(),
             }
         } else {
-            DeepCallError::HttpStatus {
-                status: http_status,
-            }
+            http_error(http_status)
         });
     };
     let status = obj
@@ -531,18 +544,43 @@ pub fn parse_envelope(
         Some("success") => Ok(obj),
         Some(_) => {
             let code = obj.get("code").and_then(wire::int_from_value).unwrap_or(0);
+            if code == i64::from(TOO_MANY_REQUESTS) {
+                return Err(DeepCallError::RateLimited { retry_after: None });
+            }
+            // A "not found" page in DeepCall's shape, without one of its
+            // own error numbers, is still the host saying it has no such
+            // endpoint.
+            if is_not_offered(http_status) && (code == 0 || code == i64::from(http_status)) {
+                return Err(DeepCallError::NotOffered {
+                    status: http_status,
+                });
+            }
             let message = obj
                 .get("message")
                 .and_then(wire::text_from_value)
                 .unwrap_or_default();
             Err(DeepCallError::api(module, code, message))
         }
-        None if !ok_http => Err(DeepCallError::HttpStatus {
-            status: http_status,
-        }),
+        None if !ok_http => Err(http_error(http_status)),
         None => Err(DeepCallError::NotDeepCall {
             what: "the answer had no status".into(),
         }),
+    }
+}
+
+const TOO_MANY_REQUESTS: u16 = 429;
+
+/// Statuses with which a host says it has no such endpoint.
+fn is_not_offered(status: u16) -> bool {
+    matches!(status, 404 | 405 | 501)
+}
+
+/// An error status that came without a DeepCall answer.
+fn http_error(status: u16) -> DeepCallError {
+    if is_not_offered(status) {
+        DeepCallError::NotOffered { status }
+    } else {
+        DeepCallError::HttpStatus { status }
     }
 }
 
@@ -562,7 +600,7 @@ pub fn read_response<T: serde::de::DeserializeOwned>(
     http_status: u16,
     bytes: &[u8],
 ) -> Result<Result<T, DeepCallError>, DeepCallError> {
-    match read_success(bytes) {
+    match read_success(bytes).filter(|_| http_status != TOO_MANY_REQUESTS) {
         Some(response) => Ok(Ok(response)),
         None => parse_envelope(module, http_status, bytes).map(response_as),
     }
@@ -758,6 +796,67 @@ mod tests {
                 String::from_utf8_lossy(body)
             );
         }
+    }
+
+    #[test]
+    fn too_many_requests_is_said_by_the_status_whatever_the_body() {
+        let json = br#"{"status":"error","message":"Too Many Requests","code":429}"#;
+        let html = b"<html><head><title>429 Too Many Requests</title></head></html>";
+        let success = br#"{"status":"success","code":200,"response":{"groupData":{"unique_id":1},"relationData":[]}}"#;
+        for body in [json.as_slice(), html, b"", b"Too Many Requests", success] {
+            let shown = String::from_utf8_lossy(body);
+            assert_eq!(
+                parse_envelope(Module::Directory, 429, body).unwrap_err(),
+                DeepCallError::RateLimited { retry_after: None },
+                "{shown}"
+            );
+            assert!(
+                matches!(
+                    read_response::<group::RawGroupRelation>(Module::Group, 429, body),
+                    Err(DeepCallError::RateLimited { .. })
+                ),
+                "{shown}"
+            );
+        }
+        // DeepCall's own error 429 says the same, whatever the HTTP status.
+        assert_eq!(
+            parse_envelope(Module::Directory, 200, json).unwrap_err(),
+            DeepCallError::RateLimited { retry_after: None }
+        );
+        let e = DeepCallError::RateLimited { retry_after: None };
+        assert!(e.is_retryable() && e.is_overload() && !e.may_have_been_applied());
+    }
+
+    #[test]
+    fn a_host_without_the_endpoint_is_told_from_deepcall_refusing() {
+        for (status, body) in [
+            (
+                404,
+                b"<html><body><h1>404 Not Found</h1></body></html>".as_slice(),
+            ),
+            (404, b""),
+            (
+                404,
+                br#"{"status":"error","code":404,"message":"Not found"}"#,
+            ),
+            (405, b"Method Not Allowed"),
+            (501, br#"{"error":"not implemented"}"#),
+        ] {
+            let e = parse_envelope(Module::Directory, status, body).unwrap_err();
+            assert_eq!(e, DeepCallError::NotOffered { status }, "{status}");
+            assert!(!e.is_retryable() && !e.may_have_been_applied());
+        }
+        // DeepCall's own "no data found", sent with HTTP 404, is DeepCall's.
+        let e = parse_envelope(
+            Module::Directory,
+            404,
+            br#"{"status":"error","code":1012,"message":"No data found"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.api_kind(), Some(ApiErrorKind::ContactNotFound));
+        // A gateway's 503 page is still "may have been applied".
+        let e = parse_envelope(Module::Directory, 503, b"<html>503</html>").unwrap_err();
+        assert!(e.may_have_been_applied() && e.is_overload());
     }
 
     /// `read_response` is `parse_envelope` then `response_as`, result for

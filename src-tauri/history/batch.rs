@@ -37,6 +37,51 @@ impl BatchState {
     }
 }
 
+/// Why a row of a run was not sent, on purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum Held {
+    /// DeepCall holds values for the contact that are neither the row's
+    /// nor those from before it: someone changed it since, and the row is
+    /// not sent over their change.
+    ChangedSince,
+    /// The row was on its way when the run stopped, and DeepCall now holds
+    /// other values than the row's: whether the row never arrived or the
+    /// contact was changed since cannot be told, so it is not sent over a
+    /// possible newer change.
+    Unsure,
+    /// The row blacklists, and blacklisting was not confirmed at Resume.
+    BlacklistNotConfirmed,
+}
+
+impl Held {
+    const ALL: [Held; 3] = [
+        Held::ChangedSince,
+        Held::Unsure,
+        Held::BlacklistNotConfirmed,
+    ];
+
+    fn key(self) -> &'static str {
+        match self {
+            Held::ChangedSince => "changedSince",
+            Held::Unsure => "unsure",
+            Held::BlacklistNotConfirmed => "blacklistNotConfirmed",
+        }
+    }
+
+    /// The row's result in a manager's words.
+    pub fn words(self) -> &'static str {
+        match self {
+            Held::ChangedSince => "changed since — not sent",
+            Held::Unsure => "not sent — DeepCall has other values",
+            Held::BlacklistNotConfirmed => "not sent — blacklisting not confirmed",
+        }
+    }
+}
+
+const BLACKLIST_NOT_CONFIRMED_AT_RESUME: &str = "Not sent: this row blacklists the contact, \
+     and blacklisting was not confirmed again when the run was resumed.";
+
 /// A run and how far it got.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -55,6 +100,17 @@ pub struct BatchSummary {
     /// Sent, and whether DeepCall applied them is not known (yet).
     pub unknown: u32,
     pub not_applied: u32,
+    /// Not sent: the contact was changed since the run started, or holds
+    /// other values than the row's after the run stopped with it on its way.
+    pub changed_since: u32,
+    /// Not sent: they blacklist, and that was not confirmed at Resume.
+    pub not_confirmed: u32,
+    /// Rows still to send (not sent, or found not applied) that blacklist:
+    /// Resume asks about them again.
+    pub blacklisting_left: u32,
+    /// Why the run paused itself (the sign-in refused, DeepCall out of
+    /// reach), in the manager's words.
+    pub note: Option<String>,
 }
 
 /// One row of a run and what became of it.
@@ -69,6 +125,8 @@ pub struct BatchRow {
     pub entry: Option<i64>,
     pub outcome: Option<Outcome>,
     pub message: Option<String>,
+    /// Not sent, on purpose.
+    pub held: Option<Held>,
 }
 
 /// A row a run sends: its line, its cells as the file has them (for the
@@ -122,26 +180,29 @@ impl RowResult {
     /// A confirmed row, for tests elsewhere.
     #[cfg(test)]
     pub(crate) fn for_test(line: u32, number: &str) -> Self {
-        Self::new(
+        Self::with_held(
             line,
             Some(number.into()),
             Some(Outcome::Confirmed),
             false,
             None,
+            None,
         )
     }
 
-    fn new(
+    fn with_held(
         line: u32,
         number: Option<String>,
         outcome: Option<Outcome>,
         left_out: bool,
+        held: Option<Held>,
         message: Option<String>,
     ) -> Self {
-        let words = match (left_out, outcome) {
-            (true, _) => "left out",
-            (false, None) => "not sent",
-            (false, Some(o)) => o.words(),
+        let words = match (left_out, held, outcome) {
+            (true, _, _) => "left out",
+            (false, Some(h), _) => h.words(),
+            (false, None, None) => "not sent",
+            (false, None, Some(o)) => o.words(),
         };
         Self {
             line,
@@ -180,20 +241,24 @@ fn bad_json(col: usize, e: serde_json::Error) -> rusqlite::Error {
 }
 
 /// Both kinds of row of a run, in the file's order: the sent ones with
-/// their latest entry's outcome, then the left-out ones.
-const RESULTS: &str = "SELECT r.line, r.number, e.outcome, 0, e.message, r.cells \
+/// their latest entry's outcome (or why they are held), then the left-out
+/// ones.
+const RESULTS: &str = "SELECT r.line, r.number, e.outcome, 0, \
+     COALESCE(r.held_message, e.message), r.cells, r.held \
      FROM batch_rows r LEFT JOIN entries e ON e.id = r.entry WHERE r.batch = ?1 \
-     UNION ALL SELECT s.line, s.number, NULL, 1, s.reason, s.cells FROM batch_skipped s \
+     UNION ALL SELECT s.line, s.number, NULL, 1, s.reason, s.cells, NULL FROM batch_skipped s \
      WHERE s.batch = ?1 ORDER BY 1";
 
 fn read_result(r: &rusqlite::Row<'_>) -> rusqlite::Result<(RowResult, String)> {
     let outcome: Option<String> = r.get(2)?;
+    let held: Option<String> = r.get(6)?;
     Ok((
-        RowResult::new(
+        RowResult::with_held(
             r.get(0)?,
             r.get(1)?,
             outcome.and_then(|o| super::parse_key(&Outcome::ALL, Outcome::key, &o)),
             r.get(3)?,
+            held.and_then(|h| super::parse_key(&Held::ALL, Held::key, &h)),
             r.get(4)?,
         ),
         r.get(5)?,
@@ -226,8 +291,8 @@ impl History {
         {
             let mut insert = tx
                 .prepare_cached(
-                    "INSERT INTO batch_rows (batch, line, number, detail, cells) \
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "INSERT INTO batch_rows (batch, line, number, detail, cells, blacklists) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )
                 .map_err(HistoryError::write)?;
             for row in new.rows {
@@ -238,6 +303,7 @@ impl History {
                         row.change.target(),
                         json_of(&row.change, row.line)?,
                         json_of(&row.cells, row.line)?,
+                        row.change.blacklists(),
                     ])
                     .map_err(HistoryError::write)?;
             }
@@ -365,12 +431,93 @@ impl History {
         Ok(())
     }
 
+    /// Says why the run paused itself (`None` clears it, at Resume).
+    pub fn set_batch_note(&self, batch: i64, note: Option<&str>) -> Result<(), HistoryError> {
+        self.conn()
+            .execute(
+                "UPDATE batches SET note = ?2 WHERE id = ?1",
+                params![batch, note],
+            )
+            .map_err(HistoryError::write)?;
+        Ok(())
+    }
+
+    /// Row `line` of `batch` is not sent, for `held`'s reason, said in
+    /// `message`. It stays so: a later Resume does not send it either.
+    pub fn hold_row(
+        &self,
+        batch: i64,
+        line: u32,
+        held: Held,
+        message: &str,
+    ) -> Result<(), HistoryError> {
+        self.conn()
+            .execute(
+                "UPDATE batch_rows SET held = ?3, held_message = ?4 WHERE batch = ?1 AND line = ?2",
+                params![batch, line, held.key(), message],
+            )
+            .map_err(HistoryError::write)?;
+        Ok(())
+    }
+
+    /// Rows still to send that blacklist are not sent: the manager did not
+    /// confirm blacklisting again at Resume.
+    pub fn hold_blacklisting(&self, batch: i64) -> Result<(), HistoryError> {
+        self.conn()
+            .execute(
+                "UPDATE batch_rows SET held = 'blacklistNotConfirmed', held_message = ?2 \
+                 WHERE batch = ?1 AND blacklists AND held IS NULL AND (entry IS NULL \
+                 OR entry IN (SELECT id FROM entries WHERE outcome = 'notApplied'))",
+                params![batch, BLACKLIST_NOT_CONFIRMED_AT_RESUME],
+            )
+            .map_err(HistoryError::write)?;
+        Ok(())
+    }
+
+    /// Keeps what a read found the row's fields to hold before it is sent
+    /// (its change's `before` values): later checks, and History's entries
+    /// for it, compare with them.
+    pub fn set_row_change(
+        &self,
+        batch: i64,
+        line: u32,
+        change: &Change,
+    ) -> Result<(), HistoryError> {
+        self.conn()
+            .execute(
+                "UPDATE batch_rows SET detail = ?3 WHERE batch = ?1 AND line = ?2",
+                params![batch, line, json_of(change, line)?],
+            )
+            .map_err(HistoryError::write)?;
+        Ok(())
+    }
+
+    /// When this computer last sent another change to contact `number`
+    /// (from any screen, or another run) at or after `since_ms`: a row of
+    /// `batch` is then not sent again blindly.
+    pub fn changed_elsewhere(
+        &self,
+        batch: i64,
+        number: &str,
+        since_ms: i64,
+    ) -> Result<Option<i64>, HistoryError> {
+        self.conn()
+            .query_row(
+                "SELECT MAX(at_ms) FROM entries WHERE kind = 'contacts' AND target = ?2 \
+                 AND at_ms >= ?3 AND (batch IS NULL OR batch != ?1) \
+                 AND outcome != 'failed'",
+                params![batch, number, since_ms],
+                |r| r.get(0),
+            )
+            .map_err(HistoryError::read)
+    }
+
     /// Every row of `batch`, in the file's order, with its latest outcome.
     pub fn batch_rows(&self, batch: i64) -> Result<Vec<BatchRow>, HistoryError> {
         let conn = self.conn();
         let mut stmt = conn
             .prepare_cached(
-                "SELECT r.line, r.detail, r.entry, e.outcome, e.message FROM batch_rows r \
+                "SELECT r.line, r.detail, r.entry, e.outcome, e.message, r.held FROM batch_rows r \
                  LEFT JOIN entries e ON e.id = r.entry WHERE r.batch = ?1 ORDER BY r.line",
             )
             .map_err(HistoryError::read)?;
@@ -378,6 +525,7 @@ impl History {
             .query_map(params![batch], |r| {
                 let detail: String = r.get(1)?;
                 let outcome: Option<String> = r.get(3)?;
+                let held: Option<String> = r.get(5)?;
                 Ok(BatchRow {
                     line: r.get(0)?,
                     change: serde_json::from_str(&detail).map_err(|e| bad_json(1, e))?,
@@ -385,6 +533,7 @@ impl History {
                     outcome: outcome
                         .and_then(|o| super::parse_key(&Outcome::ALL, Outcome::key, &o)),
                     message: r.get(4)?,
+                    held: held.and_then(|h| super::parse_key(&Held::ALL, Held::key, &h)),
                 })
             })
             .map_err(HistoryError::read)?;
@@ -419,13 +568,18 @@ impl History {
     }
 }
 
+/// A row's counts: a held row counts as held, whatever its last entry.
 const SUMMARY: &str = "SELECT b.id, b.created_ms, b.account_id, b.account_name, b.sandbox, \
      b.host, b.source, b.state, COUNT(r.line), \
-     SUM(r.entry IS NULL), \
-     SUM(e.outcome = 'confirmed'), \
-     SUM(e.outcome = 'failed'), \
-     SUM(e.outcome IN ('sending', 'unknown')), \
-     SUM(e.outcome = 'notApplied') \
+     SUM(r.entry IS NULL AND r.held IS NULL), \
+     SUM(e.outcome = 'confirmed' AND r.held IS NULL), \
+     SUM(e.outcome = 'failed' AND r.held IS NULL), \
+     SUM(e.outcome IN ('sending', 'unknown') AND r.held IS NULL), \
+     SUM(e.outcome = 'notApplied' AND r.held IS NULL), \
+     SUM(r.held IN ('changedSince', 'unsure')), \
+     SUM(r.held = 'blacklistNotConfirmed'), \
+     SUM((r.entry IS NULL OR e.outcome = 'notApplied') AND r.held IS NULL AND r.blacklists), \
+     b.note \
      FROM batches b LEFT JOIN batch_rows r ON r.batch = b.id \
      LEFT JOIN entries e ON e.id = r.entry";
 
@@ -451,6 +605,10 @@ fn read_summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<BatchSummary> {
         failed: count(11)?,
         unknown: count(12)?,
         not_applied: count(13)?,
+        changed_since: count(14)?,
+        not_confirmed: count(15)?,
+        blacklisting_left: count(16)?,
+        note: r.get(17)?,
     })
 }
 

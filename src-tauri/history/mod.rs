@@ -64,14 +64,18 @@ pub enum Purpose {
     TryAgain,
     /// A contact change reverted from History.
     Revert,
+    /// A bulk row sent again within its run: the answer to the first
+    /// request was lost, and DeepCall could not be asked whether it applied.
+    Resend,
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 4] = [
+    pub const ALL: [Purpose; 5] = [
         Purpose::Change,
         Purpose::Undo,
         Purpose::TryAgain,
         Purpose::Revert,
+        Purpose::Resend,
     ];
 
     fn key(self) -> &'static str {
@@ -80,6 +84,7 @@ impl Purpose {
             Purpose::Undo => "undo",
             Purpose::TryAgain => "tryAgain",
             Purpose::Revert => "revert",
+            Purpose::Resend => "resend",
         }
     }
 
@@ -90,6 +95,7 @@ impl Purpose {
             Purpose::Undo => "Undo",
             Purpose::TryAgain => "Tried again",
             Purpose::Revert => "Revert",
+            Purpose::Resend => "Sent again (answer lost)",
         }
     }
 }
@@ -276,6 +282,16 @@ impl Change {
             }
         }
         .to_lowercase()
+    }
+
+    /// Whether it turns a contact's blacklist on.
+    pub fn blacklists(&self) -> bool {
+        match self {
+            Change::Receiving { .. } => false,
+            Change::Contact { changes, .. } => {
+                crate::deepcall::directory::form::blacklists(changes)
+            }
+        }
     }
 
     /// Whether reverting would put back at least one known value.

@@ -80,6 +80,23 @@ pub(super) const MIGRATIONS: &[&str] = &[
         reason TEXT NOT NULL,
         PRIMARY KEY (batch, line)
     ) WITHOUT ROWID;",
+    // 4: a run settles every row itself. A row it decided not to send (the
+    // contact changed since the run started; blacklisting not confirmed
+    // again at Resume) is held, with the reason; a run that paused itself
+    // (the sign-in refused, DeepCall out of reach) keeps why; whether a row
+    // blacklists is kept beside it, so Resume can ask again.
+    "ALTER TABLE batch_rows ADD COLUMN held TEXT
+        CHECK (held IN ('changedSince', 'unsure', 'blacklistNotConfirmed'));
+    ALTER TABLE batch_rows ADD COLUMN held_message TEXT;
+    ALTER TABLE batches ADD COLUMN note TEXT;
+    -- whether the row blacklists its contact (history::Change's JSON)
+    ALTER TABLE batch_rows ADD COLUMN blacklists INTEGER NOT NULL DEFAULT 0
+        CHECK (blacklists IN (0, 1));
+    UPDATE batch_rows SET blacklists = EXISTS (
+        SELECT 1 FROM json_each(detail, '$.changes') c
+        WHERE json_extract(c.value, '$.field') = 'blacklist'
+          AND json_extract(c.value, '$.after.kind') = 'flag'
+          AND json_extract(c.value, '$.after.value') = 1);",
 ];
 
 /// The version this build writes and reads.

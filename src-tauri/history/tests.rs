@@ -99,7 +99,7 @@ fn a_file_of_an_earlier_version_keeps_its_entries() {
     }
     assert_eq!(
         schema::LATEST,
-        3,
+        4,
         "this test migrates from version 1 through every later one"
     );
     let h = History::open(&path).unwrap();
@@ -112,10 +112,54 @@ fn a_file_of_an_earlier_version_keeps_its_entries() {
         .execute("UPDATE entries SET batch = NULL WHERE id = 1", [])
         .unwrap();
     h.conn()
-        .execute_batch("SELECT headers FROM batches; SELECT cells FROM batch_skipped;")
+        .execute_batch(
+            "SELECT headers FROM batches; SELECT cells FROM batch_skipped; \
+             SELECT held, held_message, blacklists FROM batch_rows; SELECT note FROM batches;",
+        )
         .unwrap();
     drop(h);
-    assert_eq!(version_of(&path), 3);
+    assert_eq!(version_of(&path), 4);
+}
+
+#[test]
+fn an_unfinished_run_of_version_three_still_knows_which_rows_blacklist() {
+    use crate::deepcall::directory::field::{ContactField, FieldValue, KnownField};
+    use crate::deepcall::directory::form::FieldChange;
+    let path = scratch("version-three-run");
+    let row = |field: KnownField| Change::Contact {
+        number: "9876543210".into(),
+        name: None,
+        changes: vec![FieldChange {
+            field: ContactField::Known(field),
+            before: FieldValue::NotKnown,
+            after: FieldValue::Flag(true),
+        }],
+    };
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        let tx = conn.transaction().unwrap();
+        for sql in &schema::MIGRATIONS[..3] {
+            tx.execute_batch(sql).unwrap();
+        }
+        tx.pragma_update(None, "user_version", 3).unwrap();
+        tx.commit().unwrap();
+        conn.execute(
+            "INSERT INTO batches (id, created_ms, account_id, account_name, sandbox, host, \
+             source, state) VALUES (1, 1000, 'sandbox', 'Sandbox', 1, 'http://x', 'a.csv', 'paused')",
+            [],
+        )
+        .unwrap();
+        for (line, field) in [(2, KnownField::Blacklist), (3, KnownField::Vip)] {
+            conn.execute(
+                "INSERT INTO batch_rows (batch, line, number, detail) VALUES (1, ?1, '9876543210', ?2)",
+                rusqlite::params![line, serde_json::to_string(&row(field)).unwrap()],
+            )
+            .unwrap();
+        }
+    }
+    let h = History::open(&path).unwrap();
+    let run = h.batch(1).unwrap().unwrap();
+    assert_eq!((run.rows, run.pending, run.blacklisting_left), (2, 2, 1));
 }
 
 #[test]
@@ -383,7 +427,7 @@ fn an_error_settles_as_failed_only_when_deepcall_cannot_have_applied_it() {
     };
     assert_eq!(settled_by(&connect).0, Outcome::Failed);
     // A rate limit refuses before anything is done.
-    let limited = DeepCallError::HttpStatus { status: 429 };
+    let limited = DeepCallError::RateLimited { retry_after: None };
     assert_eq!(settled_by(&limited).0, Outcome::Failed);
     for maybe in [
         DeepCallError::Timeout { seconds: 20 },

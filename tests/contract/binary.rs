@@ -90,9 +90,8 @@ async fn binary_prints_its_address_and_serves() {
 async fn binary_misbehaves_as_told() {
     let g28 = || GroupId::new(28).unwrap();
 
-    // A rate limit of 2 in a minute: the third request gets 429 (plain
-    // text, which only its status marks as a refusal). The misbehaviour is
-    // named on the third line.
+    // A rate limit of 2 in a minute: the third request gets 429. The
+    // misbehaviour is named on the third line.
     let sb = start_saying(
         &[
             "--listen",
@@ -101,12 +100,10 @@ async fn binary_misbehaves_as_told() {
             "2",
             "--rate-window-ms",
             "60000",
-            "--refusal",
-            "text",
             "--seed",
             "7",
         ],
-        "misbehaving: rate limit 2 per 60000 ms, 429s as text with Retry-After 1 s, seed 7",
+        "misbehaving: rate limit 2 per 60000 ms, 429s as json with Retry-After 1 s, seed 7",
     )
     .await;
     let client = client_with(&sb.url, token_auth(), normal_config());
@@ -116,7 +113,12 @@ async fn binary_misbehaves_as_told() {
             .expect("within the limit");
     }
     let err = bounded(client.group_members(g28())).await.unwrap_err();
-    assert_eq!(err, DeepCallError::HttpStatus { status: 429 });
+    assert_eq!(
+        err,
+        DeepCallError::RateLimited {
+            retry_after: Some(Duration::from_secs(1))
+        }
+    );
 
     // Every request a 5xx.
     let sb = start(&["--fail-5xx", "1", "--seed", "3"]).await;

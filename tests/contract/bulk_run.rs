@@ -10,12 +10,10 @@ use std::time::Duration;
 use deepcall_desk::deepcall::directory::field::{ContactField, FieldValue, KnownField};
 use deepcall_desk::deepcall::directory::form::FieldChange;
 use deepcall_desk::deepcall::directory::{ContactNumber, ContactUpdate};
-use deepcall_desk::history::batch::{BatchState, BatchSummary, NewBatch, RunRow};
-use deepcall_desk::history::run::{self, Control, RunOptions, RunProgress};
+use deepcall_desk::history::batch::{BatchState, BatchSummary, Held, NewBatch, RunRow};
+use deepcall_desk::history::run::{self, Control, RunOptions, RunProgress, Start};
 use deepcall_desk::history::{self, AccountRef, Change, History, Outcome, Purpose};
-use deepcall_desk::sandbox::{
-    extra_contact, Fault, Misbehaviour, Options, RateLimit, RefusalBody, RefusalShape, Sandbox,
-};
+use deepcall_desk::sandbox::{extra_contact, Fault, Misbehaviour, Options, RateLimit, Sandbox};
 use tokio::sync::watch;
 
 use crate::common::*;
@@ -77,6 +75,7 @@ fn quick() -> RunOptions {
     RunOptions {
         first_wait: Duration::from_millis(20),
         longest_wait: Duration::from_millis(200),
+        longest_retry_after: Duration::from_millis(50),
         attempts: 10,
         ..RunOptions::default()
     }
@@ -90,6 +89,7 @@ async fn run_batch(
     h: &History,
     sb: &Sandbox,
     batch: i64,
+    start: Start,
     options: RunOptions,
     control: watch::Receiver<Control>,
 ) -> (BatchSummary, Vec<RunProgress>) {
@@ -98,7 +98,7 @@ async fn run_batch(
     let client = token_client(sb);
     let summary = tokio::time::timeout(
         Duration::from_secs(120),
-        run::run(h, &client, batch, options, control, move |p| {
+        run::run(h, &client, batch, start, options, control, move |p| {
             sink.lock().unwrap().push(p)
         }),
     )
@@ -115,7 +115,8 @@ async fn every_row_is_sent_once_with_only_what_it_sets() {
     let h = scratch_history();
     let batch = vip_batch(&h, &sb.url(), 300);
     let (_tx, control) = watch::channel(Control::Run);
-    let (summary, heard) = run_batch(&h, &sb, batch, RunOptions::default(), control).await;
+    let (summary, heard) =
+        run_batch(&h, &sb, batch, Start::Fresh, RunOptions::default(), control).await;
     assert_eq!(
         (summary.rows, summary.confirmed, summary.pending),
         (300, 300, 0)
@@ -140,77 +141,139 @@ async fn every_row_is_sent_once_with_only_what_it_sets() {
     assert_eq!(page.total, 300);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn with_a_rate_limit_5xx_and_dropped_connections_no_row_is_lost_or_applied_twice() {
-    const ROWS: usize = 2_000;
-    let sb = sandbox_with(
-        ROWS,
-        Misbehaviour {
-            rate_limit: Some(RateLimit::per_second(150)),
-            server_errors: 0.05,
-            drops: 0.03,
-            seed: 7,
-            // 429s that only the HTTP status marks as refusals.
-            refusal: RefusalShape {
-                body: RefusalBody::Text,
-                ..RefusalShape::default()
-            },
-            ..Misbehaviour::default()
-        },
-    )
-    .await;
-    let h = scratch_history();
-    let batch = vip_batch(&h, &sb.url(), ROWS);
-    let (_tx, control) = watch::channel(Control::Run);
-    let (summary, _) = run_batch(&h, &sb, batch, quick(), control).await;
+/// What a busy host did to a run's updates, from its own request log.
+struct Busy {
+    limited: usize,
+    errors: usize,
+    dropped: usize,
+    dropped_after: usize,
+}
 
-    // None lost: every row settled, each confirmed or failed with a reason.
-    let rows = h.batch_rows(batch).unwrap();
-    assert_eq!(rows.len(), ROWS);
-    let mut confirmed = 0;
-    for r in &rows {
-        match r.outcome {
-            Some(Outcome::Confirmed) => confirmed += 1,
-            Some(Outcome::Failed) => assert!(r.message.is_some(), "row {} failed silently", r.line),
-            other => panic!("row {} ended {other:?}: {:?}", r.line, r.message),
-        }
-    }
-    assert_eq!(summary.confirmed as usize, confirmed);
-    assert_eq!(summary.pending, 0);
-    // None applied twice, and every confirmed row applied once: the log.
-    let applied = sb.updates_carried_out();
-    for (i, r) in rows.iter().enumerate() {
-        let number = extra_contact(i);
-        let times = applied.get(&number).copied().unwrap_or(0);
-        match r.outcome {
-            Some(Outcome::Confirmed) => {
-                assert_eq!(times, 1, "{number} applied {times} times");
-                assert!(is_vip(&sb, &number));
-            }
-            _ => assert!(times <= 1, "{number} applied {times} times"),
-        }
-    }
-    // Every kind of trouble happened: this was not a quiet run.
+fn busy(sb: &Sandbox) -> Busy {
     let log = sb.requests_to(UPDATE);
     let met = |f: fn(&Fault) -> bool| {
         log.iter()
             .filter(|r| r.fault.as_ref().is_some_and(f))
             .count()
     };
-    let limited = met(|f| *f == Fault::RateLimited);
-    let errors = met(|f| matches!(f, Fault::ServerError(_)));
-    let dropped = met(|f| *f == Fault::DropConnection);
-    let dropped_after = met(|f| *f == Fault::DropAfterApplying);
+    Busy {
+        limited: met(|f| *f == Fault::RateLimited),
+        errors: met(|f| matches!(f, Fault::ServerError(_))),
+        dropped: met(|f| *f == Fault::DropConnection),
+        dropped_after: met(|f| *f == Fault::DropAfterApplying),
+    }
+}
+
+/// Numbers whose update was carried out after its answer was dropped.
+fn dropped_after_applying(sb: &Sandbox) -> std::collections::HashSet<String> {
+    sb.requests_to(UPDATE)
+        .iter()
+        .filter(|r| r.fault == Some(Fault::DropAfterApplying) && r.carried_out)
+        .filter_map(|r| r.json.as_ref()?["contact"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// A busy host: a rate limit, gateway errors, connections dropped before
+/// and after the update is carried out.
+fn busy_host(seed: u64) -> Misbehaviour {
+    Misbehaviour {
+        rate_limit: Some(RateLimit::per_second(150)),
+        server_errors: 0.09,
+        drops: 0.04,
+        seed,
+        ..Misbehaviour::default()
+    }
+}
+
+/// Every row of a 2,000-row run on a busy host ends confirmed, with its
+/// own values; returns how many times each contact was carried out.
+async fn every_row_confirmed_on_a_busy_host(
+    getinfo: bool,
+) -> (Sandbox, std::collections::HashMap<String, usize>) {
+    const ROWS: usize = 2_000;
+    let sb = sandbox_with(ROWS, busy_host(7)).await;
+    if !getinfo {
+        sb.switch_off("Directory/getInfo");
+    }
+    let h = scratch_history();
+    let batch = vip_batch(&h, &sb.url(), ROWS);
+    let (_tx, control) = watch::channel(Control::Run);
+    let (summary, _) = run_batch(&h, &sb, batch, Start::Fresh, quick(), control).await;
+
+    let rows = h.batch_rows(batch).unwrap();
+    assert_eq!(rows.len(), ROWS);
+    for r in &rows {
+        assert_eq!(
+            r.outcome,
+            Some(Outcome::Confirmed),
+            "row {} ended {:?}: {:?}",
+            r.line,
+            r.outcome,
+            r.message
+        );
+    }
+    assert_eq!(
+        (summary.confirmed, summary.pending, summary.state),
+        (ROWS as u32, 0, BatchState::Finished)
+    );
+    // No contact carried out with other values than its row's: every update
+    // the host carried out set exactly VIP, and on that row's contact.
+    for r in sb.requests_to(UPDATE).iter().filter(|r| r.carried_out) {
+        let body = r.json.as_ref().unwrap();
+        assert_eq!(body["other"], serde_json::json!({"vip": true}), "{body}");
+        assert!(body.get("contactinfo").is_none(), "{body}");
+    }
+    assert!((0..ROWS).all(|i| is_vip(&sb, &extra_contact(i))));
+    let b = busy(&sb);
     assert!(
-        limited > 0 && errors > 0 && dropped > 0 && dropped_after > 0,
-        "429 {limited}, 5xx {errors}, dropped {dropped}, dropped after applying {dropped_after}"
+        b.limited > 0 && b.errors > 0 && b.dropped > 0 && b.dropped_after > 0,
+        "a quiet run: 429 {}, 5xx {}, dropped {}, dropped after applying {}",
+        b.limited,
+        b.errors,
+        b.dropped,
+        b.dropped_after
     );
+    let applied = sb.updates_carried_out();
     eprintln!(
-        "{ROWS} rows: {confirmed} confirmed, {} failed; {} update requests: 429 {limited}, \
-         5xx {errors}, dropped before applying {dropped}, after {dropped_after}",
-        ROWS - confirmed,
-        log.len()
+        "{ROWS} rows, getInfo {}: all confirmed; {} update requests: 429 {}, 5xx {}, dropped \
+         before applying {}, after {}; {} getInfo reads; rows carried out twice or more: {}",
+        if getinfo { "on" } else { "off" },
+        sb.requests_to(UPDATE).len(),
+        b.limited,
+        b.errors,
+        b.dropped,
+        b.dropped_after,
+        sb.requests_to("Directory/getInfo").len(),
+        applied.values().filter(|n| **n > 1).count()
     );
+    (sb, applied)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_busy_host_without_getinfo_every_row_ends_confirmed_and_only_lost_answers_are_sent_again(
+) {
+    let (sb, applied) = every_row_confirmed_on_a_busy_host(false).await;
+    let lost = dropped_after_applying(&sb);
+    for (number, times) in &applied {
+        if *times > 1 {
+            assert!(
+                lost.contains(number),
+                "{number} carried out {times} times without a lost answer"
+            );
+        }
+    }
+    assert!(
+        applied.values().any(|n| *n > 1),
+        "a lost answer was sent again"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_busy_host_with_getinfo_no_row_is_carried_out_twice() {
+    let (_sb, applied) = every_row_confirmed_on_a_busy_host(true).await;
+    for (number, times) in &applied {
+        assert_eq!(*times, 1, "{number} carried out {times} times");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -229,7 +292,9 @@ async fn pause_holds_the_run_and_cancel_leaves_the_rest_unsent() {
     let sb = Arc::new(sb);
     let running = {
         let (h, sb) = (h.clone(), sb.clone());
-        tokio::spawn(async move { run_batch(&h, &sb, batch, RunOptions::default(), control).await })
+        tokio::spawn(async move {
+            run_batch(&h, &sb, batch, Start::Fresh, RunOptions::default(), control).await
+        })
     };
     while sb.requests_to(UPDATE).len() < 20 {
         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -287,8 +352,22 @@ async fn resuming_after_a_crash_checks_the_row_in_flight_instead_of_sending_it_a
     assert_eq!(h.unfinished_batches().unwrap()[0].unknown, 2);
 
     let (_tx, control) = watch::channel(Control::Run);
-    let (summary, _) = run_batch(&h, &sb, batch, RunOptions::default(), control).await;
-    assert_eq!((summary.confirmed, summary.pending), (5, 0));
+    let (summary, _) = run_batch(
+        &h,
+        &sb,
+        batch,
+        Start::Resume,
+        RunOptions::default(),
+        control,
+    )
+    .await;
+    // Row 4 was on its way and DeepCall does not have it: whether it never
+    // arrived or someone changed the contact since cannot be told (its
+    // values from before were not known), so it is not sent over that.
+    assert_eq!(
+        (summary.confirmed, summary.changed_since, summary.pending),
+        (4, 1, 0)
+    );
     let sent: Vec<String> = sb
         .requests_to(UPDATE)
         .iter()
@@ -299,19 +378,220 @@ async fn resuming_after_a_crash_checks_the_row_in_flight_instead_of_sending_it_a
                 .to_owned()
         })
         .collect();
-    // Row 2 (extra contact 0) is not sent again, nor row 3 (applied);
-    // row 4 (not applied) is, once, as are rows 5 and 6.
+    // Row 2 (extra contact 0) is not sent again, nor row 3 (applied) nor
+    // row 4 (held); rows 5 and 6 are, once, each after a read.
     let mut sent_sorted = sent.clone();
     sent_sorted.sort();
-    assert_eq!(
-        sent_sorted,
-        [extra_contact(2), extra_contact(3), extra_contact(4)]
-    );
+    assert_eq!(sent_sorted, [extra_contact(3), extra_contact(4)]);
     assert_eq!(
         sb.requests_to("Directory/getInfo").len(),
-        2,
-        "the two rows in flight were read"
+        4,
+        "the two rows in flight and the two not sent were read first"
     );
     let rows = h.batch_rows(batch).unwrap();
-    assert_eq!(rows[2].outcome, Some(Outcome::Confirmed));
+    assert_eq!(rows[1].outcome, Some(Outcome::Confirmed));
+    assert_eq!(rows[2].held, Some(Held::Unsure));
+    let results = h.batch_results(batch, 0, 10).unwrap();
+    assert_eq!(
+        results.rows[2].words,
+        "not sent — DeepCall has other values"
+    );
+    // Rows 5 and 6 now carry the values from before, as read at Resume.
+    let Change::Contact { changes, .. } = &rows[3].change else {
+        unreachable!()
+    };
+    assert_eq!(changes[0].before, FieldValue::Flag(false));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_with_a_json_body_is_a_wait_not_a_refusal_and_retry_after_holds_every_request() {
+    let sb = sandbox_with(20, Misbehaviour::default()).await;
+    let h = scratch_history();
+    let batch = vip_batch(&h, &sb.url(), 20);
+    // DeepCall's own envelope saying 429 (HTTP 200), then a 429 whose
+    // Retry-After asks for a second.
+    sb.fail_next_on(
+        UPDATE,
+        Fault::ApiError {
+            code: 429,
+            message: "Too Many Requests".into(),
+        },
+    );
+    sb.fail_next_on(UPDATE, Fault::RateLimited);
+    let options = RunOptions {
+        longest_retry_after: Duration::from_secs(5),
+        ..quick()
+    };
+    let (_tx, control) = watch::channel(Control::Run);
+    let (summary, _) = run_batch(&h, &sb, batch, Start::Fresh, options, control).await;
+    assert_eq!((summary.confirmed, summary.failed), (20, 0));
+    let log = sb.requests_to(UPDATE);
+    let limited = log
+        .iter()
+        .position(|r| r.fault == Some(Fault::RateLimited))
+        .expect("the 429 came");
+    // No request of the run left within the second its Retry-After asked
+    // for (those already on their way when it came arrive at once).
+    let then = log[limited].at;
+    let early: Vec<_> = log[limited + 1..]
+        .iter()
+        .filter(|r| {
+            r.at.duration_since(then).is_ok_and(|d| {
+                (Duration::from_millis(100)..Duration::from_millis(950)).contains(&d)
+            })
+        })
+        .collect();
+    assert!(
+        early.is_empty(),
+        "{} requests inside Retry-After",
+        early.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_sign_in_pauses_the_run_with_words_and_resume_finishes_it() {
+    let sb = sandbox_with(200, Misbehaviour::default()).await;
+    let h = scratch_history();
+    let batch = vip_batch(&h, &sb.url(), 200);
+    let sb = Arc::new(sb);
+    // The token expires after 50 updates.
+    let expire = {
+        let sb = sb.clone();
+        tokio::spawn(async move {
+            sb.wait_for_log(Duration::from_secs(30), |log| {
+                log.iter().filter(|r| r.endpoint() == UPDATE).count() >= 50
+            })
+            .await;
+            sb.fail_always(Fault::ApiError {
+                code: 1014,
+                message: "Invalid token".into(),
+            });
+        })
+    };
+    let (_tx, control) = watch::channel(Control::Run);
+    let (summary, _) = run_batch(&h, &sb, batch, Start::Fresh, quick(), control).await;
+    expire.await.unwrap();
+    assert_eq!(summary.state, BatchState::Paused);
+    let note = summary.note.clone().expect("it says why");
+    assert!(
+        note.contains("sign-in") && note.contains("Resume"),
+        "{note}"
+    );
+    assert!(!note.contains("1014"), "{note}");
+    let refused = sb
+        .requests_to(UPDATE)
+        .iter()
+        .filter(|r| r.api_code == Some(1014))
+        .count();
+    assert!(
+        refused <= 40,
+        "it paused at once, not after every row: {refused}"
+    );
+    assert_eq!(summary.failed, 0, "no row failed for the account's sake");
+    assert_eq!(
+        h.unfinished_batches().unwrap().len(),
+        1,
+        "offered for Resume"
+    );
+
+    // The manager enters the new token; Resume reads back and finishes.
+    sb.clear_faults();
+    let (_tx, control) = watch::channel(Control::Run);
+    let (summary, _) = run_batch(&h, &sb, batch, Start::Resume, quick(), control).await;
+    assert_eq!(
+        (summary.state, summary.confirmed, summary.note),
+        (BatchState::Finished, 200, None)
+    );
+    assert!((0..200).all(|i| is_vip(&sb, &extra_contact(i))));
+    for (number, times) in sb.updates_carried_out() {
+        assert_eq!(times, 1, "{number}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_resume_leaves_a_contact_changed_since_alone() {
+    let sb = sandbox_with(0, Misbehaviour::default()).await;
+    let h = scratch_history();
+    // Two rows rename their contacts; the run knew what each held before
+    // (it read them), then stopped before sending them.
+    let name = |t: &str| FieldValue::Text(t.into());
+    let rows: Vec<RunRow> = [("9000000001", "Asha"), ("9000000002", "Ravi")]
+        .iter()
+        .enumerate()
+        .map(|(i, (number, old))| {
+            sb.add_contact(number, old);
+            RunRow {
+                line: i as u32 + 2,
+                cells: vec![number.to_string(), format!("{old} Verma")],
+                change: Change::Contact {
+                    number: number.to_string(),
+                    name: None,
+                    changes: vec![FieldChange {
+                        field: ContactField::Known(KnownField::Name),
+                        before: name(old),
+                        after: name(&format!("{old} Verma")),
+                    }],
+                },
+            }
+        })
+        .collect();
+    let batch = h
+        .create_batch(&NewBatch {
+            account: &AccountRef::sandbox(&sb.url()),
+            source: "names.csv",
+            headers: &["Phone".into(), "Name".into()],
+            rows: &rows,
+            left_out: &[],
+        })
+        .unwrap();
+    // Days later, someone renamed the first contact in DeepCall.
+    sb.add_contact("9000000001", "Asha Kapoor");
+    let (_tx, control) = watch::channel(Control::Run);
+    let (summary, _) = run_batch(&h, &sb, batch, Start::Resume, quick(), control).await;
+    assert_eq!((summary.confirmed, summary.changed_since), (1, 1));
+    assert_eq!(
+        sb.contact("9000000001").unwrap()["contactinfo"]["name"],
+        "Asha Kapoor",
+        "not overwritten"
+    );
+    let sent: Vec<_> = sb.requests_to(UPDATE);
+    assert_eq!(sent.len(), 1, "only the unchanged contact was sent");
+    let results = h.batch_results(batch, 0, 10).unwrap();
+    assert_eq!(results.rows[0].words, "changed since — not sent");
+    assert!(
+        results.rows[0]
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("name")),
+        "{:?}",
+        results.rows[0].message
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_changed_from_this_computer_since_the_run_started_is_not_sent_at_resume() {
+    let sb = sandbox_with(3, Misbehaviour::default()).await;
+    let h = scratch_history();
+    let batch = vip_batch(&h, &sb.url(), 3);
+    // Between the crash and Resume, the manager changed the second row's
+    // contact on the Contacts screen.
+    let edit = Change::Contact {
+        number: extra_contact(1),
+        name: None,
+        changes: vec![FieldChange {
+            field: ContactField::Known(KnownField::Vip),
+            before: FieldValue::Flag(false),
+            after: FieldValue::Flag(false),
+        }],
+    };
+    let sent = h
+        .record(&AccountRef::sandbox(&sb.url()), Purpose::Change, &[edit])
+        .unwrap();
+    h.settle(sent, Outcome::Confirmed, None).unwrap();
+    let (_tx, control) = watch::channel(Control::Run);
+    let (summary, _) = run_batch(&h, &sb, batch, Start::Resume, quick(), control).await;
+    assert_eq!((summary.confirmed, summary.changed_since), (2, 1));
+    assert!(!is_vip(&sb, &extra_contact(1)), "not overwritten");
+    let results = h.batch_results(batch, 0, 10).unwrap();
+    assert_eq!(results.rows[1].words, "changed since — not sent");
 }

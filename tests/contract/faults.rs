@@ -9,8 +9,7 @@ use deepcall_desk::deepcall::directory::{ContactNumber, ContactUpdate};
 use deepcall_desk::deepcall::group::{Assignment, GroupId};
 use deepcall_desk::deepcall::{Client, DeepCallError};
 use deepcall_desk::sandbox::{
-    Answer, Fault, LogLimit, Misbehaviour, Options, RateLimit, RecordedRequest, RefusalBody,
-    RefusalShape, Sandbox,
+    Answer, Fault, LogLimit, Misbehaviour, Options, RateLimit, RecordedRequest, Sandbox,
 };
 use serde_json::{json, Value};
 
@@ -280,15 +279,9 @@ async fn a_held_request_that_left_the_log_is_still_answered() {
 
 // ---- misbehaviour ------------------------------------------------------------------
 
-/// A rate limit whose 429s are plain text, which only the HTTP status marks
-/// as a refusal.
 async fn rate_limited(requests: u32, per: Duration) -> Sandbox {
     misbehaving(Misbehaviour {
         rate_limit: Some(RateLimit { requests, per }),
-        refusal: RefusalShape {
-            body: RefusalBody::Text,
-            ..RefusalShape::default()
-        },
         ..Misbehaviour::default()
     })
     .await
@@ -307,7 +300,12 @@ async fn above_the_rate_limit_requests_get_429_and_change_nothing() {
     let err = bounded(client.assign_group(&turn_off_8()))
         .await
         .unwrap_err();
-    assert_eq!(err, DeepCallError::HttpStatus { status: 429 });
+    assert_eq!(
+        err,
+        DeepCallError::RateLimited {
+            retry_after: Some(Duration::from_secs(1))
+        }
+    );
     assert!(err.is_retryable());
     assert_eq!(sb.group_members(28).unwrap(), GROUP_28_SEED);
 
@@ -337,7 +335,12 @@ async fn the_rate_limit_lets_requests_through_again_after_its_window() {
     let client = token_client(&sb);
     bounded(client.group_members(g28())).await.unwrap();
     let err = bounded(client.group_members(g28())).await.unwrap_err();
-    assert_eq!(err, DeepCallError::HttpStatus { status: 429 });
+    assert_eq!(
+        err,
+        DeepCallError::RateLimited {
+            retry_after: Some(Duration::from_secs(1))
+        }
+    );
     tokio::time::sleep(Duration::from_millis(2_200)).await;
     bounded(client.group_members(g28()))
         .await

@@ -497,7 +497,7 @@ async fn a_host_without_get_info_answers_a_web_servers_404_page() {
     let client = ssid_client(&sb);
     let ravi = ContactNumber::parse(RAVI).unwrap();
     let err = bounded(client.contact_info(&ravi)).await.unwrap_err();
-    assert_eq!(err, DeepCallError::HttpStatus { status: 404 });
+    assert_eq!(err, DeepCallError::NotOffered { status: 404 });
     let a = bounded(raw_post_full(&sb.url(), UPDATE_PATH, None, &update_ravi(5))).await;
     assert_eq!(a.status, 200);
     assert_eq!(sb.requests_carried_out("Directory/update"), 1);

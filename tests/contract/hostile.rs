@@ -305,7 +305,8 @@ async fn other_answers_that_are_not_deepcall() {
             let (r, took) = timed(client.group_members(g28())).await;
             let err = r.unwrap_err();
             match (&err, what) {
-                (DeepCallError::HttpStatus { status: 404 }, "404")
+                // A host without the endpoint, and a gateway's error.
+                (DeepCallError::NotOffered { status: 404 }, "404")
                 | (DeepCallError::HttpStatus { status: 503 }, "503") => {}
                 (DeepCallError::NotDeepCall { what: w }, _) if w.contains(what) => {}
                 _ => panic!("got {err:?}"),
@@ -374,9 +375,12 @@ async fn wrong_paths_are_not_api_answers() {
     assert_eq!(status, 404);
     let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(answer["status"], "error");
-    // The client reports an unknown endpoint as DeepCall's refusal, in plain words.
+    // The client reports an unknown endpoint as one this host does not
+    // offer, in plain words.
     let r = bounded(hostile_client(&sb).call(Module::Group, "delete", obj(json!({})))).await;
-    assert_api(r, Module::Group, 404, ApiErrorKind::Unknown);
+    let err = r.unwrap_err();
+    assert_eq!(err, DeepCallError::NotOffered { status: 404 });
+    assert_plain_words(&err);
     // A trailing slash, as in the vendor's table, reaches the same endpoint.
     let (status, body) = raw_post(
         &sb.url(),

@@ -507,6 +507,20 @@ async fn pause_stops_new_rows_and_resume_finishes_them() {
 
     // Resume: every row finishes, each sent once.
     app.click_button("Resume").await;
+    // Rows still to send that blacklist: the question is asked again.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    if !app
+        .driver
+        .find_all(By::Css("dialog[open]"))
+        .await
+        .unwrap()
+        .is_empty()
+    {
+        let dialog = app.open_dialog_text().await.unwrap();
+        assert!(dialog.contains("started just now"), "{dialog}");
+        app.screenshot("bulk-resume-blacklist").await;
+        press_in_dialog(&app, "Blacklist and resume").await;
+    }
     let counts = wait_results(&app).await;
     assert_eq!(counts, "49 confirmed · 1 left out");
     let numbers: BTreeSet<String> = sb.requests_to(UPDATE).iter().map(contact_of).collect();
@@ -560,6 +574,20 @@ async fn a_run_cut_off_by_a_crash_is_offered_at_the_next_start_and_resumed() {
     app.assert_accessible("Bulk update, an unfinished run")
         .await;
     app.click_button("Resume").await;
+    // Rows still to send that blacklist: the question is asked again.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    if !app
+        .driver
+        .find_all(By::Css("dialog[open]"))
+        .await
+        .unwrap()
+        .is_empty()
+    {
+        let dialog = app.open_dialog_text().await.unwrap();
+        assert!(dialog.contains("started just now"), "{dialog}");
+        app.screenshot("bulk-resume-blacklist").await;
+        press_in_dialog(&app, "Blacklist and resume").await;
+    }
     let counts = wait_results(&app).await;
     assert_eq!(counts, "49 confirmed · 1 left out");
     app.screenshot("bulk-resumed-results").await;

@@ -1,4 +1,4 @@
-//! The bulk-run figure for `target/measurements/bulk.txt` (issue 13): the
+//! The bulk-run figure for `target/measurements/bulk.txt`: the
 //! release app sends a 10,000-row file to a sandbox with no faults. Beside
 //! it, in the same run, the sandbox's own maximum rate: the same
 //! `Directory/update` requests sent straight from this process with the

@@ -162,7 +162,7 @@ async fn release_build_figures() {
          every process, {settle} s after the start (idle) or after the rows were painted.\n\
          The sandbox's own times: raw HTTP from the test process, the app open and\n\
          idle, just before the app's clicks, median of {RAW_RUNS}.\n\
-         Each figure: value | against its floor | the target (issue 14) | met?",
+         Each figure: value | against its floor | the target | met?",
         binary.display(),
         settle = SETTLE.as_secs(),
         jit_env = deepcall_desk::JIT_ENV,

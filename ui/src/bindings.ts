@@ -108,20 +108,23 @@ export const commands = {
 	 *  confirmation; without it they are left out. Returns the batch at once:
 	 *  [`bulk_watch`] follows it.
 	 */
-	bulkStart: (file: number, blacklisting: boolean, account: string | null) => typedError<BatchSummary, AppError_Serialize>(__TAURI_INVOKE("bulk_start", { file, blacklisting, account })),
+	bulkStart: (file: number, blacklisting: boolean, account: string | null) => typedError<BatchSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("bulk_start", { file, blacklisting, account })),
 	/**
 	 *  Resumes a run this app did not finish (it was closed or stopped
-	 *  mid-run): rows confirmed are not sent again; rows that were in flight
-	 *  are checked with DeepCall first. `account` is the active one (`null`
-	 *  for the Sandbox); it must be the run's own.
+	 *  mid-run) or that paused itself: rows confirmed are not sent again; every
+	 *  other row is read back from DeepCall first, and one whose contact
+	 *  changed since is not sent. `account` is the active one (`null` for the
+	 *  Sandbox); it must be the run's own. `blacklisting` answers the blacklist
+	 *  question again: the number of rows still to send that blacklist, as the
+	 *  manager confirmed it, or `null` to send only the other rows.
 	 */
-	bulkResume: (batch: number, account: string | null) => typedError<BatchSummary, AppError_Serialize>(__TAURI_INVOKE("bulk_resume", { batch, account })),
+	bulkResume: (batch: number, blacklisting: number | null, account: string | null) => typedError<BatchSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("bulk_resume", { batch, blacklisting, account })),
 	/**
 	 *  Follows a run: its progress goes to `on_progress` (at once, then as it
 	 *  moves, a few times a second at most) until it ends; then the run as it
 	 *  ended. For a run not under way in this app, at once its state in History.
 	 */
-	bulkWatch: (batch: number, onProgress: Channel<RunProgress_Deserialize>) => typedError<BatchSummary, AppError_Serialize>(__TAURI_INVOKE("bulk_watch", { batch, onProgress })),
+	bulkWatch: (batch: number, onProgress: Channel<RunProgress_Deserialize>) => typedError<BatchSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("bulk_watch", { batch, onProgress })),
 	/**
 	 *  Pause (rows under way finish; no new row starts), Resume (`run`), or
 	 *  Cancel (rows not sent stay unsent). Cancel on a run not under way in
@@ -132,7 +135,7 @@ export const commands = {
 	 *  Runs an earlier start of the app did not finish (closed or stopped
 	 *  mid-run): the screen offers to resume them.
 	 */
-	bulkUnfinished: () => typedError<BatchSummary[], AppError_Serialize>(__TAURI_INVOKE("bulk_unfinished")),
+	bulkUnfinished: () => typedError<BatchSummary_Serialize[], AppError_Serialize>(__TAURI_INVOKE("bulk_unfinished")),
 	/**
 	 *  `limit` (at most 1,000) of a run's rows from `offset`, each with its
 	 *  result, in the file's order; left-out rows too.
@@ -159,7 +162,7 @@ export const DEFAULT_HOST = "https://v4-api.deepcall.com" as const;
 
 export const HISTORY_OUTCOMES = [{"outcome":"sending","words":"sending"},{"outcome":"confirmed","words":"confirmed"},{"outcome":"failed","words":"failed"},{"outcome":"unknown","words":"outcome unknown"},{"outcome":"notApplied","words":"not applied"}] as const;
 
-export const HISTORY_PURPOSES = [{"purpose":"change","words":""},{"purpose":"undo","words":"Undo"},{"purpose":"tryAgain","words":"Tried again"},{"purpose":"revert","words":"Revert"}] as const;
+export const HISTORY_PURPOSES = [{"purpose":"change","words":""},{"purpose":"undo","words":"Undo"},{"purpose":"tryAgain","words":"Tried again"},{"purpose":"revert","words":"Revert"},{"purpose":"resend","words":"Sent again (answer lost)"}] as const;
 
 export const SANDBOX_ACCOUNT = "sandbox" as const;
 
@@ -302,7 +305,10 @@ export type AppStatus = {
 export type BatchState = "running" | "paused" | "finished" | "cancelled";
 
 /**  A run and how far it got. */
-export type BatchSummary = {
+export type BatchSummary = BatchSummary_Serialize | BatchSummary_Deserialize;
+
+/**  A run and how far it got. */
+export type BatchSummary_Deserialize = {
 	id: number,
 	createdMs: number,
 	account: AccountRef,
@@ -317,6 +323,58 @@ export type BatchSummary = {
 	/**  Sent, and whether DeepCall applied them is not known (yet). */
 	unknown: number,
 	notApplied: number,
+	/**
+	 *  Not sent: the contact was changed since the run started, or holds
+	 *  other values than the row's after the run stopped with it on its way.
+	 */
+	changedSince: number,
+	/**  Not sent: they blacklist, and that was not confirmed at Resume. */
+	notConfirmed: number,
+	/**
+	 *  Rows still to send (not sent, or found not applied) that blacklist:
+	 *  Resume asks about them again.
+	 */
+	blacklistingLeft: number,
+	/**
+	 *  Why the run paused itself (the sign-in refused, DeepCall out of
+	 *  reach), in the manager's words.
+	 */
+	note?: string | null,
+};
+
+/**  A run and how far it got. */
+export type BatchSummary_Serialize = {
+	id: number,
+	createdMs: number,
+	account: AccountRef,
+	/**  The file's name. */
+	source: string,
+	state: BatchState,
+	rows: number,
+	/**  Rows not sent yet. */
+	pending: number,
+	confirmed: number,
+	failed: number,
+	/**  Sent, and whether DeepCall applied them is not known (yet). */
+	unknown: number,
+	notApplied: number,
+	/**
+	 *  Not sent: the contact was changed since the run started, or holds
+	 *  other values than the row's after the run stopped with it on its way.
+	 */
+	changedSince: number,
+	/**  Not sent: they blacklist, and that was not confirmed at Resume. */
+	notConfirmed: number,
+	/**
+	 *  Rows still to send (not sent, or found not applied) that blacklist:
+	 *  Resume asks about them again.
+	 */
+	blacklistingLeft: number,
+	/**
+	 *  Why the run paused itself (the sign-in refused, DeepCall out of
+	 *  reach), in the manager's words.
+	 */
+	note: string | null,
 };
 
 /**  A file as the mapping step shows it. */
@@ -597,9 +655,9 @@ export type ContactNumber = string;
 export type Control = 
 /**  Run (also: resume after a pause). */
 "run" | 
-/**  No new row is started; rows under way finish. */
+/**  No new request is started; requests on their way finish. */
 "pause" | 
-/**  No new row is started; rows not sent stay unsent. */
+/**  No new request is started; rows not sent stay unsent. */
 "cancel";
 
 /**
@@ -989,7 +1047,12 @@ export type Purpose =
 /**  A change tried again from History. */
 "tryAgain" | 
 /**  A contact change reverted from History. */
-"revert";
+"revert" | 
+/**
+ *  A bulk row sent again within its run: the answer to the first
+ *  request was lost, and DeepCall could not be asked whether it applied.
+ */
+"resend";
 
 /**  Which entries to show. Every filter left empty shows every entry. */
 export type Query = Query_Serialize | Query_Deserialize;
@@ -1175,15 +1238,21 @@ export type RunProgress = RunProgress_Serialize | RunProgress_Deserialize;
 export type RunProgress_Deserialize = {
 	batch: number,
 	rows: number,
-	/**  Rows settled: confirmed, failed or unknown. */
+	/**  Rows settled: confirmed, failed, unknown or held. */
 	done: number,
 	confirmed: number,
 	failed: number,
 	unknown: number,
+	/**  Not sent: the contact changed since, or DeepCall's values differ. */
+	held: number,
 	paused: boolean,
-	/**  Rows settled a second, in this run. */
+	/**  Rows settled a second, over the last few seconds. */
 	rowsPerSecond: number | null,
-	/**  At that rate; `None` until it can be told. */
+	/**  Requests the run keeps in flight now. */
+	atOnce: number,
+	/**  DeepCall asked the app to wait: the seconds left. */
+	waitingSeconds?: number | null,
+	/**  At the current rate; `None` until it can be told. */
 	secondsLeft?: number | null,
 };
 
@@ -1191,15 +1260,21 @@ export type RunProgress_Deserialize = {
 export type RunProgress_Serialize = {
 	batch: number,
 	rows: number,
-	/**  Rows settled: confirmed, failed or unknown. */
+	/**  Rows settled: confirmed, failed, unknown or held. */
 	done: number,
 	confirmed: number,
 	failed: number,
 	unknown: number,
+	/**  Not sent: the contact changed since, or DeepCall's values differ. */
+	held: number,
 	paused: boolean,
-	/**  Rows settled a second, in this run. */
+	/**  Rows settled a second, over the last few seconds. */
 	rowsPerSecond: number | null,
-	/**  At that rate; `None` until it can be told. */
+	/**  Requests the run keeps in flight now. */
+	atOnce: number,
+	/**  DeepCall asked the app to wait: the seconds left. */
+	waitingSeconds: number | null,
+	/**  At the current rate; `None` until it can be told. */
 	secondsLeft: number | null,
 };
 

@@ -1,4 +1,4 @@
-//! Changes to a group the manager has left (issue 9, point 10): they finish
+//! Changes to a group the manager has left: they finish
 //! on their own group, and the group on screen stays as it is.
 
 use std::time::{Duration, Instant};

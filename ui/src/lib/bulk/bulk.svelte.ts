@@ -17,6 +17,7 @@ import { confirm } from "../confirm.svelte";
 import { asAppError } from "../errors";
 import { Paged } from "../paged.svelte";
 import { CUSTOM, choiceOf, mappingOf, type Choice } from "./mapping";
+import { agoWords, count, rowsWords } from "./words";
 
 export type Step = "start" | "columns" | "preview" | "sending" | "results";
 
@@ -243,12 +244,28 @@ export class BulkModel {
     }
   }
 
-  /** "Resume" on an unfinished run. */
-  async resume(run: BatchSummary): Promise<void> {
+  /** "Resume" on an unfinished run; with `blacklisting`, the rows still to
+   * send that blacklist are sent too, once the manager confirms it again. */
+  async resume(run: BatchSummary, blacklisting: boolean): Promise<void> {
     this.runNote = null;
+    let confirmed: number | null = null;
+    if (blacklisting && run.blacklistingLeft > 0) {
+      const n = run.blacklistingLeft;
+      const yes = await confirm({
+        title: `Blacklist ${n === 1 ? "1 contact" : `${count(n)} contacts`}?`,
+        message: `${rowsWords(n)} still to send in this run ${n === 1 ? "blacklists its contact" : "blacklist their contacts"}. A blacklisted number may get no further calls or messages from your account. The run was started ${agoWords(Date.now() - run.createdMs)}: check that this is still wanted.`,
+        confirmLabel: `Blacklist and resume`,
+        cancelLabel: "Go back",
+        danger: true,
+      });
+      if (!yes) return;
+      confirmed = n;
+    }
     this.busyRun = run.id;
     try {
-      const batch = await ok(commands.bulkResume(run.id, app.overview?.activeId ?? null));
+      const batch = await ok(
+        commands.bulkResume(run.id, confirmed, app.overview?.activeId ?? null),
+      );
       this.unfinished = (this.unfinished ?? []).filter((r) => r.id !== run.id);
       app.unfinishedRuns = this.unfinished.length;
       this.#begin(batch);
@@ -303,6 +320,15 @@ export class BulkModel {
     try {
       const end = await ok(commands.bulkWatch(id, channel));
       if (this.batch?.id !== id) return;
+      if (end.state === "paused") {
+        // The run paused itself (the sign-in refused, DeepCall out of
+        // reach): it is offered for Resume, with why.
+        this.batch = null;
+        this.progress = null;
+        this.step = "start";
+        await this.loadUnfinished();
+        return;
+      }
       this.batch = end;
       this.step = "results";
       await this.results.reload();

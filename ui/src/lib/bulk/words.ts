@@ -62,7 +62,10 @@ export function progressWords(p: RunProgress): string {
       const rate = p.rowsPerSecond >= 10 ? Math.round(p.rowsPerSecond) : p.rowsPerSecond.toFixed(1);
       parts.push(`${rate === 1 ? "1 row" : `${rate} rows`} a second`);
     }
-    if (p.secondsLeft != null && p.done < p.rows) parts.push(timeLeftWords(p.secondsLeft));
+    if (p.waitingSeconds != null && p.waitingSeconds >= 1)
+      parts.push(`DeepCall asked to wait ${Math.ceil(p.waitingSeconds)} s`);
+    else if (p.secondsLeft != null && p.done < p.rows) parts.push(timeLeftWords(p.secondsLeft));
+    parts.push(`up to ${count(p.atOnce)} at a time`);
   }
   return parts.join(" · ");
 }
@@ -73,13 +76,27 @@ export function summaryWords(s: BatchSummary, leftOut: number): string {
   if (s.failed > 0) parts.push(`${count(s.failed)} failed`);
   if (s.unknown > 0) parts.push(`${count(s.unknown)} outcome unknown`);
   if (s.notApplied > 0) parts.push(`${count(s.notApplied)} not applied`);
+  if (s.changedSince > 0)
+    parts.push(`${count(s.changedSince)} not sent: DeepCall has other values for the contact`);
+  if (s.notConfirmed > 0)
+    parts.push(`${count(s.notConfirmed)} not sent: blacklisting not confirmed`);
   if (s.pending > 0) parts.push(`${count(s.pending)} not sent`);
   if (leftOut > 0) parts.push(`${count(leftOut)} left out`);
   return parts.join(" · ");
 }
 
-/** The notice for a run an earlier start did not finish. */
-export function unfinishedWords(s: BatchSummary): string {
+/** How long ago: "just now", "12 minutes ago", "3 hours ago", "2 days ago". */
+export function agoWords(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return minutes === 1 ? "1 minute ago" : `${minutes} minutes ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return hours === 1 ? "1 hour ago" : `${hours} hours ago`;
+  return `${Math.floor(hours / 24)} days ago`;
+}
+
+/** The notice for a run that is not finished, with how old it is. */
+export function unfinishedWords(s: BatchSummary, nowMs: number): string {
   const sent = s.rows - s.pending;
-  return `A bulk update from “${s.source}” was not finished: ${count(sent)} of ${rowsWords(s.rows)} were sent.`;
+  return `A bulk update from “${s.source}”, started ${agoWords(nowMs - s.createdMs)}, was not finished: ${count(sent)} of ${rowsWords(s.rows)} were sent.`;
 }

@@ -1,0 +1,675 @@
+//! One row of a run, taken to an outcome: sent, and when its answer is
+//! lost, read back; sent again only where that cannot do what the first
+//! request would not have done. Only History failing stops the run.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use crate::deepcall::directory::form::{self, ContactForm};
+use crate::deepcall::directory::{ContactNumber, ContactUpdate};
+use crate::deepcall::{ApiErrorKind, DeepCallError, NetworkStage};
+use crate::history::batch::{BatchRow, Held};
+use crate::history::send::{on_disk, settled_by};
+use crate::history::{Change, HistoryError, Outcome, Purpose};
+
+use super::limit::{Permit, Signal};
+use super::pace::{backoff, Cut, Stops};
+use super::since::{self, Found};
+use super::{lock, Halt, Run, Settled};
+
+/// What a row needs next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Send it; `entry` is its History entry once written down (kept while
+    /// it is tried again after answers that say it was not carried out).
+    Send {
+        purpose: Purpose,
+        entry: Option<i64>,
+    },
+    /// Its request left and the answer was lost, or it was on its way when
+    /// the app stopped: read the contact before anything is sent again.
+    /// `ours`: sent by this run (seconds ago), not found so at its start.
+    Check { entry: i64, ours: bool },
+    /// A run resumed: read what DeepCall holds now, then send.
+    Verify,
+}
+
+impl Step {
+    pub fn send(purpose: Purpose) -> Self {
+        Step::Send {
+            purpose,
+            entry: None,
+        }
+    }
+}
+
+/// A row on its way.
+#[derive(Debug, Clone)]
+pub struct Work {
+    row: BatchRow,
+    pub step: Step,
+    /// Tries that count against [`super::RunOptions::attempts`].
+    tries: u32,
+    /// Waits for answers that do not count (slow down, out of reach).
+    waits: u32,
+    /// Entries whose answers were lost before the row was sent again: a
+    /// confirmation settles them too.
+    lost: Vec<i64>,
+}
+
+impl Work {
+    pub fn new(row: BatchRow, step: Step) -> Self {
+        Self {
+            row,
+            step,
+            tries: 0,
+            waits: 0,
+            lost: Vec::new(),
+        }
+    }
+}
+
+/// How a row left the worker.
+pub enum Ended {
+    Settled(Settled),
+    /// Pause, Cancel or the run pausing itself came first; it goes back.
+    Stopped(Work),
+}
+
+const SHOWS_AFTER: &str = "Checked: DeepCall has this change.";
+const SHOWS_BEFORE: &str =
+    "Checked: DeepCall still has the values from before, so this row was not applied; it was \
+     sent again.";
+const LOST_THEN_CONFIRMED: &str =
+    "Its answer was lost; the same values were sent again, and DeepCall confirmed them.";
+const SENT_AGAIN: &str = "Its answer was lost, and this DeepCall cannot be asked for a \
+     contact's values, so the same values were sent again (DeepCall merges them: a second \
+     request changes nothing the first would not have).";
+const NOT_OURS_CANNOT_READ: &str = "This row was on its way when the run stopped, and this \
+     DeepCall cannot be asked for a contact's values, so whether it was applied cannot be told. \
+     It is not sent again so long after: open the contact to see what it has.";
+
+/// What an answer that was not a success asks of the row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    /// DeepCall asked for fewer requests: wait (as long as it said, when
+    /// it said) and try again. Not a try.
+    SlowDown(Option<Duration>),
+    /// The account's sign-in or permission was refused.
+    AccountRefused,
+    /// DeepCall was not reached: nothing was carried out. Not a try; the
+    /// run pauses when this goes on.
+    NotReached,
+    /// It may have been carried out: read it back.
+    MaybeApplied,
+    /// DeepCall's own trouble, not carried out: try again (a try).
+    Trouble,
+    /// Refused for good.
+    Refused,
+}
+
+fn next(e: &DeepCallError) -> Next {
+    match e {
+        DeepCallError::RateLimited { retry_after } => Next::SlowDown(*retry_after),
+        DeepCallError::Network {
+            stage: NetworkStage::Connect,
+            ..
+        } => Next::NotReached,
+        e if matches!(
+            e.api_kind(),
+            Some(
+                ApiErrorKind::InvalidToken
+                    | ApiErrorKind::PermissionDenied
+                    | ApiErrorKind::GroupPermissionDenied
+            )
+        ) =>
+        {
+            Next::AccountRefused
+        }
+        e if e.may_have_been_applied() => Next::MaybeApplied,
+        e if e.is_retryable() && *e != DeepCallError::NotApplied => Next::Trouble,
+        _ => Next::Refused,
+    }
+}
+
+/// The update a row sends: exactly what it sets, by the editor's rules.
+fn update_of(change: &Change) -> Result<(ContactNumber, ContactUpdate), DeepCallError> {
+    let Change::Contact {
+        number, changes, ..
+    } = change
+    else {
+        return Err(DeepCallError::invalid_input(
+            "contact",
+            "A bulk run changes contacts only.",
+        ));
+    };
+    let number = ContactNumber::parse(number)?;
+    let original = ContactForm::empty();
+    let edited = original.with_values(changes.iter().map(|c| (&c.field, &c.after)));
+    let save = form::save(&original, &edited, true)?;
+    Ok((number, save.update))
+}
+
+/// How a request went, told to the run: its limiter, the breaker, and
+/// when DeepCall last answered.
+fn heard<T>(run: &Run<'_>, permit: Permit<'_>, answer: &Result<T, DeepCallError>) {
+    let took = permit.elapsed();
+    let answered = match answer {
+        Ok(_) => true,
+        Err(DeepCallError::Network { .. } | DeepCallError::Timeout { .. }) => false,
+        Err(_) => true,
+    };
+    let signal = match answer {
+        Err(e) if e.is_overload() => Signal::Overload,
+        Ok(_) | Err(DeepCallError::Api { .. }) => Signal::Answered(took),
+        Err(_) => Signal::Other,
+    };
+    permit.heard(signal);
+    if !answered {
+        run.no_answer();
+        return;
+    }
+    run.heard_from_deepcall();
+    let trip = lock(&run.breaker).heard(answer.as_ref().map(|_| ()));
+    if let Some(trip) = trip {
+        run.halt(Halt::Refused(trip));
+    }
+}
+
+/// Takes one row as far as it goes now.
+pub async fn advance(
+    run: &Run<'_>,
+    mut work: Work,
+    stops: &mut Stops,
+) -> Result<Ended, HistoryError> {
+    let (batch, line) = (run.batch, work.row.line);
+    let (number, update) = match update_of(&work.row.change) {
+        Ok(u) => u,
+        Err(e) => {
+            // Recorded, so the row's outcome says why; never sent.
+            let entry = on_disk(run.history, move |h| {
+                h.record_row(batch, line, Purpose::Change)
+            })
+            .await?;
+            return settle(run, entry, Outcome::Failed, e.to_string()).await;
+        }
+    };
+    loop {
+        // Where DeepCall asked everyone to wait, and room in the limit.
+        let permit = match stops
+            .unless_stopped(async {
+                loop {
+                    while let Some(left) = run.gate.left() {
+                        tokio::time::sleep(left).await;
+                    }
+                    let permit = run.limiter.acquire().await;
+                    // DeepCall may have asked for a wait while this one
+                    // waited for room.
+                    if run.gate.left().is_none() {
+                        break permit;
+                    }
+                }
+            })
+            .await
+        {
+            Ok(p) => p,
+            Err(cut) => return stopped(run, work, cut).await,
+        };
+        match work.step {
+            Step::Send { purpose, entry } => {
+                let entry = match entry {
+                    Some(e) => e,
+                    None => {
+                        let e = on_disk(run.history, move |h| h.record_row(batch, line, purpose))
+                            .await?;
+                        lock(&run.sent_here).insert(e);
+                        work.step = Step::Send {
+                            purpose,
+                            entry: Some(e),
+                        };
+                        e
+                    }
+                };
+                let answer = run.client.update_contact(&number, &update).await;
+                heard(run, permit, &answer);
+                let e = match answer {
+                    Ok(()) => {
+                        for lost in std::mem::take(&mut work.lost) {
+                            resolve(run, lost, Outcome::Confirmed, LOST_THEN_CONFIRMED).await?;
+                        }
+                        resolve(run, entry, Outcome::Confirmed, "").await?;
+                        return Ok(Ended::Settled(Settled::Outcome(Outcome::Confirmed)));
+                    }
+                    Err(e) => e,
+                };
+                match next(&e) {
+                    Next::MaybeApplied => {
+                        work.tries += 1;
+                        work.step = Step::Check { entry, ours: true };
+                    }
+                    Next::Refused => {
+                        let (outcome, message) = settled_by(&e);
+                        return settle(run, entry, outcome, message).await;
+                    }
+                    n => {
+                        if let Some(end) = wait_after(run, &mut work, n, &e, stops).await? {
+                            return Ok(end);
+                        }
+                    }
+                }
+            }
+            Step::Check { entry, ours } => {
+                if run.no_reading.load(Ordering::Relaxed) {
+                    drop(permit);
+                    if let Some(end) = unverifiable(run, &mut work, entry, ours).await? {
+                        return Ok(end);
+                    }
+                    continue;
+                }
+                let answer = run.client.contact_info(&number).await;
+                heard(run, permit, &answer);
+                let now = match answer {
+                    Ok(Some(info)) => ContactForm::from_info(&info),
+                    Ok(None) | Err(DeepCallError::NotOffered { .. }) => {
+                        if answer.is_err() {
+                            run.no_reading.store(true, Ordering::Relaxed);
+                        }
+                        if let Some(end) = unverifiable(run, &mut work, entry, ours).await? {
+                            return Ok(end);
+                        }
+                        continue;
+                    }
+                    Err(e) => {
+                        if let Some(end) = read_failed(run, &mut work, &e, stops).await? {
+                            return Ok(end);
+                        }
+                        continue;
+                    }
+                };
+                match since::compare(&work.row.change, &now) {
+                    Found::After => {
+                        for lost in std::mem::take(&mut work.lost) {
+                            resolve(run, lost, Outcome::Confirmed, LOST_THEN_CONFIRMED).await?;
+                        }
+                        return settle(run, entry, Outcome::Confirmed, SHOWS_AFTER.into()).await;
+                    }
+                    Found::Before => {
+                        resolve(run, entry, Outcome::NotApplied, SHOWS_BEFORE).await?;
+                        work.step = Step::send(Purpose::TryAgain);
+                    }
+                    Found::Unclear(fields) if !ours => {
+                        let message = format!(
+                            "Not sent again: this row was on its way when the run stopped, and \
+                             DeepCall now has other values for {} than this row's. Whether the \
+                             row never arrived or someone changed the contact since cannot be \
+                             told, so it is not sent over a possible newer change. Open the \
+                             contact to check.",
+                            since::fields_words(&fields)
+                        );
+                        return hold(run, &work, Some(entry), Held::Unsure, message).await;
+                    }
+                    Found::Unclear(_) => {
+                        // Sent by this run moments ago and not there: not
+                        // applied, unless this computer changed it since.
+                        if let Some(end) = changed_here(run, &work, Some(entry)).await? {
+                            return Ok(end);
+                        }
+                        resolve(run, entry, Outcome::NotApplied, SHOWS_BEFORE).await?;
+                        keep_before(run, &mut work, &now).await?;
+                        work.step = Step::send(Purpose::TryAgain);
+                    }
+                    Found::Neither(fields) => {
+                        return hold(
+                            run,
+                            &work,
+                            Some(entry),
+                            Held::ChangedSince,
+                            changed_words(&fields),
+                        )
+                        .await;
+                    }
+                }
+            }
+            Step::Verify => {
+                let purpose = match work.row.outcome {
+                    Some(Outcome::NotApplied) => Purpose::TryAgain,
+                    _ => Purpose::Change,
+                };
+                // Changed from this computer since the run started (the
+                // Contacts screen, another run): what DeepCall holds is
+                // someone's newer decision.
+                if let Some(end) = changed_here(run, &work, None).await? {
+                    return Ok(end);
+                }
+                if run.no_reading.load(Ordering::Relaxed) {
+                    drop(permit);
+                    work.step = Step::send(purpose);
+                    continue;
+                }
+                let answer = run.client.contact_info(&number).await;
+                heard(run, permit, &answer);
+                let now = match answer {
+                    Ok(Some(info)) => ContactForm::from_info(&info),
+                    Ok(None) | Err(DeepCallError::NotOffered { .. }) => {
+                        if answer.is_err() {
+                            run.no_reading.store(true, Ordering::Relaxed);
+                        }
+                        work.step = Step::send(purpose);
+                        continue;
+                    }
+                    Err(e) => {
+                        if let Some(end) = read_failed(run, &mut work, &e, stops).await? {
+                            return Ok(end);
+                        }
+                        continue;
+                    }
+                };
+                if let Found::Neither(fields) = since::compare(&work.row.change, &now) {
+                    return hold(run, &work, None, Held::ChangedSince, changed_words(&fields))
+                        .await;
+                }
+                keep_before(run, &mut work, &now).await?;
+                work.step = Step::send(purpose);
+            }
+        }
+    }
+}
+
+fn changed_words(fields: &[String]) -> String {
+    format!(
+        "Not sent: DeepCall now has values for {} that are neither this row's nor those from \
+         before the run, so someone changed this contact since. It is not sent over their \
+         change; open the contact to see what it has.",
+        since::fields_words(fields)
+    )
+}
+
+/// Keeps what DeepCall holds now as the row's values from before, where
+/// they were not known: later checks compare with them.
+async fn keep_before(
+    run: &Run<'_>,
+    work: &mut Work,
+    now: &ContactForm,
+) -> Result<(), HistoryError> {
+    let change = since::with_before(&work.row.change, now);
+    if change != work.row.change {
+        let (batch, line, kept) = (run.batch, work.row.line, change.clone());
+        on_disk(run.history, move |h| h.set_row_change(batch, line, &kept)).await?;
+        work.row.change = change;
+    }
+    Ok(())
+}
+
+/// A request that did not go through and was not carried out: waits, and
+/// says whether the row ended meanwhile.
+async fn wait_after(
+    run: &Run<'_>,
+    work: &mut Work,
+    n: Next,
+    e: &DeepCallError,
+    stops: &mut Stops,
+) -> Result<Option<Ended>, HistoryError> {
+    let o = &run.options;
+    let wait = match n {
+        Next::SlowDown(Some(asked)) => {
+            run.gate.push_back(asked.min(o.longest_retry_after));
+            work.waits += 1;
+            Duration::ZERO
+        }
+        Next::SlowDown(None) | Next::NotReached => {
+            work.waits += 1;
+            backoff(o.first_wait, o.longest_wait, work.waits - 1)
+        }
+        Next::AccountRefused | Next::Trouble | Next::MaybeApplied | Next::Refused => {
+            work.tries += 1;
+            if work.tries >= o.attempts {
+                return out_of_tries(run, work, e).await.map(Some);
+            }
+            backoff(o.first_wait, o.longest_wait, work.tries - 1)
+        }
+    };
+    match stops.sleep(wait, &run.gate).await {
+        Ok(()) => Ok(None),
+        Err(cut) => stopped(run, work.clone(), cut).await.map(Some),
+    }
+}
+
+/// A read that failed: waits as a send would, or gives up on the row.
+async fn read_failed(
+    run: &Run<'_>,
+    work: &mut Work,
+    e: &DeepCallError,
+    stops: &mut Stops,
+) -> Result<Option<Ended>, HistoryError> {
+    let n = match next(e) {
+        // A read changes nothing: any other trouble is worth another try.
+        Next::MaybeApplied | Next::Refused => Next::Trouble,
+        n => n,
+    };
+    wait_after(run, work, n, e, stops).await
+}
+
+/// The row has had all its tries.
+async fn out_of_tries(
+    run: &Run<'_>,
+    work: &mut Work,
+    last: &DeepCallError,
+) -> Result<Ended, HistoryError> {
+    let message = format!(
+        "DeepCall did not take this row after {} tries; the last problem: {last}",
+        run.options.attempts
+    );
+    match work.step {
+        Step::Send {
+            entry: Some(entry), ..
+        } => settle(run, entry, Outcome::Failed, message).await,
+        Step::Check { entry, .. } => settle(run, entry, Outcome::Unknown, message).await,
+        Step::Send {
+            purpose,
+            entry: None,
+        } => {
+            let (batch, line) = (run.batch, work.row.line);
+            let entry = on_disk(run.history, move |h| h.record_row(batch, line, purpose)).await?;
+            settle(run, entry, Outcome::Failed, message).await
+        }
+        Step::Verify => {
+            let (batch, line) = (run.batch, work.row.line);
+            let entry = on_disk(run.history, move |h| {
+                h.record_row(batch, line, Purpose::Change)
+            })
+            .await?;
+            let message = format!(
+                "Not sent: DeepCall could not be asked what this contact has now. {message}"
+            );
+            settle(run, entry, Outcome::Failed, message).await
+        }
+    }
+}
+
+/// A lost answer that DeepCall cannot be asked about: sends the same
+/// values again when that is safe, or says why not.
+async fn unverifiable(
+    run: &Run<'_>,
+    work: &mut Work,
+    entry: i64,
+    ours: bool,
+) -> Result<Option<Ended>, HistoryError> {
+    if !ours {
+        return settle(run, entry, Outcome::Unknown, NOT_OURS_CANNOT_READ.into())
+            .await
+            .map(Some);
+    }
+    if work.tries >= run.options.attempts {
+        let message = format!(
+            "Its answer was lost {} times, and this DeepCall cannot be asked whether it was \
+             applied. Open the contact to see what it has.",
+            work.tries
+        );
+        return settle(run, entry, Outcome::Unknown, message)
+            .await
+            .map(Some);
+    }
+    if let Some(end) = changed_here(run, work, Some(entry)).await? {
+        return Ok(Some(end));
+    }
+    resolve(run, entry, Outcome::Unknown, SENT_AGAIN).await?;
+    work.lost.push(entry);
+    work.step = Step::send(Purpose::Resend);
+    Ok(None)
+}
+
+/// Holds the row when this computer changed its contact in another way
+/// since the run started (the Contacts screen, another run).
+async fn changed_here(
+    run: &Run<'_>,
+    work: &Work,
+    entry: Option<i64>,
+) -> Result<Option<Ended>, HistoryError> {
+    let (batch, since, number) = (run.batch, run.started_ms, work.row.change.target());
+    let when = on_disk(run.history, move |h| {
+        h.changed_elsewhere(batch, &number, since)
+    })
+    .await?;
+    if when.is_none() {
+        return Ok(None);
+    }
+    let message = "Not sent: this contact was changed from DeepCall Desk since the run started \
+                   (see History), and sending this row could undo that change."
+        .to_owned();
+    hold(run, work, entry, Held::ChangedSince, message)
+        .await
+        .map(Some)
+}
+
+/// The row is not sent, on purpose; its entry, if it has one, keeps what
+/// is known of it.
+async fn hold(
+    run: &Run<'_>,
+    work: &Work,
+    entry: Option<i64>,
+    held: Held,
+    message: String,
+) -> Result<Ended, HistoryError> {
+    let (batch, line) = (run.batch, work.row.line);
+    on_disk(run.history, move |h| {
+        if let Some(entry) = entry {
+            h.resolve(entry, Outcome::Unknown, Some(&message))?;
+        }
+        h.hold_row(batch, line, held, &message)
+    })
+    .await?;
+    Ok(Ended::Settled(Settled::Held))
+}
+
+/// Pause, Cancel or the run pausing itself came between two tries: what is
+/// known is written down, and the row goes back to the queue.
+async fn stopped(run: &Run<'_>, mut work: Work, cut: Cut) -> Result<Ended, HistoryError> {
+    match work.step {
+        // Its last try was not carried out (or it was not tried yet).
+        Step::Send {
+            purpose,
+            entry: Some(entry),
+        } => {
+            let message = match cut {
+                Cut::Manager => {
+                    "Not sent yet: the run was paused or cancelled before DeepCall \
+                                 took it."
+                }
+                Cut::Halted => "Not sent yet: the run paused before DeepCall took it.",
+            };
+            resolve(run, entry, Outcome::NotApplied, message).await?;
+            work.step = Step::send(match purpose {
+                Purpose::Change => Purpose::TryAgain,
+                p => p,
+            });
+        }
+        Step::Check { entry, .. } => {
+            resolve(
+                run,
+                entry,
+                Outcome::Unknown,
+                "Its answer was lost, and the run stopped before DeepCall could be asked \
+                 whether it was applied. Resume checks it first.",
+            )
+            .await?;
+        }
+        Step::Send { entry: None, .. } | Step::Verify => {}
+    }
+    Ok(Ended::Stopped(work))
+}
+
+async fn resolve(
+    run: &Run<'_>,
+    entry: i64,
+    outcome: Outcome,
+    message: &'static str,
+) -> Result<(), HistoryError> {
+    let message = (!message.is_empty()).then_some(message);
+    on_disk(run.history, move |h| h.resolve(entry, outcome, message)).await
+}
+
+async fn settle(
+    run: &Run<'_>,
+    entry: i64,
+    outcome: Outcome,
+    message: String,
+) -> Result<Ended, HistoryError> {
+    let message = (!message.is_empty()).then_some(message);
+    on_disk(run.history, move |h| {
+        h.resolve(entry, outcome, message.as_deref())
+    })
+    .await?;
+    Ok(Ended::Settled(Settled::Outcome(outcome)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deepcall::Module;
+
+    #[test]
+    fn the_status_decides_what_a_failed_request_asks_for() {
+        let wait = Some(Duration::from_secs(3));
+        assert_eq!(
+            next(&DeepCallError::RateLimited { retry_after: wait }),
+            Next::SlowDown(wait)
+        );
+        assert_eq!(
+            next(&DeepCallError::api(Module::Directory, 1014, "")),
+            Next::AccountRefused
+        );
+        assert_eq!(
+            next(&DeepCallError::api(Module::Directory, 1015, "")),
+            Next::AccountRefused
+        );
+        assert_eq!(
+            next(&DeepCallError::Network {
+                stage: NetworkStage::Connect,
+                detail: String::new()
+            }),
+            Next::NotReached
+        );
+        for maybe in [
+            DeepCallError::HttpStatus { status: 503 },
+            DeepCallError::Timeout { seconds: 30 },
+            DeepCallError::Network {
+                stage: NetworkStage::Exchange,
+                detail: String::new(),
+            },
+        ] {
+            assert_eq!(next(&maybe), Next::MaybeApplied, "{maybe:?}");
+        }
+        assert_eq!(
+            next(&DeepCallError::api(Module::Directory, 1009, "")),
+            Next::Trouble
+        );
+        assert_eq!(
+            next(&DeepCallError::api(Module::Directory, 1012, "")),
+            Next::Refused
+        );
+        assert_eq!(
+            next(&DeepCallError::NotOffered { status: 404 }),
+            Next::Refused
+        );
+    }
+}
