@@ -22,21 +22,32 @@ fn refuse(code: i64, message: impl Into<String>) -> Refusal {
 
 type Answer = Result<Value, Refusal>;
 
+type Handler = fn(&mut Data, &Map<String, Value>) -> Answer;
+
+/// Every endpoint the sandbox has (`Module/action`), with its handler.
+const HANDLERS: [(&str, Handler); 5] = [
+    ("Group/getGroupAgentRelation", group_agent_relation),
+    ("Group/submitAssignGroupToAgent", submit_assign),
+    ("Group/list", group_list),
+    ("Directory/update", directory_update),
+    ("Directory/getInfo", directory_get_info),
+];
+
+/// The endpoints the sandbox has (`Module/action`).
+pub fn endpoints() -> impl Iterator<Item = &'static str> {
+    HANDLERS.iter().map(|(name, _)| *name)
+}
+
 /// Answers one API call; `None` for an endpoint the sandbox does not know.
+/// `creds` is `None` while the sign-in is revoked: every credential is
+/// refused, as DeepCall refuses an expired token.
 pub(crate) fn dispatch(
     data: &mut Data,
-    creds: &Credentials,
+    creds: Option<&Credentials>,
     endpoint: &str,
     json: Option<Value>,
 ) -> Option<Value> {
-    let handler: fn(&mut Data, &Map<String, Value>) -> Answer = match endpoint {
-        "Group/getGroupAgentRelation" => group_agent_relation,
-        "Group/submitAssignGroupToAgent" => submit_assign,
-        "Group/list" => group_list,
-        "Directory/update" => directory_update,
-        "Directory/getInfo" => directory_get_info,
-        _ => return None,
-    };
+    let (_, handler) = HANDLERS.iter().find(|(name, _)| *name == endpoint)?;
     let result = match json {
         Some(Value::Object(body)) => authenticate(creds, &body).and_then(|()| handler(data, &body)),
         // The body is read as JSON whatever the Content-Type said; anything
@@ -53,17 +64,17 @@ fn present<'a>(body: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     body.get(key).filter(|v| !v.is_null())
 }
 
-fn authenticate(creds: &Credentials, body: &Map<String, Value>) -> Result<(), Refusal> {
+fn authenticate(creds: Option<&Credentials>, body: &Map<String, Value>) -> Result<(), Refusal> {
     let ssid = present(body, "ssid");
     let user = present(body, "userId").and_then(docs::text);
     let token = present(body, "token").and_then(docs::text);
-    match (ssid, user, token) {
-        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(refuse(
+    match (ssid, user, token, creds) {
+        (Some(_), Some(_), _, _) | (Some(_), _, Some(_), _) => Err(refuse(
             1000,
             "Invalid parameters: send either ssid or userId and token",
         )),
-        (Some(s), None, None) if s.as_str() == Some(creds.ssid.as_str()) => Ok(()),
-        (None, Some(u), Some(t)) if u == creds.user_id && t == creds.token => Ok(()),
+        (Some(s), None, None, Some(c)) if s.as_str() == Some(c.ssid.as_str()) => Ok(()),
+        (None, Some(u), Some(t), Some(c)) if u == c.user_id && t == c.token => Ok(()),
         _ => Err(refuse(1014, "Invalid token")),
     }
 }

@@ -1,6 +1,6 @@
-//! Misbehaviour for bulk runs: a rate limit, random 5xx answers, dropped
-//! connections and slow answers, drawn from a seeded generator so that a
-//! run is reproducible. Set it with [`super::Options::misbehaviour`] or
+//! Misbehaviour for bulk runs: a rate limit, random 429 and 5xx answers, a
+//! cap on requests in flight, dropped connections and slow answers, drawn
+//! from seeded generators so that a run is reproducible. Set it with [`super::Options::misbehaviour`] or
 //! [`super::Sandbox::set_misbehaviour`], or on the `deepcall-sandbox`
 //! command line.
 
@@ -9,33 +9,49 @@ use std::fmt;
 use std::ops::RangeInclusive;
 use std::time::{Duration, Instant};
 
-use super::Fault;
+use super::{Fault, RefusalShape};
 
-/// How the sandbox misbehaves on its own, for every API request that no
-/// test fault ([`super::Sandbox::fail_next`] and the like) was set for.
-/// The default misbehaves not at all.
+/// How the sandbox misbehaves on its own, as a busy host far away does. The
+/// cap on requests in flight comes first; a test's own fault
+/// ([`super::Sandbox::fail_next`] and the like) comes before the other
+/// faults; the delay and the refusal shape apply to every answer. The
+/// default misbehaves not at all.
 ///
-/// Each such request draws the same five numbers from the generator
-/// whatever is switched on, so the k-th request meets the same luck in
-/// every run with the same seed (requests that arrive together may arrive
-/// in either order, of course).
+/// Each API request draws the same numbers from the generators whatever is
+/// switched on and whatever fault it meets, so the k-th request meets the
+/// same luck in every run with the same seed (requests that arrive together
+/// may arrive in either order, of course), and switching a setting on
+/// changes no other setting's luck: the random 429s draw from a generator
+/// of their own, and give way to the 5xx and drops, so the requests that
+/// meet a 5xx or a drop are the same with or without them.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Misbehaviour {
-    /// Above this many requests within the window, answer HTTP 429 with
-    /// `Retry-After`; the request is not carried out.
+    /// Above this many requests within the window, answer HTTP 429; the
+    /// request is not carried out.
     pub rate_limit: Option<RateLimit>,
+    /// The probability (0 to 1) of an HTTP 429 instead of the request being
+    /// carried out (for a request no 5xx or drop was drawn for).
+    pub too_many_requests: f64,
+    /// At most this many API requests are handled at once: one arriving
+    /// while this many are under way (from their arrival until their
+    /// answer is handed over, a delay included) is answered HTTP 429 and not
+    /// carried out. Requests refused so do not count.
+    pub max_in_flight: Option<u32>,
     /// The probability (0 to 1) of an HTTP 500, 502, 503 or 504 answer
-    /// instead of the request being carried out.
+    /// (a gateway's HTML page) instead of the request being carried out.
     pub server_errors: f64,
     /// The probability (0 to 1) that the connection is closed without an
     /// answer. Half of these close before the request is carried out
     /// ([`Fault::DropConnection`]), half after ([`Fault::DropAfterApplying`]),
     /// as a real network does both; the request log says which.
     pub drops: f64,
-    /// Every answer (except a 429) waits a time drawn evenly from this
-    /// range. The request is carried out on arrival; only its answer is slow.
+    /// Every answer, refusals included, waits a time drawn evenly from
+    /// this range, as from a host that far away. The request is carried out
+    /// on arrival; only its answer is slow.
     pub delay: Option<RangeInclusive<Duration>>,
-    /// The generator's seed.
+    /// How every 429 is worded, and whether a 503 says when to come back.
+    pub refusal: RefusalShape,
+    /// The generators' seed.
     pub seed: u64,
 }
 
@@ -60,16 +76,31 @@ impl Misbehaviour {
     /// Whether anything is switched on.
     pub fn is_on(&self) -> bool {
         self.rate_limit.is_some()
+            || self.too_many_requests > 0.0
+            || self.max_in_flight.is_some()
             || self.server_errors > 0.0
             || self.drops > 0.0
             || self.delay.is_some()
     }
 
+    /// Whether it can refuse a request with a 429 or a 503, the answers
+    /// [`Misbehaviour::refusal`] shapes.
+    fn refuses(&self) -> bool {
+        self.rate_limit.is_some()
+            || self.too_many_requests > 0.0
+            || self.max_in_flight.is_some()
+            || self.server_errors > 0.0
+    }
+
     /// Checks the settings: probabilities from 0 to 1, a rate limit of at
-    /// least one request in a window longer than zero, a delay range whose
-    /// start is not after its end.
+    /// least one request in a window longer than zero, room for at least
+    /// one request in flight, a delay range whose start is not after its end.
     pub fn check(&self) -> Result<(), String> {
-        for (name, p) in [("server_errors", self.server_errors), ("drops", self.drops)] {
+        for (name, p) in [
+            ("too_many_requests", self.too_many_requests),
+            ("server_errors", self.server_errors),
+            ("drops", self.drops),
+        ] {
             if !(0.0..=1.0).contains(&p) {
                 return Err(format!("{name}: {p} is not a probability from 0 to 1"));
             }
@@ -78,6 +109,9 @@ impl Misbehaviour {
             if limit.requests == 0 || limit.per.is_zero() {
                 return Err("rate_limit: at least one request in a window longer than zero".into());
             }
+        }
+        if self.max_in_flight == Some(0) {
+            return Err("max_in_flight: at least one request".into());
         }
         if let Some(range) = &self.delay {
             if range.start() > range.end() {
@@ -93,7 +127,9 @@ impl Misbehaviour {
 }
 
 impl fmt::Display for Misbehaviour {
-    /// One line for people, e.g. `rate limit 50 per 1000 ms, 5xx 5%, drops 2%, delay 20..=200 ms, seed 7`.
+    /// One line for people, e.g. `rate limit 50 per 1000 ms, 429 5%, at most
+    /// 8 in flight, 5xx 5%, drops 2%, delay 20..=200 ms, 429s as json with
+    /// Retry-After 1 s, seed 7`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut parts = Vec::new();
         if let Some(l) = self.rate_limit {
@@ -102,6 +138,12 @@ impl fmt::Display for Misbehaviour {
                 l.requests,
                 l.per.as_millis()
             ));
+        }
+        if self.too_many_requests > 0.0 {
+            parts.push(format!("429 {}%", percent(self.too_many_requests)));
+        }
+        if let Some(n) = self.max_in_flight {
+            parts.push(format!("at most {n} in flight"));
         }
         if self.server_errors > 0.0 {
             parts.push(format!("5xx {}%", percent(self.server_errors)));
@@ -118,6 +160,9 @@ impl fmt::Display for Misbehaviour {
         }
         if parts.is_empty() {
             parts.push("none".into());
+        }
+        if self.refuses() {
+            parts.push(self.refusal.to_string());
         }
         parts.push(format!("seed {}", self.seed));
         f.write_str(&parts.join(", "))
@@ -154,43 +199,66 @@ pub(crate) struct Luck {
     pub fault: Option<Fault>,
     /// How long the answer waits.
     pub slow: Option<Duration>,
+    /// How a refusal is worded.
+    pub refusal: RefusalShape,
 }
 
-/// The live state: the settings, the generator and the rate window.
+/// The live state: the settings, the generators and the rate window.
 pub(crate) struct Misbehaving {
     config: Misbehaviour,
     rng: SplitMix64,
+    /// The random 429s' own generator, so that switching them on leaves
+    /// every other draw as it was.
+    rng_429: SplitMix64,
     /// When each request the rate limit let through arrived, oldest first.
     recent: VecDeque<Instant>,
 }
 
 const SERVER_ERRORS: [u16; 4] = [500, 502, 503, 504];
 
+/// Sets the random 429s' generator apart from the main one (any odd
+/// constant would do).
+const SEED_429: u64 = 0x429D_EE9C_A11D_E5C1;
+
 impl Misbehaving {
     pub fn new(config: Misbehaviour) -> Self {
         Self {
             rng: SplitMix64(config.seed),
+            rng_429: SplitMix64(config.seed ^ SEED_429),
             config,
             recent: VecDeque::new(),
         }
     }
 
-    /// Decides the fate of a request arriving at `now`.
-    pub fn draw(&mut self, now: Instant) -> Luck {
+    pub fn max_in_flight(&self) -> Option<u32> {
+        self.config.max_in_flight
+    }
+
+    /// Decides the fate of an API request arriving at `now`. `decided` is a
+    /// fault already chosen for it (a test's, or the cap on requests in
+    /// flight): it stands, the request still draws its numbers (so later
+    /// requests meet the same luck), misbehaviour adds only its delay, and
+    /// the rate window does not count it.
+    pub fn draw(&mut self, now: Instant, decided: Option<Fault>) -> Luck {
+        let refusal = self.config.refusal.clone();
         if !self.config.is_on() {
             return Luck {
-                fault: None,
+                fault: decided,
                 slow: None,
+                refusal,
             };
         }
         let [error, which, drop, side, delay] = std::array::from_fn(|_| self.rng.unit());
-        if self.limited(now) {
-            return Luck {
-                fault: Some(Fault::RateLimited),
-                slow: None,
-            };
-        }
-        let fault = if error < self.config.server_errors {
+        let too_many = self.rng_429.unit();
+        let slow = self.config.delay.as_ref().map(|range| {
+            let span = range.end().saturating_sub(*range.start());
+            *range.start() + Duration::from_nanos((span.as_nanos() as f64 * delay) as u64)
+        });
+        let fault = if decided.is_some() {
+            decided
+        } else if self.limited(now) {
+            Some(Fault::RateLimited)
+        } else if error < self.config.server_errors {
             let i = ((which * SERVER_ERRORS.len() as f64) as usize).min(SERVER_ERRORS.len() - 1);
             Some(Fault::ServerError(SERVER_ERRORS[i]))
         } else if drop < self.config.drops {
@@ -199,14 +267,16 @@ impl Misbehaving {
             } else {
                 Fault::DropAfterApplying
             })
+        } else if too_many < self.config.too_many_requests {
+            Some(Fault::RateLimited)
         } else {
             None
         };
-        let slow = self.config.delay.as_ref().map(|range| {
-            let span = range.end().saturating_sub(*range.start());
-            *range.start() + Duration::from_nanos((span.as_nanos() as f64 * delay) as u64)
-        });
-        Luck { fault, slow }
+        Luck {
+            fault,
+            slow,
+            refusal,
+        }
     }
 
     /// Whether the rate limit refuses a request arriving at `now`; counts it if not.
@@ -231,12 +301,13 @@ impl Misbehaving {
 
 #[cfg(test)]
 mod tests {
+    use super::super::RefusalBody;
     use super::*;
 
     fn faults(config: Misbehaviour, n: usize) -> Vec<Option<Fault>> {
         let mut m = Misbehaving::new(config);
         let now = Instant::now();
-        (0..n).map(|_| m.draw(now).fault).collect()
+        (0..n).map(|_| m.draw(now, None).fault).collect()
     }
 
     #[test]
@@ -274,24 +345,35 @@ mod tests {
 
     #[test]
     fn probabilities_zero_and_one() {
-        let all = faults(
-            Misbehaviour {
-                server_errors: 1.0,
-                ..Misbehaviour::default()
-            },
-            50,
-        );
-        assert!(all.iter().all(|f| matches!(f, Some(Fault::ServerError(_)))));
-        let drops = faults(
-            Misbehaviour {
-                drops: 1.0,
-                ..Misbehaviour::default()
-            },
-            50,
-        );
-        assert!(drops
-            .iter()
-            .all(|f| matches!(f, Some(Fault::DropConnection | Fault::DropAfterApplying))));
+        let every = |config: Misbehaviour, fits: fn(&Fault) -> bool| {
+            faults(config, 50)
+                .iter()
+                .all(|f| f.as_ref().is_some_and(fits))
+        };
+        let errors = Misbehaviour {
+            server_errors: 1.0,
+            ..Misbehaviour::default()
+        };
+        assert!(every(errors, |f| matches!(f, Fault::ServerError(_))));
+        let drops = Misbehaviour {
+            drops: 1.0,
+            ..Misbehaviour::default()
+        };
+        assert!(every(drops, |f| matches!(
+            f,
+            Fault::DropConnection | Fault::DropAfterApplying
+        )));
+        let too_many = Misbehaviour {
+            too_many_requests: 1.0,
+            ..Misbehaviour::default()
+        };
+        assert!(every(too_many, |f| *f == Fault::RateLimited));
+        let zero = Misbehaviour {
+            too_many_requests: 0.0,
+            max_in_flight: Some(1),
+            ..Misbehaviour::default()
+        };
+        assert!(faults(zero, 50).iter().all(Option::is_none));
     }
 
     #[test]
@@ -316,7 +398,7 @@ mod tests {
             ..Misbehaviour::default()
         });
         let now = Instant::now();
-        let slow: Vec<Duration> = (0..100).map(|_| m.draw(now).slow.unwrap()).collect();
+        let slow: Vec<Duration> = (0..100).map(|_| m.draw(now, None).slow.unwrap()).collect();
         assert!(slow
             .iter()
             .all(|d| (Duration::from_millis(20)..=Duration::from_millis(200)).contains(d)));
@@ -331,7 +413,8 @@ mod tests {
         });
         let t0 = Instant::now();
         let at = |ms| t0 + Duration::from_millis(ms);
-        let limited = |m: &mut Misbehaving, ms| m.draw(at(ms)).fault == Some(Fault::RateLimited);
+        let limited =
+            |m: &mut Misbehaving, ms| m.draw(at(ms), None).fault == Some(Fault::RateLimited);
         assert!(!limited(&mut m, 0));
         assert!(!limited(&mut m, 100));
         assert!(!limited(&mut m, 200));
@@ -365,6 +448,14 @@ mod tests {
                 ..Misbehaviour::default()
             },
             Misbehaviour {
+                too_many_requests: 2.0,
+                ..Misbehaviour::default()
+            },
+            Misbehaviour {
+                max_in_flight: Some(0),
+                ..Misbehaviour::default()
+            },
+            Misbehaviour {
                 delay: Some(Duration::from_millis(5)..=Duration::from_millis(2)),
                 ..Misbehaviour::default()
             },
@@ -379,15 +470,149 @@ mod tests {
     fn it_reads_plainly() {
         let m = Misbehaviour {
             rate_limit: Some(RateLimit::per_second(50)),
+            too_many_requests: 1.0 / 7.0,
+            max_in_flight: Some(8),
             server_errors: 0.05,
             drops: 0.02,
             delay: Some(Duration::from_millis(20)..=Duration::from_millis(200)),
+            refusal: RefusalShape {
+                body: RefusalBody::Html,
+                retry_after: None,
+            },
             seed: 7,
         };
         assert_eq!(
             m.to_string(),
-            "rate limit 50 per 1000 ms, 5xx 5%, drops 2%, delay 20..=200 ms, seed 7"
+            "rate limit 50 per 1000 ms, 429 14.2857%, at most 8 in flight, 5xx 5%, drops 2%, \
+             delay 20..=200 ms, 429s as html without Retry-After, seed 7"
         );
         assert_eq!(Misbehaviour::default().to_string(), "none, seed 0");
+        // The shape is named only where something can refuse.
+        let slow = Misbehaviour {
+            delay: Some(Duration::from_millis(5)..=Duration::from_millis(5)),
+            ..Misbehaviour::default()
+        };
+        assert_eq!(slow.to_string(), "delay 5..=5 ms, seed 0");
+        let errors = Misbehaviour {
+            server_errors: 0.5,
+            ..Misbehaviour::default()
+        };
+        assert_eq!(
+            errors.to_string(),
+            "5xx 50%, 429s as json with Retry-After 1 s, seed 0"
+        );
+    }
+
+    #[test]
+    fn random_429s_come_as_often_as_asked() {
+        let run = |seed| {
+            let config = Misbehaviour {
+                too_many_requests: 1.0 / 7.0,
+                seed,
+                ..Misbehaviour::default()
+            };
+            faults(config, 7_000)
+        };
+        let one_in_seven = run(5);
+        assert_eq!(one_in_seven, run(5), "the same seed, the same requests");
+        assert_ne!(one_in_seven, run(6), "another seed, other requests");
+        let refused = one_in_seven
+            .iter()
+            .filter(|f| **f == Some(Fault::RateLimited))
+            .count();
+        // 1,000 expected; the seed is fixed, so this is exact run to run.
+        assert!((900..=1_100).contains(&refused), "{refused}");
+        assert!(one_in_seven
+            .iter()
+            .all(|f| matches!(f, None | Some(Fault::RateLimited))));
+    }
+
+    #[test]
+    fn turning_on_429s_or_a_cap_leaves_the_5xx_and_drops_where_they_were() {
+        let old = Misbehaviour {
+            server_errors: 0.2,
+            drops: 0.2,
+            seed: 9,
+            ..Misbehaviour::default()
+        };
+        let before = faults(old.clone(), 500);
+        let with_429s = faults(
+            Misbehaviour {
+                too_many_requests: 0.3,
+                ..old.clone()
+            },
+            500,
+        );
+        let mut turned = 0;
+        for (b, a) in before.iter().zip(&with_429s) {
+            match b {
+                Some(_) => assert_eq!(a, b),
+                None if a.is_some() => {
+                    assert_eq!(a, &Some(Fault::RateLimited));
+                    turned += 1;
+                }
+                None => {}
+            }
+        }
+        assert!(turned > 0, "some requests that passed now get 429");
+        let capped = Misbehaviour {
+            max_in_flight: Some(4),
+            ..old
+        };
+        assert_eq!(faults(capped, 500), before);
+    }
+
+    #[test]
+    fn a_decided_fault_stands_draws_its_numbers_and_is_not_counted_by_the_rate_limit() {
+        let config = Misbehaviour {
+            rate_limit: Some(RateLimit::per_second(2)),
+            server_errors: 0.3,
+            delay: Some(Duration::from_millis(10)..=Duration::from_millis(90)),
+            seed: 4,
+            ..Misbehaviour::default()
+        };
+        let now = Instant::now();
+        let mut plain = Misbehaving::new(config.clone());
+        let mut capped = Misbehaving::new(config);
+        let a: Vec<Luck> = (0..6).map(|_| plain.draw(now, None)).collect();
+        let b: Vec<Luck> = (0..6)
+            .map(|i| {
+                let decided = (i % 2 == 1).then_some(Fault::TooManyInFlight);
+                capped.draw(now, decided)
+            })
+            .collect();
+        // Every request drew its numbers: the delays line up one to one.
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x.slow, y.slow);
+        }
+        assert_eq!(a[0].fault, b[0].fault);
+        for i in [1, 3, 5] {
+            assert_eq!(b[i].fault, Some(Fault::TooManyInFlight), "{i}");
+        }
+        // The third request within the second is over the limit, unless
+        // the cap's refusals before it were counted (they are not).
+        assert_eq!(a[2].fault, Some(Fault::RateLimited));
+        assert_ne!(b[2].fault, Some(Fault::RateLimited));
+        assert_eq!(b[4].fault, Some(Fault::RateLimited));
+    }
+
+    #[test]
+    fn refusals_are_slow_too() {
+        let mut m = Misbehaving::new(Misbehaviour {
+            rate_limit: Some(RateLimit::per_second(1)),
+            delay: Some(Duration::from_millis(80)..=Duration::from_millis(120)),
+            ..Misbehaviour::default()
+        });
+        let now = Instant::now();
+        assert_eq!(m.draw(now, None).fault, None);
+        let refused = m.draw(now, None);
+        assert_eq!(refused.fault, Some(Fault::RateLimited));
+        assert!(
+            refused.slow.is_some_and(
+                |d| (Duration::from_millis(80)..=Duration::from_millis(120)).contains(&d)
+            )
+        );
+        let capped = m.draw(now, Some(Fault::TooManyInFlight));
+        assert!(capped.slow.is_some());
     }
 }

@@ -12,15 +12,21 @@
 //! before anything is awaited, so it never depends on the client staying
 //! connected (hyper drops a handler when its client goes away). The one
 //! exception is [`Fault::Delay`], which waits first, as it always has.
+//!
+//! It can also be a host that lacks optional endpoints
+//! ([`Options::switched_off`]), and one whose sign-in is revoked while
+//! clients use it ([`Sandbox::revoke_sign_in`], [`Sandbox::set_token`]).
 
 mod api;
 mod docs;
 mod misbehave;
+mod refusal;
 pub mod seed;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -33,7 +39,9 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 
+pub use api::endpoints;
 pub use misbehave::{Misbehaviour, RateLimit};
+pub use refusal::{RefusalBody, RefusalShape, RetryAfter};
 pub use seed::{extra_contact, AgentRec, ContactRec, GroupRec, LARGE_GROUP_ID, USER_ID};
 
 type Body = BoxBody<Bytes, std::io::Error>;
@@ -78,6 +86,9 @@ pub struct Options {
     pub log_limit: LogLimit,
     /// Misbehaviour from the start (none by default).
     pub misbehaviour: Misbehaviour,
+    /// Endpoints this host does not have (`Module/action`, one of
+    /// [`endpoints`], e.g. `Directory/getInfo`): see [`Sandbox::switch_off`].
+    pub switched_off: Vec<String>,
 }
 
 impl Default for Options {
@@ -89,6 +100,7 @@ impl Default for Options {
             credentials: Credentials::default(),
             log_limit: LogLimit::default(),
             misbehaviour: Misbehaviour::default(),
+            switched_off: Vec::new(),
         }
     }
 }
@@ -115,7 +127,8 @@ impl Default for LogLimit {
 ///
 /// Whether the request is carried out: not for [`Fault::ApiError`],
 /// [`Fault::IgnoreRequest`], [`Fault::DropConnection`], [`Fault::RateLimited`],
-/// [`Fault::ServerError`] and `Hold { apply: false }`; for [`Fault::Delay`]
+/// [`Fault::TooManyInFlight`], [`Fault::ServerError`] and
+/// `Hold { apply: false }`; for [`Fault::Delay`]
 /// after the wait, if the client is still connected then; for every other
 /// fault at once on arrival, after which the answer is lost, held or spoiled.
 /// The request log says which ([`RecordedRequest::carried_out`]).
@@ -134,14 +147,19 @@ pub enum Fault {
     /// `apply: true` carries the request out at once on arrival, so the
     /// change is made while the client still waits ("the server applied it
     /// but the client never heard"); released, it gets the normal answer.
-    /// `apply: false` never carries it out; released, it gets HTTP 504, as
-    /// from a proxy that gave up waiting. Either way, what happens to the
-    /// data does not depend on the client staying connected.
+    /// `apply: false` never carries it out; released, it gets HTTP 504 with
+    /// a gateway's page, as from a proxy that gave up waiting. Either way,
+    /// what happens to the data does not depend on the client staying
+    /// connected.
     Hold { apply: bool },
-    /// HTTP 429 Too Many Requests with `Retry-After`; not carried out.
+    /// HTTP 429 Too Many Requests, worded as [`Misbehaviour::refusal`]
+    /// says; not carried out. The rate limit and the random 429s record it.
     RateLimited,
-    /// This HTTP status (500, 502, 503, 504) with a short text body; not
-    /// carried out.
+    /// The same 429, recorded for a request that arrived while
+    /// [`Misbehaviour::max_in_flight`] requests were under way.
+    TooManyInFlight,
+    /// This HTTP status (500, 502, 503, 504) with a gateway's HTML page (a
+    /// 503 with [`Misbehaviour::refusal`]'s `Retry-After`); not carried out.
     ServerError(u16),
     /// HTTP 200 with an empty body.
     EmptyBody,
@@ -194,7 +212,8 @@ pub struct RecordedRequest {
     pub json: Option<Value>,
     /// The fault it met: set by a test, or drawn by [`Misbehaviour`].
     pub fault: Option<Fault>,
-    /// The wait [`Misbehaviour::delay`] put before its answer.
+    /// The wait [`Misbehaviour::delay`] put before its answer (refusals
+    /// included).
     pub slowed_by: Option<Duration>,
     /// Whether the sandbox carried it out and its API accepted it: for a
     /// change, the change was made (whatever then became of the answer).
@@ -262,16 +281,27 @@ impl RequestLog {
     }
 }
 
+/// The credentials the server accepts now.
+struct SignIn {
+    credentials: Credentials,
+    /// Every credential is refused (error 1014) until
+    /// [`Sandbox::set_token`] or [`Sandbox::set_ssid`].
+    revoked: bool,
+}
+
 struct Shared {
     data: Mutex<Data>,
     log: Mutex<RequestLog>,
-    /// Endpoints that answer as unknown ones do (`Module/action`).
+    /// Endpoints this host does not have (`Module/action`).
     switched_off: Mutex<Vec<String>>,
     /// Each fault with the endpoint it waits for (`None`: any).
     next_faults: Mutex<VecDeque<(Option<String>, Fault)>>,
     standing_fault: Mutex<Option<Fault>>,
     misbehaving: Mutex<misbehave::Misbehaving>,
-    credentials: Credentials,
+    sign_in: Mutex<SignIn>,
+    /// API requests under way: from their arrival until their answer is
+    /// handed over (see [`Slot`]).
+    in_flight: AtomicU32,
     /// Counts up on every change to the log, to wake those waiting on it.
     log_changed: watch::Sender<u64>,
     /// Counts up on every [`Sandbox::release_held`].
@@ -290,34 +320,71 @@ impl Shared {
         self.log_changed.send_modify(|n| *n += 1);
     }
 
-    /// The fault for a request to `endpoint`: a test's queued or standing
-    /// one, else whatever misbehaviour draws.
-    fn fault_for(&self, endpoint: &str) -> misbehave::Luck {
-        let set = {
-            let mut queue = lock(&self.next_faults);
-            let mine = queue
-                .iter()
-                .position(|(only, _)| only.as_deref().is_none_or(|e| e == endpoint));
-            mine.and_then(|i| queue.remove(i)).map(|(_, f)| f)
+    /// The luck of a request to `endpoint`: refused if it came over the cap
+    /// on requests in flight (`admitted` false), else a test's queued or
+    /// standing fault, else whatever misbehaviour draws; slowed as
+    /// misbehaviour says either way.
+    fn fault_for(&self, endpoint: &str, admitted: bool) -> misbehave::Luck {
+        let set = if admitted {
+            {
+                let mut queue = lock(&self.next_faults);
+                let mine = queue
+                    .iter()
+                    .position(|(only, _)| only.as_deref().is_none_or(|e| e == endpoint));
+                mine.and_then(|i| queue.remove(i)).map(|(_, f)| f)
+            }
+            .or_else(|| lock(&self.standing_fault).clone())
+        } else {
+            Some(Fault::TooManyInFlight)
+        };
+        lock(&self.misbehaving).draw(Instant::now(), set)
+    }
+
+    /// Runs the request through the API.
+    fn carry_out(&self, endpoint: &str, json: Option<Value>) -> Carried {
+        if lock(&self.switched_off).iter().any(|e| e == endpoint) {
+            return Carried::SwitchedOff;
         }
-        .or_else(|| lock(&self.standing_fault).clone());
-        match set {
-            Some(fault) => misbehave::Luck {
-                fault: Some(fault),
-                slow: None,
-            },
-            None => lock(&self.misbehaving).draw(Instant::now()),
+        let sign_in = lock(&self.sign_in);
+        let credentials = (!sign_in.revoked).then_some(&sign_in.credentials);
+        let mut data = lock(&self.data);
+        match api::dispatch(&mut data, credentials, endpoint, json) {
+            Some(answer) => Carried::Answered(answer),
+            None => Carried::Unknown,
         }
     }
 
-    /// Runs the request through the API: `None` for an endpoint this
-    /// server does not have.
-    fn carry_out(&self, endpoint: &str, json: Option<Value>) -> Option<Value> {
-        if lock(&self.switched_off).iter().any(|e| e == endpoint) {
-            return None;
-        }
-        let mut data = lock(&self.data);
-        api::dispatch(&mut data, &self.credentials, endpoint, json)
+    /// A place among the requests in flight, if the cap leaves one.
+    fn admit(self: &Arc<Self>) -> Option<Slot> {
+        let cap = lock(&self.misbehaving).max_in_flight();
+        // One atomic step from reading the count to taking the place: two
+        // requests arriving together cannot both take the last one.
+        self.in_flight
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                cap.is_none_or(|cap| n < cap).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Slot(self.clone()))
+    }
+}
+
+/// What the API made of a request.
+enum Carried {
+    Answered(Value),
+    /// An endpoint this server has never had.
+    Unknown,
+    /// An endpoint this host lacks ([`Sandbox::switch_off`]).
+    SwitchedOff,
+}
+
+/// A request's place among those in flight, given back when dropped: when
+/// its answer is handed over (before the log says so, so that whoever sees
+/// the answer finds the place free), or when it is never answered.
+struct Slot(Arc<Shared>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -352,6 +419,19 @@ impl Sandbox {
             .misbehaviour
             .check()
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        if let Some(e) = options
+            .switched_off
+            .iter()
+            .find(|e| !endpoints().any(|known| known == e.as_str()))
+        {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "switched_off: '{e}' is not an endpoint of the sandbox ({})",
+                    endpoints().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
         let listener = TcpListener::bind(options.listen).await?;
         let addr = listener.local_addr()?;
         let seed = seed::seed(options.large_group, options.contacts);
@@ -369,11 +449,15 @@ impl Sandbox {
                 limit: options.log_limit,
                 next_seq: 0,
             }),
-            switched_off: Mutex::new(Vec::new()),
+            switched_off: Mutex::new(options.switched_off),
             next_faults: Mutex::new(VecDeque::new()),
             standing_fault: Mutex::new(None),
             misbehaving: Mutex::new(misbehave::Misbehaving::new(options.misbehaviour)),
-            credentials: options.credentials,
+            sign_in: Mutex::new(SignIn {
+                credentials: options.credentials,
+                revoked: false,
+            }),
+            in_flight: AtomicU32::new(0),
             log_changed: watch::Sender::new(0),
             releases: watch::Sender::new(0),
         });
@@ -482,10 +566,37 @@ impl Sandbox {
         *lock(&self.shared.standing_fault) = None;
     }
 
-    /// Makes `endpoint` (e.g. `Group/list`) answer as an endpoint this
-    /// server does not have, as a DeepCall host without it would.
+    /// Makes `endpoint` (e.g. `Group/list`, `Directory/getInfo`) answer as
+    /// on a DeepCall host without it: HTTP 404 with the web server's HTML
+    /// "Not Found" page, nothing carried out.
     pub fn switch_off(&self, endpoint: &str) {
         lock(&self.shared.switched_off).push(endpoint.to_owned());
+    }
+
+    /// Revokes the sign-in: from now on every API request is answered
+    /// DeepCall's invalid-token error (HTTP 200, `status: "error"`, code
+    /// 1014), whatever credentials it carries, as when a token expires or
+    /// is replaced in the DeepCall panel; nothing is carried out.
+    /// [`Sandbox::set_token`] or [`Sandbox::set_ssid`] accepts credentials again.
+    pub fn revoke_sign_in(&self) {
+        lock(&self.shared.sign_in).revoked = true;
+    }
+
+    /// Accepts `token` (with the same user ID) from now on, and no longer
+    /// the old one, as after a manager makes a new token; ends a
+    /// [`Sandbox::revoke_sign_in`].
+    pub fn set_token(&self, token: &str) {
+        let mut sign_in = lock(&self.shared.sign_in);
+        sign_in.credentials.token = token.to_owned();
+        sign_in.revoked = false;
+    }
+
+    /// Accepts session ID `ssid` from now on, and no longer the old one;
+    /// ends a [`Sandbox::revoke_sign_in`].
+    pub fn set_ssid(&self, ssid: &str) {
+        let mut sign_in = lock(&self.shared.sign_in);
+        sign_in.credentials.ssid = ssid.to_owned();
+        sign_in.revoked = false;
     }
 
     /// Grants or revokes the user's AGENT_TO_AGENT_CALL permission (error 1015).
@@ -520,6 +631,16 @@ impl Sandbox {
             }
         }
         out
+    }
+
+    /// How many requests to `endpoint` (e.g. `Directory/update`) the log
+    /// holds that were carried out.
+    pub fn requests_carried_out(&self, endpoint: &str) -> usize {
+        lock(&self.shared.log)
+            .entries
+            .iter()
+            .filter(|r| r.carried_out && r.endpoint() == endpoint)
+            .count()
     }
 
     /// Adds a contact (or gives an existing one a fresh start): `number`,
@@ -590,6 +711,10 @@ const MAX_REQUEST_BYTES: usize = 1024 * 1024;
 async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, req: Request<Incoming>) -> Response<Body> {
     let method = req.method().as_str().to_owned();
     let path = req.uri().path().to_owned();
+    let api = method == "POST" && path.starts_with("/api/v2/");
+    // Counted from arrival, before the body is read; `None` when over the
+    // cap (and for other paths, which are not API requests).
+    let slot = if api { shared.admit() } else { None };
     let content_type = req
         .headers()
         .get(hyper::header::CONTENT_TYPE)
@@ -630,15 +755,17 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, req: Request<Incoming>) 
         return plain(status, text);
     }
     let endpoint = record.endpoint().to_owned();
-    let luck = shared.fault_for(&endpoint);
+    let luck = shared.fault_for(&endpoint, slot.is_some());
     record.fault = luck.fault.clone();
     record.slowed_by = luck.slow;
 
-    // Fault::Delay waits before the request is carried out, as it always has.
+    // Fault::Delay waits before the request is carried out, as it always
+    // has; its wait is its only delay.
     if let Some(Fault::Delay(wait)) = luck.fault {
-        let ticket = Ticket::new(&shared, record);
+        record.slowed_by = None;
+        let ticket = Ticket::new(&shared, record, slot);
         tokio::time::sleep(wait).await;
-        let outcome = prepare(&shared, &endpoint, json, None);
+        let outcome = prepare(&shared, &endpoint, json, None, &luck.refusal);
         shared.update(ticket.seq, |r| {
             r.carried_out = outcome.carried_out;
             r.api_code = outcome.api_code;
@@ -648,7 +775,7 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, req: Request<Incoming>) 
 
     // Everything else is decided, and carried out or not, here: no await
     // comes between the request's arrival and its effect on the data.
-    let outcome = prepare(&shared, &endpoint, json, luck.fault.as_ref());
+    let outcome = prepare(&shared, &endpoint, json, luck.fault.as_ref(), &luck.refusal);
     record.carried_out = outcome.carried_out;
     record.api_code = outcome.api_code;
     let held = matches!(luck.fault, Some(Fault::Hold { .. }));
@@ -657,7 +784,7 @@ async fn handle(shared: Arc<Shared>, kill: Arc<Notify>, req: Request<Incoming>) 
         record.answer = Answer::Held;
     }
     // Logged after the data changed: whoever sees the entry sees the change.
-    let ticket = Ticket::new(&shared, record);
+    let ticket = Ticket::new(&shared, record, slot);
     if let Some(wait) = luck.slow {
         tokio::time::sleep(wait).await;
     }
@@ -678,13 +805,22 @@ struct Outcome {
 
 enum Reply {
     Send(Response<Body>),
+    /// A refusal with this status in this shape, worded when handed over
+    /// (so that a `Retry-After` date counts from then).
+    Refuse(StatusCode, RefusalShape),
     /// Close the connection without answering.
     Drop,
 }
 
 /// Carries the request out unless `fault` stops it first, and makes the
-/// answer `fault` calls for. Never awaits.
-fn prepare(shared: &Shared, endpoint: &str, json: Option<Value>, fault: Option<&Fault>) -> Outcome {
+/// answer `fault` calls for (a refusal shaped as `refusal` says). Never awaits.
+fn prepare(
+    shared: &Shared,
+    endpoint: &str,
+    json: Option<Value>,
+    fault: Option<&Fault>,
+    refusal: &RefusalShape,
+) -> Outcome {
     let refused = |api_code, reply| Outcome {
         carried_out: false,
         api_code,
@@ -711,35 +847,39 @@ fn prepare(shared: &Shared, endpoint: &str, json: Option<Value>, fault: Option<&
             )
         }
         Some(Fault::DropConnection) => return refused(None, Reply::Drop),
-        Some(Fault::RateLimited) => {
-            let mut r = plain(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests");
-            r.headers_mut().insert(
-                hyper::header::RETRY_AFTER,
-                hyper::header::HeaderValue::from_static("1"),
+        Some(Fault::RateLimited | Fault::TooManyInFlight) => {
+            return refused(
+                None,
+                Reply::Refuse(StatusCode::TOO_MANY_REQUESTS, refusal.clone()),
             );
-            return refused(None, Reply::Send(r));
         }
         Some(Fault::ServerError(status)) => {
             let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let text = status.canonical_reason().unwrap_or("Server Error");
-            return refused(None, Reply::Send(plain(status, text)));
+            return refused(None, Reply::Refuse(status, refusal.clone()));
         }
         Some(Fault::Hold { apply: false }) => {
             return refused(
                 None,
-                Reply::Send(plain(StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout")),
+                Reply::Refuse(StatusCode::GATEWAY_TIMEOUT, refusal.clone()),
             )
         }
         _ => {}
     }
-    let Some(answer) = shared.carry_out(endpoint, json) else {
-        return refused(
-            Some(404),
-            Reply::Send(json_response(
-                StatusCode::NOT_FOUND,
-                &serde_json::json!({"status": "error", "code": 404, "message": "Not found"}),
-            )),
-        );
+    let answer = match shared.carry_out(endpoint, json) {
+        Carried::Answered(answer) => answer,
+        Carried::Unknown => {
+            return refused(
+                Some(404),
+                Reply::Send(json_response(
+                    StatusCode::NOT_FOUND,
+                    &serde_json::json!({"status": "error", "code": 404, "message": "Not found"}),
+                )),
+            )
+        }
+        // A host without the endpoint: its web server answers, not DeepCall.
+        Carried::SwitchedOff => {
+            return refused(None, Reply::Send(refusal::page(StatusCode::NOT_FOUND)))
+        }
     };
     let reply = match fault {
         Some(Fault::DropAfterApplying) => Reply::Drop,
@@ -763,37 +903,43 @@ struct Ticket {
     shared: Arc<Shared>,
     seq: u64,
     answered: bool,
+    /// Its place among the requests in flight, if it took one.
+    slot: Option<Slot>,
 }
 
 impl Ticket {
-    fn new(shared: &Arc<Shared>, record: RecordedRequest) -> Self {
+    fn new(shared: &Arc<Shared>, record: RecordedRequest, slot: Option<Slot>) -> Self {
         Self {
             seq: shared.log(record),
             shared: shared.clone(),
             answered: false,
+            slot,
         }
     }
 
     async fn answer(mut self, reply: Reply, kill: &Notify) -> Response<Body> {
         self.answered = true;
-        match reply {
-            Reply::Send(response) => {
-                let status = response.status().as_u16();
-                self.shared
-                    .update(self.seq, |r| r.answer = Answer::Status(status));
-                response
-            }
+        // Handed over now: the place is free before anyone can see the answer.
+        self.slot = None;
+        let response = match reply {
+            Reply::Send(response) => response,
+            Reply::Refuse(status, shape) => refusal::refusal(status, &shape, SystemTime::now()),
             Reply::Drop => {
                 self.shared.update(self.seq, |r| r.answer = Answer::Dropped);
                 kill.notify_one();
-                std::future::pending().await
+                return std::future::pending().await;
             }
-        }
+        };
+        let status = response.status().as_u16();
+        self.shared
+            .update(self.seq, |r| r.answer = Answer::Status(status));
+        response
     }
 }
 
 impl Drop for Ticket {
     fn drop(&mut self) {
+        self.slot = None;
         if !self.answered {
             self.shared
                 .update(self.seq, |r| r.answer = Answer::Unanswered);
@@ -804,13 +950,7 @@ impl Drop for Ticket {
 fn faulty(fault: Fault, answer: &Value) -> Response<Body> {
     let full = serde_json::to_vec_pretty(answer).unwrap_or_default();
     match fault {
-        Fault::BadGatewayHtml => Response::builder()
-            .status(StatusCode::BAD_GATEWAY)
-            .header("content-type", "text/html")
-            .body(full_body(
-                "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
-            ))
-            .unwrap_or_else(|_| internal()),
+        Fault::BadGatewayHtml => refusal::page(StatusCode::BAD_GATEWAY),
         Fault::EmptyBody => Response::builder()
             .status(StatusCode::OK)
             .header("content-type", "application/json; charset=utf-8")
@@ -878,6 +1018,7 @@ fn faulty(fault: Fault, answer: &Value) -> Response<Body> {
         | Fault::DropAfterApplying
         | Fault::Hold { .. }
         | Fault::RateLimited
+        | Fault::TooManyInFlight
         | Fault::ServerError(_) => json_response(StatusCode::OK, answer),
     }
 }

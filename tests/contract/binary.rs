@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use deepcall_desk::deepcall::group::GroupId;
 use deepcall_desk::deepcall::DeepCallError;
+use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::Command;
 
@@ -91,22 +92,20 @@ async fn binary_misbehaves_as_told() {
 
     // A rate limit of 2 in a minute: the third request gets 429. The
     // misbehaviour is named on the third line.
-    let mut sb = start(&[
-        "--listen",
-        "127.0.0.1:0",
-        "--rate-limit",
-        "2",
-        "--rate-window-ms",
-        "60000",
-        "--seed",
-        "7",
-    ])
+    let sb = start_saying(
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--rate-limit",
+            "2",
+            "--rate-window-ms",
+            "60000",
+            "--seed",
+            "7",
+        ],
+        "misbehaving: rate limit 2 per 60000 ms, 429s as json with Retry-After 1 s, seed 7",
+    )
     .await;
-    assert!(next_line(&mut sb.lines).await.starts_with("credentials: "));
-    assert_eq!(
-        next_line(&mut sb.lines).await,
-        "misbehaving: rate limit 2 per 60000 ms, seed 7"
-    );
     let client = client_with(&sb.url, token_auth(), normal_config());
     for _ in 0..2 {
         bounded(client.group_members(g28()))
@@ -144,6 +143,85 @@ async fn binary_misbehaves_as_told() {
     assert!(took >= Duration::from_millis(100), "{took:?}");
 }
 
+/// Starts the binary with `args` and checks that the line after the
+/// credentials is `says`.
+async fn start_saying(args: &[&str], says: &str) -> Running {
+    let mut sb = start(args).await;
+    assert!(next_line(&mut sb.lines).await.starts_with("credentials: "));
+    assert_eq!(next_line(&mut sb.lines).await, says, "{args:?}");
+    sb
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn binary_refuses_in_the_shape_asked_for() {
+    let sb = start_saying(
+        &["--fail-429", "1", "--refusal", "json", "--retry-after", "2"],
+        "misbehaving: 429 100%, 429s as json with Retry-After 2 s, seed 0",
+    )
+    .await;
+    let a = raw_post_signed(
+        &sb.url,
+        "/api/v2/Group/getGroupAgentRelation",
+        json!({"quick": true, "groupId": 28}),
+    )
+    .await;
+    assert_eq!(a.status, 429);
+    assert_eq!(a.header("content-type"), Some("application/json"));
+    assert_eq!(
+        a.body,
+        r#"{"status":"error","message":"Too Many Requests","code":429}"#
+    );
+    assert_eq!(a.header("retry-after"), Some("2"));
+
+    // A cap, gateway pages and a Retry-After date, all named.
+    start_saying(
+        &[
+            "--max-in-flight",
+            "3",
+            "--fail-5xx",
+            "0.5",
+            "--refusal",
+            "html",
+            "--retry-after",
+            "date+5",
+            "--delay-ms",
+            "80..120",
+            "--seed",
+            "4",
+        ],
+        "misbehaving: at most 3 in flight, 5xx 50%, delay 80..=120 ms, \
+         429s as html with Retry-After a date 5 s ahead, seed 4",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn binary_without_get_info_answers_404_with_a_page() {
+    let sb = start_saying(
+        &["--without", "Directory/getInfo", "--without", "Group/list"],
+        "misbehaving: without Directory/getInfo, Group/list",
+    )
+    .await;
+    let a = raw_post_signed(
+        &sb.url,
+        "/api/v2/Directory/getInfo",
+        json!({"cn": "9876543210", "field": "all"}),
+    )
+    .await;
+    assert_eq!(a.status, 404);
+    assert_eq!(a.header("content-type"), Some("text/html"));
+    assert!(
+        a.body.contains("<title>404 Not Found</title>"),
+        "{:?}",
+        a.body
+    );
+    // The rest of the host is there.
+    let client = client_with(&sb.url, token_auth(), normal_config());
+    bounded(client.group_members(GroupId::new(28).unwrap()))
+        .await
+        .expect("the seed endpoint answers");
+}
+
 /// Runs the binary with `args`; returns (exit code, stderr).
 async fn run_bad(args: &[&str]) -> (Option<i32>, String) {
     let mut child = Command::new(BIN)
@@ -167,7 +245,7 @@ async fn run_bad(args: &[&str]) -> (Option<i32>, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_arguments_exit_2_with_a_plain_message() {
-    let cases: [(&[&str], &str); 14] = [
+    let cases: [(&[&str], &str); 22] = [
         (
             &["--large-group", "lots"],
             "--large-group: 'lots' is not a number",
@@ -209,6 +287,32 @@ async fn bad_arguments_exit_2_with_a_plain_message() {
             "--delay-ms: 'soon' is not a number of milliseconds",
         ),
         (&["--seed", "-1"], "--seed: '-1' is not a whole number"),
+        (
+            &["--fail-429", "1.5"],
+            "--fail-429: '1.5' is not a probability from 0 to 1",
+        ),
+        (&["--fail-429"], "--fail-429 needs a probability"),
+        (
+            &["--max-in-flight", "0"],
+            "--max-in-flight: '0' is not a number of requests from 1",
+        ),
+        (
+            &["--refusal", "xml"],
+            "--refusal: 'xml' is not one of json, html, empty or text",
+        ),
+        (
+            &["--retry-after", "soon"],
+            "--retry-after: 'soon' is not a number of seconds from 0 to 86400, date+SECONDS or none",
+        ),
+        (
+            &["--retry-after", "date+x"],
+            "--retry-after: 'date+x' is not a number of seconds",
+        ),
+        (
+            &["--without", "Group/delete"],
+            "--without: 'Group/delete' is not an endpoint of the sandbox; it has Group/getGroupAgentRelation",
+        ),
+        (&["--without"], "--without needs an endpoint"),
     ];
     for (args, expected) in cases {
         let (code, stderr) = run_bad(args).await;

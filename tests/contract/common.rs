@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use deepcall_desk::deepcall::{
     ApiErrorKind, Auth, BaseUrl, Client, DeepCallError, Http, HttpConfig, Module,
 };
-use deepcall_desk::sandbox::{Options, Sandbox, USER_ID};
+use deepcall_desk::sandbox::{Misbehaviour, Options, Sandbox, USER_ID};
 use deepcall_desk::secret::Secret;
 use futures_util::FutureExt;
 use serde_json::Value;
@@ -31,6 +31,16 @@ pub async fn sandbox() -> Sandbox {
     Sandbox::start(Options::default())
         .await
         .expect("the sandbox starts")
+}
+
+/// Starts a fresh sandbox that misbehaves as told from the start.
+pub async fn misbehaving(misbehaviour: Misbehaviour) -> Sandbox {
+    Sandbox::start(Options {
+        misbehaviour,
+        ..Options::default()
+    })
+    .await
+    .expect("the sandbox starts")
 }
 
 /// Timeouts for well-behaved exchanges: generous, yet far below the guard.
@@ -331,6 +341,12 @@ pub fn signed_body(sign_in: Value, extra: Value) -> String {
     let mut body = obj(sign_in);
     body.extend(obj(extra));
     Value::Object(body).to_string()
+}
+
+/// POSTs `extra`, signed in with the session ID, to `{url}{path}`, raw.
+pub async fn raw_post_signed(url: &str, path: &str, extra: Value) -> RawAnswer {
+    let body = signed_body(serde_json::json!({"ssid": SSID}), extra);
+    bounded(raw_post_full(url, path, None, &body)).await
 }
 
 /// Asserts a raw DeepCall error answer: HTTP 200, status error, this code,

@@ -279,15 +279,6 @@ async fn a_held_request_that_left_the_log_is_still_answered() {
 
 // ---- misbehaviour ------------------------------------------------------------------
 
-async fn misbehaving(misbehaviour: Misbehaviour) -> Sandbox {
-    Sandbox::start(Options {
-        misbehaviour,
-        ..Options::default()
-    })
-    .await
-    .expect("the sandbox starts")
-}
-
 async fn rate_limited(requests: u32, per: Duration) -> Sandbox {
     misbehaving(Misbehaviour {
         rate_limit: Some(RateLimit { requests, per }),

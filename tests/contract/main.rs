@@ -10,6 +10,7 @@ mod binary;
 mod bulk_run;
 mod directory;
 mod faults;
+mod field;
 mod group;
 mod hostile;
 mod proxy;
