@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use deepcall_desk::sandbox::{Fault, Options, Sandbox};
+use deepcall_desk::sandbox::{Options, Sandbox};
 use thirtyfour::prelude::*;
 
 use crate::bulk::{
-    contact_of, launch, press_in_dialog, read_fixture, start_slow_run, testid_text,
-    wait_results, UPDATE,
+    contact_of, launch, press_in_dialog, read_fixture, start_slow_run, testid_text, wait_results,
+    UPDATE,
 };
 use crate::contacts::{find, press_save};
 use crate::crash::kill_and_wait;
@@ -48,13 +48,13 @@ async fn a_refused_sign_in_pauses_the_run_with_words_and_resume_finishes_it() {
     let sb = app.sandbox.clone();
     start_slow_run(&app, 100, 5).await;
     // The token expires mid-run.
-    sb.fail_always(Fault::ApiError {
-        code: 1014,
-        message: "Invalid token".into(),
-    });
+    sb.revoke_sign_in();
     app.wait_text("did not accept this account's sign-in").await;
     let notice = testid_text(&app, "bulk-unfinished").await;
-    assert!(notice.contains("Accounts") && notice.contains("Resume"), "{notice}");
+    assert!(
+        notice.contains("Accounts") && notice.contains("Resume"),
+        "{notice}"
+    );
     assert!(!notice.contains("1014"), "{notice}");
     let refused = sb
         .requests_to(UPDATE)
@@ -67,7 +67,7 @@ async fn a_refused_sign_in_pauses_the_run_with_words_and_resume_finishes_it() {
         .await;
 
     // The sign-in works again (the manager updated it): Resume finishes.
-    sb.clear_faults();
+    sb.set_token("sandbox-token");
     resume(&app).await;
     let counts = wait_results(&app).await;
     assert_eq!(counts, "49 confirmed · 1 left out");
