@@ -18,6 +18,7 @@ use deepcall_desk::deepcall::directory::form::FieldChange;
 use deepcall_desk::deepcall::directory::{ContactNumber, ContactUpdate};
 use deepcall_desk::deepcall::{Auth, BaseUrl, Client, Http, HttpConfig};
 use deepcall_desk::history::batch::{NewBatch, RunRow};
+use deepcall_desk::history::run::limit::Limits;
 use deepcall_desk::history::run::{self, Control, RunOptions, Start};
 use deepcall_desk::history::{self, AccountRef, Change, History};
 use deepcall_desk::sandbox::{extra_contact, Misbehaviour, Options, Sandbox};
@@ -53,8 +54,9 @@ fn client(sb: &Sandbox) -> Client {
     )
 }
 
-/// Rows a second for a run of every row, as the app sends it.
-async fn the_run(sb: &Sandbox) -> (f64, u32) {
+/// Rows a second for a run of every row, as the app sends it with
+/// `options`, and the most requests it had in flight.
+async fn the_run(sb: &Sandbox, options: RunOptions) -> (f64, u32) {
     let dir = std::env::temp_dir().join(format!(
         "deepcall-bench-network-{}",
         uuid::Uuid::new_v4().simple()
@@ -93,7 +95,7 @@ async fn the_run(sb: &Sandbox) -> (f64, u32) {
         &client(sb),
         batch,
         Start::Fresh,
-        RunOptions::default(),
+        options,
         control,
         move |p| {
             let mut m = seen.lock().unwrap();
@@ -160,16 +162,33 @@ fn main() {
         LATENCY.as_millis()
     )];
     for run in 1..=runs {
-        let (capped, floor, free) = rt.block_on(async {
+        let (capped, floor, free, fixed) = rt.block_on(async {
             let sb = sandbox(Some(CAP)).await;
             let floor = plain(&sb, CAP as usize).await;
             drop(sb);
             let sb = sandbox(Some(CAP)).await;
-            let capped = the_run(&sb).await;
+            let capped = the_run(&sb, RunOptions::default()).await;
             drop(sb);
             let sb = sandbox(None).await;
-            let free = the_run(&sb).await;
-            (capped, floor, free)
+            let free = the_run(&sb, RunOptions::default()).await;
+            drop(sb);
+            // Four at a time, always: how runs were sent before the limit
+            // followed DeepCall's answers.
+            let sb = sandbox(Some(CAP)).await;
+            let four = Limits {
+                start: 4,
+                least: 4,
+                most: 4,
+            };
+            let fixed = the_run(
+                &sb,
+                RunOptions {
+                    limits: four,
+                    ..RunOptions::default()
+                },
+            )
+            .await;
+            (capped, floor, free, fixed)
         });
         lines.push(format!(
             "run {run}: capped at {CAP} in flight: the run {:.1} rows/s (up to {} at a time) | \
@@ -187,6 +206,12 @@ fn main() {
             free.1,
             free.0 / (32.0 / LATENCY.as_secs_f64()),
             32.0 / LATENCY.as_secs_f64(),
+        ));
+        lines.push(format!(
+            "run {run}: capped, at a fixed 4 at a time: the run {:.1} rows/s | {:.3} of the \
+             cap's most",
+            fixed.0,
+            fixed.0 / most,
         ));
     }
     let report = lines.join("\n") + "\n";

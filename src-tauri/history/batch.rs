@@ -100,9 +100,11 @@ pub struct BatchSummary {
     /// Sent, and whether DeepCall applied them is not known (yet).
     pub unknown: u32,
     pub not_applied: u32,
-    /// Not sent: the contact was changed since the run started, or holds
-    /// other values than the row's after the run stopped with it on its way.
+    /// Not sent: the contact was changed since the run started.
     pub changed_since: u32,
+    /// Not sent: on its way when the run stopped, and the contact now holds
+    /// other values than the row's.
+    pub other_values: u32,
     /// Not sent: they blacklist, and that was not confirmed at Resume.
     pub not_confirmed: u32,
     /// Rows still to send (not sent, or found not applied) that blacklist:
@@ -576,7 +578,8 @@ const SUMMARY: &str = "SELECT b.id, b.created_ms, b.account_id, b.account_name, 
      SUM(e.outcome = 'failed' AND r.held IS NULL), \
      SUM(e.outcome IN ('sending', 'unknown') AND r.held IS NULL), \
      SUM(e.outcome = 'notApplied' AND r.held IS NULL), \
-     SUM(r.held IN ('changedSince', 'unsure')), \
+     SUM(r.held = 'changedSince'), \
+     SUM(r.held = 'unsure'), \
      SUM(r.held = 'blacklistNotConfirmed'), \
      SUM((r.entry IS NULL OR e.outcome = 'notApplied') AND r.held IS NULL AND r.blacklists), \
      b.note \
@@ -606,9 +609,10 @@ fn read_summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<BatchSummary> {
         unknown: count(12)?,
         not_applied: count(13)?,
         changed_since: count(14)?,
-        not_confirmed: count(15)?,
-        blacklisting_left: count(16)?,
-        note: r.get(17)?,
+        other_values: count(15)?,
+        not_confirmed: count(16)?,
+        blacklisting_left: count(17)?,
+        note: r.get(18)?,
     })
 }
 

@@ -368,7 +368,7 @@ async fn resuming_after_a_crash_checks_the_row_in_flight_instead_of_sending_it_a
     // arrived or someone changed the contact since cannot be told (its
     // values from before were not known), so it is not sent over that.
     assert_eq!(
-        (summary.confirmed, summary.changed_since, summary.pending),
+        (summary.confirmed, summary.other_values, summary.pending),
         (4, 1, 0)
     );
     let sent: Vec<String> = sb
@@ -597,4 +597,89 @@ async fn a_contact_changed_from_this_computer_since_the_run_started_is_not_sent_
     assert!(!is_vip(&sb, &extra_contact(1)), "not overwritten");
     let results = h.batch_results(batch, 0, 10).unwrap();
     assert_eq!(results.rows[1].words, "changed since — not sent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_takes_effect_while_rows_wait_to_be_tried_again() {
+    let sb = sandbox_with(50, Misbehaviour::default()).await;
+    let h = Arc::new(scratch_history());
+    let batch = vip_batch(&h, &sb.url(), 50);
+    // Every request is refused "slow down", with no word on how long.
+    sb.fail_always(Fault::RateLimited);
+    let options = RunOptions {
+        first_wait: Duration::from_millis(200),
+        longest_wait: Duration::from_secs(30),
+        longest_retry_after: Duration::ZERO,
+        ..quick()
+    };
+    let (tx, control) = watch::channel(Control::Run);
+    let sb = Arc::new(sb);
+    let running = {
+        let (h, sb) = (h.clone(), sb.clone());
+        tokio::spawn(async move { run_batch(&h, &sb, batch, Start::Fresh, options, control).await })
+    };
+    // Long enough for the waits to have grown to seconds.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let cancelled_at = std::time::Instant::now();
+    tx.send(Control::Cancel).unwrap();
+    let (summary, _) = running.await.unwrap();
+    assert!(
+        cancelled_at.elapsed() < Duration::from_secs(2),
+        "Cancel waited for a retry: {:?}",
+        cancelled_at.elapsed()
+    );
+    assert_eq!(summary.state, BatchState::Cancelled);
+    assert_eq!(summary.confirmed, 0);
+    for r in h.batch_rows(batch).unwrap() {
+        assert!(
+            matches!(r.outcome, None | Some(Outcome::NotApplied)),
+            "row {}: {:?}",
+            r.line,
+            r.outcome
+        );
+    }
+    assert!(sb.updates_carried_out().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deepcall_out_of_reach_pauses_the_run_and_says_how_many_rows_are_not_known() {
+    let sb = sandbox_with(
+        300,
+        Misbehaviour {
+            delay: Some(Duration::from_millis(50)..=Duration::from_millis(50)),
+            ..Misbehaviour::default()
+        },
+    )
+    .await;
+    let h = Arc::new(scratch_history());
+    let batch = vip_batch(&h, &sb.url(), 300);
+    let options = RunOptions {
+        unreachable_after: Duration::from_secs(1),
+        ..quick()
+    };
+    let (_tx, control) = watch::channel(Control::Run);
+    let sb = Arc::new(sb);
+    let running = {
+        let (h, sb) = (h.clone(), sb.clone());
+        tokio::spawn(async move { run_batch(&h, &sb, batch, Start::Fresh, options, control).await })
+    };
+    while sb.updates_carried_out().len() < 30 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // The host goes away: connections in flight break, new ones are refused.
+    sb.shutdown();
+    let (summary, _) = running.await.unwrap();
+    assert_eq!(summary.state, BatchState::Paused);
+    let note = summary.note.clone().expect("it says why");
+    assert!(note.contains("cannot be reached"), "{note}");
+    if summary.unknown > 0 {
+        assert!(note.contains("not yet known"), "{note}");
+    }
+    assert_eq!(summary.failed, 0, "no row failed for the network's sake");
+    assert!(summary.pending + summary.not_applied + summary.unknown > 0);
+    assert_eq!(
+        h.unfinished_batches().unwrap().len(),
+        1,
+        "offered for Resume"
+    );
 }

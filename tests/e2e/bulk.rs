@@ -513,20 +513,6 @@ async fn pause_stops_new_rows_and_resume_finishes_them() {
 
     // Resume: every row finishes, each sent once.
     app.click_button("Resume").await;
-    // Rows still to send that blacklist: the question is asked again.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    if !app
-        .driver
-        .find_all(By::Css("dialog[open]"))
-        .await
-        .unwrap()
-        .is_empty()
-    {
-        let dialog = app.open_dialog_text().await.unwrap();
-        assert!(dialog.contains("started just now"), "{dialog}");
-        app.screenshot("bulk-resume-blacklist").await;
-        press_in_dialog(&app, "Blacklist and resume").await;
-    }
     let counts = wait_results(&app).await;
     assert_eq!(counts, "49 confirmed · 1 left out");
     let numbers: BTreeSet<String> = sb.requests_to(UPDATE).iter().map(contact_of).collect();
@@ -542,20 +528,48 @@ async fn pause_stops_new_rows_and_resume_finishes_them() {
     app.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_run_cut_off_by_a_crash_is_offered_at_the_next_start_and_resumed() {
-    let tag = "bulk-resume";
+/// "Resume" on an unfinished run, answering the blacklist question again
+/// when it is asked (rows still to send blacklist).
+pub(crate) async fn resume_unfinished(app: &App) {
+    app.click_button("Resume").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let asked = !app
+        .driver
+        .find_all(By::Css("dialog[open]"))
+        .await
+        .unwrap()
+        .is_empty();
+    if asked {
+        let dialog = app.open_dialog_text().await.unwrap();
+        assert!(dialog.contains("started just now"), "{dialog}");
+        app.screenshot("bulk-resume-blacklist").await;
+        press_in_dialog(app, "Blacklist and resume").await;
+    }
+}
+
+/// A sandbox holding the fixture's contacts, and how to start the app on it
+/// again and again with the same home (its History kept between starts).
+pub(crate) async fn relaunchable(
+    tag: &'static str,
+) -> (Arc<Sandbox>, impl Fn() -> Launch, Vec<CsvRow>) {
     let sandbox = Arc::new(Sandbox::start(Options::default()).await.unwrap());
     let rows = read_fixture();
     for r in &rows {
         sandbox.add_contact(&r.number, r.cell("Name"));
     }
     let home = Arc::new(TempDir::new(tag));
-    let launch = || Launch {
-        sandbox: Some(sandbox.clone()),
+    let sb = sandbox.clone();
+    let launch = move || Launch {
+        sandbox: Some(sb.clone()),
         home: Some(home.clone()),
         ..Launch::new(tag)
     };
+    (sandbox, launch, rows)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_cut_off_by_a_crash_is_offered_at_the_next_start_and_resumed() {
+    let (sandbox, launch, _rows) = relaunchable("bulk-resume").await;
 
     // ---- a run killed mid-way ---------------------------------------------
     let app = App::launch_with(launch()).await;
@@ -573,27 +587,13 @@ async fn a_run_cut_off_by_a_crash_is_offered_at_the_next_start_and_resumed() {
     app.go("Bulk update").await;
     let notice = testid_text(&app, "bulk-unfinished").await;
     assert!(
-        notice.contains("A bulk update from “bulk-50.csv” was not finished"),
+        notice.contains("A bulk update from “bulk-50.csv”, started just now, was not finished"),
         "{notice}"
     );
     app.screenshot("bulk-unfinished").await;
     app.assert_accessible("Bulk update, an unfinished run")
         .await;
-    app.click_button("Resume").await;
-    // Rows still to send that blacklist: the question is asked again.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    if !app
-        .driver
-        .find_all(By::Css("dialog[open]"))
-        .await
-        .unwrap()
-        .is_empty()
-    {
-        let dialog = app.open_dialog_text().await.unwrap();
-        assert!(dialog.contains("started just now"), "{dialog}");
-        app.screenshot("bulk-resume-blacklist").await;
-        press_in_dialog(&app, "Blacklist and resume").await;
-    }
+    resume_unfinished(&app).await;
     let counts = wait_results(&app).await;
     assert_eq!(counts, "49 confirmed · 1 left out");
     app.screenshot("bulk-resumed-results").await;

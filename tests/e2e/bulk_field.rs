@@ -4,34 +4,18 @@
 //! cut off is not overwritten when it is resumed.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
-use deepcall_desk::sandbox::{Options, Sandbox};
+use deepcall_desk::sandbox::Sandbox;
 use thirtyfour::prelude::*;
 
 use crate::bulk::{
-    contact_of, launch, press_in_dialog, read_fixture, start_slow_run, testid_text, wait_results,
+    contact_of, launch, relaunchable, resume_unfinished, start_slow_run, testid_text, wait_results,
     UPDATE,
 };
 use crate::contacts::{find, press_save};
 use crate::crash::kill_and_wait;
-use crate::support::{App, Launch, TempDir};
-
-/// Resume, answering the blacklist question again when it is asked.
-async fn resume(app: &App) {
-    app.click_button("Resume").await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let asked = !app
-        .driver
-        .find_all(By::Css("dialog[open]"))
-        .await
-        .unwrap()
-        .is_empty();
-    if asked {
-        press_in_dialog(app, "Blacklist and resume").await;
-    }
-}
+use crate::support::App;
 
 /// Each contact's updates the sandbox carried out.
 fn carried(sb: &Sandbox) -> BTreeMap<String, usize> {
@@ -49,7 +33,7 @@ async fn a_refused_sign_in_pauses_the_run_with_words_and_resume_finishes_it() {
     start_slow_run(&app, 100, 5).await;
     // The token expires mid-run.
     sb.revoke_sign_in();
-    app.wait_text("did not accept this account's sign-in").await;
+    app.wait_text("did not accept this account").await;
     let notice = testid_text(&app, "bulk-unfinished").await;
     assert!(
         notice.contains("Accounts") && notice.contains("Resume"),
@@ -68,7 +52,7 @@ async fn a_refused_sign_in_pauses_the_run_with_words_and_resume_finishes_it() {
 
     // The sign-in works again (the manager updated it): Resume finishes.
     sb.set_token("sandbox-token");
-    resume(&app).await;
+    resume_unfinished(&app).await;
     let counts = wait_results(&app).await;
     assert_eq!(counts, "49 confirmed · 1 left out");
     let carried = carried(&sb);
@@ -80,18 +64,7 @@ async fn a_refused_sign_in_pauses_the_run_with_words_and_resume_finishes_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_contact_changed_since_is_left_alone_when_the_run_is_resumed() {
-    let tag = "bulk-changed-since";
-    let sandbox = Arc::new(Sandbox::start(Options::default()).await.unwrap());
-    let rows = read_fixture();
-    for r in &rows {
-        sandbox.add_contact(&r.number, r.cell("Name"));
-    }
-    let home = Arc::new(TempDir::new(tag));
-    let launch = || Launch {
-        sandbox: Some(sandbox.clone()),
-        home: Some(home.clone()),
-        ..Launch::new(tag)
-    };
+    let (sandbox, launch, rows) = relaunchable("bulk-changed-since").await;
 
     // ---- a run cut off -----------------------------------------------------
     let app = App::launch_with(launch()).await;
@@ -121,12 +94,17 @@ async fn a_contact_changed_since_is_left_alone_when_the_run_is_resumed() {
     app.wait_text("was not finished").await;
     let notice = testid_text(&app, "bulk-unfinished").await;
     assert!(notice.contains("started just now"), "{notice}");
-    resume(&app).await;
+    resume_unfinished(&app).await;
     let counts = wait_results(&app).await;
-    assert!(
-        counts.contains("1 not sent: DeepCall has other values for the contact"),
-        "{counts}"
-    );
+    assert!(counts.contains("1 changed since — not sent"), "{counts}");
+    // The row is the file's last: scrolled to, its result reads so.
+    app.driver
+        .execute(
+            "const r = document.querySelector(\"[data-testid='bulk-results']\"); r.scrollTop = r.scrollHeight;",
+            Vec::new(),
+        )
+        .await
+        .expect("scrolls");
     app.wait_text("changed since — not sent").await;
     app.screenshot("bulk-changed-since").await;
     assert_eq!(

@@ -326,11 +326,13 @@ export type BatchSummary_Deserialize = {
 	/**  Sent, and whether DeepCall applied them is not known (yet). */
 	unknown: number,
 	notApplied: number,
-	/**
-	 *  Not sent: the contact was changed since the run started, or holds
-	 *  other values than the row's after the run stopped with it on its way.
-	 */
+	/**  Not sent: the contact was changed since the run started. */
 	changedSince: number,
+	/**
+	 *  Not sent: on its way when the run stopped, and the contact now holds
+	 *  other values than the row's.
+	 */
+	otherValues: number,
 	/**  Not sent: they blacklist, and that was not confirmed at Resume. */
 	notConfirmed: number,
 	/**
@@ -361,11 +363,13 @@ export type BatchSummary_Serialize = {
 	/**  Sent, and whether DeepCall applied them is not known (yet). */
 	unknown: number,
 	notApplied: number,
-	/**
-	 *  Not sent: the contact was changed since the run started, or holds
-	 *  other values than the row's after the run stopped with it on its way.
-	 */
+	/**  Not sent: the contact was changed since the run started. */
 	changedSince: number,
+	/**
+	 *  Not sent: on its way when the run stopped, and the contact now holds
+	 *  other values than the row's.
+	 */
+	otherValues: number,
 	/**  Not sent: they blacklist, and that was not confirmed at Resume. */
 	notConfirmed: number,
 	/**

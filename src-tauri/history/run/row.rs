@@ -259,32 +259,16 @@ pub async fn advance(
                 }
             }
             Step::Check { entry, ours } => {
-                if run.no_reading.load(Ordering::Relaxed) {
-                    drop(permit);
-                    if let Some(end) = unverifiable(run, &mut work, entry, ours).await? {
-                        return Ok(end);
-                    }
-                    continue;
-                }
-                let answer = run.client.contact_info(&number).await;
-                heard(run, permit, &answer);
-                let now = match answer {
-                    Ok(Some(info)) => ContactForm::from_info(&info),
-                    Ok(None) | Err(DeepCallError::NotOffered { .. }) => {
-                        if answer.is_err() {
-                            run.no_reading.store(true, Ordering::Relaxed);
-                        }
+                let now = match read(run, permit, &number, &mut work, stops).await? {
+                    Read::Now(now) => now,
+                    Read::Cannot => {
                         if let Some(end) = unverifiable(run, &mut work, entry, ours).await? {
                             return Ok(end);
                         }
                         continue;
                     }
-                    Err(e) => {
-                        if let Some(end) = read_failed(run, &mut work, &e, stops).await? {
-                            return Ok(end);
-                        }
-                        continue;
-                    }
+                    Read::Ended(end) => return Ok(end),
+                    Read::Again => continue,
                 };
                 match since::compare(&work.row.change, &now) {
                     Found::After => {
@@ -341,28 +325,14 @@ pub async fn advance(
                 if let Some(end) = changed_here(run, &work, None).await? {
                     return Ok(end);
                 }
-                if run.no_reading.load(Ordering::Relaxed) {
-                    drop(permit);
-                    work.step = Step::send(purpose);
-                    continue;
-                }
-                let answer = run.client.contact_info(&number).await;
-                heard(run, permit, &answer);
-                let now = match answer {
-                    Ok(Some(info)) => ContactForm::from_info(&info),
-                    Ok(None) | Err(DeepCallError::NotOffered { .. }) => {
-                        if answer.is_err() {
-                            run.no_reading.store(true, Ordering::Relaxed);
-                        }
+                let now = match read(run, permit, &number, &mut work, stops).await? {
+                    Read::Now(now) => now,
+                    Read::Cannot => {
                         work.step = Step::send(purpose);
                         continue;
                     }
-                    Err(e) => {
-                        if let Some(end) = read_failed(run, &mut work, &e, stops).await? {
-                            return Ok(end);
-                        }
-                        continue;
-                    }
+                    Read::Ended(end) => return Ok(end),
+                    Read::Again => continue,
                 };
                 if let Found::Neither(fields) = since::compare(&work.row.change, &now) {
                     return hold(run, &work, None, Held::ChangedSince, changed_words(&fields))
@@ -373,6 +343,45 @@ pub async fn advance(
             }
         }
     }
+}
+
+/// What asking DeepCall for the row's contact came to.
+enum Read {
+    Now(ContactForm),
+    /// This host cannot tell (it lacks `Directory/getInfo`, or its answer
+    /// did not hold the contact's values).
+    Cannot,
+    /// The row ended meanwhile (out of tries, or stopped).
+    Ended(Ended),
+    /// Not answered: ask again.
+    Again,
+}
+
+/// Reads the row's contact, unless this host is known not to tell.
+async fn read(
+    run: &Run<'_>,
+    permit: Permit<'_>,
+    number: &ContactNumber,
+    work: &mut Work,
+    stops: &mut Stops,
+) -> Result<Read, HistoryError> {
+    if run.no_reading.load(Ordering::Relaxed) {
+        return Ok(Read::Cannot);
+    }
+    let answer = run.client.contact_info(number).await;
+    heard(run, permit, &answer);
+    Ok(match answer {
+        Ok(Some(info)) => Read::Now(ContactForm::from_info(&info)),
+        Ok(None) => Read::Cannot,
+        Err(DeepCallError::NotOffered { .. }) => {
+            run.no_reading.store(true, Ordering::Relaxed);
+            Read::Cannot
+        }
+        Err(e) => match read_failed(run, work, &e, stops).await? {
+            Some(end) => Read::Ended(end),
+            None => Read::Again,
+        },
+    })
 }
 
 fn changed_words(fields: &[String]) -> String {

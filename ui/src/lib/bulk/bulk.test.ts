@@ -69,6 +69,7 @@ function summary(over: Partial<BatchSummary> = {}): BatchSummary {
     unknown: 0,
     notApplied: 0,
     changedSince: 0,
+    otherValues: 0,
     notConfirmed: 0,
     blacklistingLeft: 0,
     note: null,
@@ -247,16 +248,16 @@ describe("the words", () => {
       secondsLeft: 22,
     };
     expect(progressWords(p)).toBe(
-      "1,200 of 10,000 rows done · 85 rows a second · about 22 seconds left · up to 12 at a time",
+      "1,200 of 10,000 rows done · 85 rows a second · about 22 seconds left · sending 12 at a time",
     );
     expect(progressWords({ ...p, waitingSeconds: 19.2 })).toBe(
-      "1,200 of 10,000 rows done · 85 rows a second · DeepCall asked to wait 20 s · up to 12 at a time",
+      "1,200 of 10,000 rows done · 85 rows a second · DeepCall asked to wait 20 s · sending 12 at a time",
     );
     expect(progressWords({ ...p, rows: 50, done: 12, paused: true })).toBe(
       "12 of 50 rows done · Paused",
     );
     expect(progressWords({ ...p, rowsPerSecond: 0, secondsLeft: null })).toBe(
-      "1,200 of 10,000 rows done · up to 12 at a time",
+      "1,200 of 10,000 rows done · sending 12 at a time",
     );
     expect(timeLeftWords(600)).toBe("about 10 minutes left");
   });
@@ -265,13 +266,16 @@ describe("the words", () => {
     const s = summary({ state: "finished", pending: 0, confirmed: 47, failed: 2 });
     expect(summaryWords(s, 1)).toBe("47 confirmed · 2 failed · 1 left out");
     const day = 24 * 3600 * 1000;
-    expect(unfinishedWords(summary({ pending: 29, rows: 50 }), 3 * day + 5000)).toBe(
-      "A bulk update from “bulk-50.csv”, started 3 days ago, was not finished: 21 of 50 rows were sent.",
+    expect(unfinishedWords(summary({ confirmed: 21, rows: 50 }), 3 * day + 5000)).toBe(
+      "A bulk update from “bulk-50.csv”, started 3 days ago, was not finished: 21 of 50 rows confirmed.",
     );
     expect(
-      summaryWords(summary({ confirmed: 40, changedSince: 2, notConfirmed: 1, pending: 0 }), 0),
+      summaryWords(
+        summary({ confirmed: 40, changedSince: 2, otherValues: 1, notConfirmed: 1, pending: 0 }),
+        0,
+      ),
     ).toBe(
-      "40 confirmed · 2 not sent: DeepCall has other values for the contact · 1 not sent: blacklisting not confirmed",
+      "40 confirmed · 2 changed since — not sent · 1 not sent — DeepCall has other values · 1 not sent — blacklisting not confirmed",
     );
     expect(agoWords(30_000)).toBe("just now");
     expect(agoWords(90 * 60_000)).toBe("1 hour ago");

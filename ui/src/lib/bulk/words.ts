@@ -79,7 +79,7 @@ export function progressWords(p: RunProgress): string {
     if (p.waitingSeconds != null && p.waitingSeconds >= 1)
       parts.push(`DeepCall asked to wait ${Math.ceil(p.waitingSeconds)} s`);
     else if (p.secondsLeft != null && p.done < p.rows) parts.push(timeLeftWords(p.secondsLeft));
-    parts.push(`up to ${count(p.atOnce)} at a time`);
+    parts.push(`sending ${count(p.atOnce)} at a time`);
   }
   return parts.join(" · ");
 }
@@ -90,10 +90,10 @@ export function summaryWords(s: BatchSummary, leftOut: number): string {
   if (s.failed > 0) parts.push(`${count(s.failed)} failed`);
   if (s.unknown > 0) parts.push(`${count(s.unknown)} outcome unknown`);
   if (s.notApplied > 0) parts.push(`${count(s.notApplied)} not applied`);
-  if (s.changedSince > 0)
-    parts.push(`${count(s.changedSince)} not sent: DeepCall has other values for the contact`);
+  if (s.changedSince > 0) parts.push(`${count(s.changedSince)} changed since — not sent`);
+  if (s.otherValues > 0) parts.push(`${count(s.otherValues)} not sent — DeepCall has other values`);
   if (s.notConfirmed > 0)
-    parts.push(`${count(s.notConfirmed)} not sent: blacklisting not confirmed`);
+    parts.push(`${count(s.notConfirmed)} not sent — blacklisting not confirmed`);
   if (s.pending > 0) parts.push(`${count(s.pending)} not sent`);
   if (leftOut > 0) parts.push(`${count(leftOut)} left out`);
   return parts.join(" · ");
@@ -111,6 +111,5 @@ export function agoWords(ms: number): string {
 
 /** The notice for a run that is not finished, with how old it is. */
 export function unfinishedWords(s: BatchSummary, nowMs: number): string {
-  const sent = s.rows - s.pending;
-  return `A bulk update from “${s.source}”, started ${agoWords(nowMs - s.createdMs)}, was not finished: ${count(sent)} of ${rowsWords(s.rows)} were sent.`;
+  return `A bulk update from “${s.source}”, started ${agoWords(nowMs - s.createdMs)}, was not finished: ${count(s.confirmed)} of ${rowsWords(s.rows)} confirmed.`;
 }
