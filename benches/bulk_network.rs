@@ -1,6 +1,9 @@
 //! A bulk run at the network's pace: 2,000 rows against a sandbox 100 ms
-//! away that refuses more than 16 requests in flight (HTTP 429), and
-//! against the same sandbox without a cap.
+//! away that refuses more than 16 requests in flight (HTTP 429 in
+//! DeepCall's JSON envelope, without `Retry-After`, as a concurrency cap
+//! such as nginx's `limit_conn` answers), and against the same sandbox
+//! without a cap. One more line times the cap whose refusals do carry
+//! `Retry-After: 1`: the run then keeps every such wait, as it must.
 //!
 //! `cargo bench --bench bulk_network` (release; figures in
 //! target/measurements/bulk-network.txt). Beside each run, its floor in the
@@ -21,7 +24,9 @@ use deepcall_desk::history::batch::{NewBatch, RunRow};
 use deepcall_desk::history::run::limit::Limits;
 use deepcall_desk::history::run::{self, Control, RunOptions, Start};
 use deepcall_desk::history::{self, AccountRef, Change, History};
-use deepcall_desk::sandbox::{extra_contact, Misbehaviour, Options, Sandbox};
+use deepcall_desk::sandbox::{
+    extra_contact, Misbehaviour, Options, RefusalBody, RefusalShape, RetryAfter, Sandbox,
+};
 use deepcall_desk::secret::Secret;
 use tokio::sync::watch;
 
@@ -29,12 +34,16 @@ const ROWS: usize = 2_000;
 const LATENCY: Duration = Duration::from_millis(100);
 const CAP: u32 = 16;
 
-async fn sandbox(cap: Option<u32>) -> Sandbox {
+async fn sandbox(cap: Option<u32>, retry_after: Option<RetryAfter>) -> Sandbox {
     Sandbox::start(Options {
         contacts: ROWS,
         misbehaviour: Misbehaviour {
             delay: Some(LATENCY..=LATENCY),
             max_in_flight: cap,
+            refusal: RefusalShape {
+                body: RefusalBody::Json,
+                retry_after,
+            },
             ..Misbehaviour::default()
         },
         ..Options::default()
@@ -162,19 +171,22 @@ fn main() {
         LATENCY.as_millis()
     )];
     for run in 1..=runs {
-        let (capped, floor, free, fixed) = rt.block_on(async {
-            let sb = sandbox(Some(CAP)).await;
+        let (capped, floor, free, fixed, told) = rt.block_on(async {
+            let sb = sandbox(Some(CAP), None).await;
             let floor = plain(&sb, CAP as usize).await;
             drop(sb);
-            let sb = sandbox(Some(CAP)).await;
+            let sb = sandbox(Some(CAP), None).await;
             let capped = the_run(&sb, RunOptions::default()).await;
             drop(sb);
-            let sb = sandbox(None).await;
+            let sb = sandbox(None, None).await;
             let free = the_run(&sb, RunOptions::default()).await;
+            drop(sb);
+            let sb = sandbox(Some(CAP), Some(RetryAfter::Seconds(1))).await;
+            let told = the_run(&sb, RunOptions::default()).await;
             drop(sb);
             // Four at a time, always: how runs were sent before the limit
             // followed DeepCall's answers.
-            let sb = sandbox(Some(CAP)).await;
+            let sb = sandbox(Some(CAP), None).await;
             let four = Limits {
                 start: 4,
                 least: 4,
@@ -188,7 +200,7 @@ fn main() {
                 },
             )
             .await;
-            (capped, floor, free, fixed)
+            (capped, floor, free, fixed, told)
         });
         lines.push(format!(
             "run {run}: capped at {CAP} in flight: the run {:.1} rows/s (up to {} at a time) | \
@@ -212,6 +224,13 @@ fn main() {
              cap's most",
             fixed.0,
             fixed.0 / most,
+        ));
+        lines.push(format!(
+            "run {run}: capped, each refusal with Retry-After: 1: the run {:.1} rows/s (up to {} \
+             at a time) | {:.3} of the cap's most",
+            told.0,
+            told.1,
+            told.0 / most,
         ));
     }
     let report = lines.join("\n") + "\n";

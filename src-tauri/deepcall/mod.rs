@@ -303,7 +303,13 @@ impl Client {
                     .and_then(|l| forwarded_base(&url, l));
                 return Err(DeepCallError::Redirected { status, to });
             }
-            let bytes = read_capped(response, config.max_response_bytes, seconds).await?;
+            let bytes = match read_capped(response, config.max_response_bytes, seconds).await {
+                // "Slow down" was said by the status, body or no body.
+                Err(_) if status == TOO_MANY_REQUESTS => {
+                    return Err(DeepCallError::RateLimited { retry_after })
+                }
+                read => read?,
+            };
             Ok::<_, DeepCallError>((status, retry_after, bytes))
         };
         let (status, retry_after, bytes) =

@@ -107,8 +107,9 @@ pub struct BatchSummary {
     pub other_values: u32,
     /// Not sent: they blacklist, and that was not confirmed at Resume.
     pub not_confirmed: u32,
-    /// Rows still to send (not sent, or found not applied) that blacklist:
-    /// Resume asks about them again.
+    /// Rows not settled yet (not sent, found not applied, or on their way
+    /// when the run stopped) that blacklist: Resume asks about them again,
+    /// since a check may send them again.
     pub blacklisting_left: u32,
     /// Why the run paused itself (the sign-in refused, DeepCall out of
     /// reach), in the manager's words.
@@ -469,7 +470,8 @@ impl History {
             .execute(
                 "UPDATE batch_rows SET held = 'blacklistNotConfirmed', held_message = ?2 \
                  WHERE batch = ?1 AND blacklists AND held IS NULL AND (entry IS NULL \
-                 OR entry IN (SELECT id FROM entries WHERE outcome = 'notApplied'))",
+                 OR entry IN (SELECT id FROM entries WHERE outcome IN \
+                 ('notApplied', 'sending', 'unknown')))",
                 params![batch, BLACKLIST_NOT_CONFIRMED_AT_RESUME],
             )
             .map_err(HistoryError::write)?;
@@ -494,9 +496,10 @@ impl History {
         Ok(())
     }
 
-    /// When this computer last sent another change to contact `number`
-    /// (from any screen, or another run) at or after `since_ms`: a row of
-    /// `batch` is then not sent again blindly.
+    /// When this computer last sent another change to contact `number`,
+    /// on `batch`'s account (from any screen, or another run), at or after
+    /// `since_ms`, that may have been applied: a row of `batch` is then
+    /// not sent over it.
     pub fn changed_elsewhere(
         &self,
         batch: i64,
@@ -505,9 +508,11 @@ impl History {
     ) -> Result<Option<i64>, HistoryError> {
         self.conn()
             .query_row(
-                "SELECT MAX(at_ms) FROM entries WHERE kind = 'contacts' AND target = ?2 \
-                 AND at_ms >= ?3 AND (batch IS NULL OR batch != ?1) \
-                 AND outcome != 'failed'",
+                "SELECT MAX(e.at_ms) FROM entries e JOIN batches b ON b.id = ?1 \
+                 WHERE e.kind = 'contacts' AND e.target = ?2 AND e.at_ms >= ?3 \
+                 AND e.account_id = b.account_id AND e.host = b.host \
+                 AND (e.batch IS NULL OR e.batch != ?1) \
+                 AND e.outcome NOT IN ('failed', 'notApplied')",
                 params![batch, number, since_ms],
                 |r| r.get(0),
             )
@@ -581,7 +586,8 @@ const SUMMARY: &str = "SELECT b.id, b.created_ms, b.account_id, b.account_name, 
      SUM(r.held = 'changedSince'), \
      SUM(r.held = 'unsure'), \
      SUM(r.held = 'blacklistNotConfirmed'), \
-     SUM((r.entry IS NULL OR e.outcome = 'notApplied') AND r.held IS NULL AND r.blacklists), \
+     SUM((r.entry IS NULL OR e.outcome IN ('notApplied', 'sending', 'unknown')) \
+         AND r.held IS NULL AND r.blacklists), \
      b.note \
      FROM batches b LEFT JOIN batch_rows r ON r.batch = b.id \
      LEFT JOIN entries e ON e.id = r.entry";
@@ -726,5 +732,111 @@ mod tests {
             Some("Row 4: the number is too short.")
         );
         assert_eq!(h.page(&Default::default(), 0, 10).unwrap().total, 3);
+    }
+
+    fn blacklist(number: &str) -> Change {
+        Change::Contact {
+            number: number.into(),
+            name: None,
+            changes: vec![FieldChange {
+                field: ContactField::BLACKLIST,
+                before: FieldValue::NotKnown,
+                after: FieldValue::Flag(true),
+            }],
+        }
+    }
+
+    #[test]
+    fn resume_asks_about_every_blacklisting_row_not_settled_and_holds_them_on_a_no() {
+        let h = History::in_memory();
+        let account = AccountRef::sandbox("http://127.0.0.1:1");
+        let rows: Vec<RunRow> = [
+            (2, blacklist("9000000001")),
+            (3, blacklist("9000000002")),
+            (4, blacklist("9000000003")),
+            (5, vip("9000000004")),
+        ]
+        .into_iter()
+        .map(|(line, change)| RunRow {
+            line,
+            cells: vec![],
+            change,
+        })
+        .collect();
+        let b = h
+            .create_batch(&NewBatch {
+                account: &account,
+                source: "b.csv",
+                headers: &[],
+                rows: &rows,
+                left_out: &[],
+            })
+            .unwrap();
+        // Row 2 confirmed, row 3 on its way when the app stopped, row 4 not sent.
+        let done = h.record_row(b, 2, Purpose::Change).unwrap();
+        h.settle(done, Outcome::Confirmed, None).unwrap();
+        h.record_row(b, 3, Purpose::Change).unwrap();
+        assert_eq!(h.batch(b).unwrap().unwrap().blacklisting_left, 2);
+        h.hold_blacklisting(b).unwrap();
+        let s = h.batch(b).unwrap().unwrap();
+        assert_eq!((s.blacklisting_left, s.not_confirmed, s.pending), (0, 2, 1));
+        let rows = h.batch_rows(b).unwrap();
+        assert_eq!(rows[1].held, Some(Held::BlacklistNotConfirmed));
+        assert_eq!(rows[2].held, Some(Held::BlacklistNotConfirmed));
+        assert_eq!(rows[3].held, None);
+    }
+
+    #[test]
+    fn only_a_change_on_the_runs_own_account_that_may_have_applied_holds_a_row() {
+        let h = History::in_memory();
+        let account = AccountRef::sandbox("http://127.0.0.1:1");
+        let rows = [RunRow {
+            line: 2,
+            cells: vec![],
+            change: vip("9000000001"),
+        }];
+        let b = h
+            .create_batch(&NewBatch {
+                account: &account,
+                source: "b.csv",
+                headers: &[],
+                rows: &rows,
+                left_out: &[],
+            })
+            .unwrap();
+        let since = 0;
+        assert_eq!(h.changed_elsewhere(b, "9000000001", since).unwrap(), None);
+        let other = AccountRef {
+            id: "acc-2".into(),
+            name: "Branch".into(),
+            sandbox: false,
+            host: "https://x".into(),
+        };
+        let e = h
+            .record(&other, Purpose::Change, &[vip("9000000001")])
+            .unwrap();
+        h.settle(e, Outcome::Confirmed, None).unwrap();
+        assert_eq!(
+            h.changed_elsewhere(b, "9000000001", since).unwrap(),
+            None,
+            "another account"
+        );
+        let e = h
+            .record(&account, Purpose::Change, &[vip("9000000001")])
+            .unwrap();
+        h.settle(e, Outcome::NotApplied, None).unwrap();
+        assert_eq!(
+            h.changed_elsewhere(b, "9000000001", since).unwrap(),
+            None,
+            "not applied"
+        );
+        let e = h
+            .record(&account, Purpose::Change, &[vip("9000000001")])
+            .unwrap();
+        h.settle(e, Outcome::Confirmed, None).unwrap();
+        assert!(h
+            .changed_elsewhere(b, "9000000001", since)
+            .unwrap()
+            .is_some());
     }
 }

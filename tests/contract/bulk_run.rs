@@ -449,6 +449,18 @@ async fn a_429_with_a_json_body_is_a_wait_not_a_refusal_and_retry_after_holds_ev
         "{} requests inside Retry-After",
         early.len()
     );
+    // Each refused try is its own History entry, not applied; none is left
+    // "sending" through its wait.
+    let not_applied = history::Query {
+        outcome: Some(Outcome::NotApplied),
+        ..Default::default()
+    };
+    let page = h.page(&not_applied, 0, 10).unwrap();
+    assert_eq!(page.total, 2, "{:?}", page.entries);
+    assert!(page.entries.iter().all(|e| e
+        .message
+        .as_deref()
+        .is_some_and(|m| m.contains("slow down") && m.contains("sent again"))));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

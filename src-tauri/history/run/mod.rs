@@ -18,7 +18,7 @@ mod pace;
 mod row;
 mod since;
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -195,10 +195,11 @@ pub(super) struct Run<'a> {
     halt: watch::Sender<Option<Halt>>,
     /// The host answers `Directory/getInfo` with "not found".
     no_reading: AtomicBool,
-    /// Entries sent by this run (as against found in flight at its start).
-    sent_here: Mutex<HashSet<i64>>,
-    /// When DeepCall last answered anything.
-    last_answer: Mutex<Instant>,
+    /// How many times it has, so far.
+    not_offered: AtomicU32,
+    /// Since when requests have gone unanswered (`None` while DeepCall
+    /// answers; reset when the manager resumes after a Pause).
+    unanswered_since: Mutex<Option<Instant>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -286,8 +287,8 @@ pub async fn run(
         gate: Gate::default(),
         halt,
         no_reading: AtomicBool::new(false),
-        sent_here: Mutex::new(HashSet::new()),
-        last_answer: Mutex::new(Instant::now()),
+        not_offered: AtomicU32::new(0),
+        unanswered_since: Mutex::new(None),
     };
     let started = Instant::now();
     let recent = Mutex::new(Recent {
@@ -339,6 +340,7 @@ pub async fn run(
                                 changed = stops.control.changed() => if changed.is_err() { return Ok(()) },
                                 _ = stops.halt.wait_for(Option::is_some) => return Ok(()),
                             }
+                            shared.heard_from_deepcall();
                         }
                     }
                 }
@@ -402,13 +404,15 @@ impl Run<'_> {
     }
 
     fn heard_from_deepcall(&self) {
-        *lock(&self.last_answer) = Instant::now();
+        *lock(&self.unanswered_since) = None;
     }
 
-    /// After a request that got no answer: pauses the run when nothing has
-    /// answered for too long.
+    /// After a request that got no answer: pauses the run when requests
+    /// have gone unanswered for too long (time spent paused, or waiting as
+    /// DeepCall asked, is not counted: nothing was asked then).
     fn no_answer(&self) {
-        if lock(&self.last_answer).elapsed() >= self.options.unreachable_after {
+        let since = *lock(&self.unanswered_since).get_or_insert_with(Instant::now);
+        if since.elapsed() >= self.options.unreachable_after {
             self.halt(Halt::Unreachable);
         }
     }

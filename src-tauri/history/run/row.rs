@@ -80,6 +80,8 @@ const SHOWS_AFTER: &str = "Checked: DeepCall has this change.";
 const SHOWS_BEFORE: &str =
     "Checked: DeepCall still has the values from before, so this row was not applied; it was \
      sent again.";
+const NO_SUCH_CONTACT: &str = "Checked: DeepCall has no such contact, so this row was not \
+     applied; it was sent again.";
 const LOST_THEN_CONFIRMED: &str =
     "Its answer was lost; the same values were sent again, and DeepCall confirmed them.";
 const SENT_AGAIN: &str = "Its answer was lost, and this DeepCall cannot be asked for a \
@@ -152,11 +154,20 @@ fn update_of(change: &Change) -> Result<(ContactNumber, ContactUpdate), DeepCall
 
 /// How a request went, told to the run: its limiter, the breaker, and
 /// when DeepCall last answered.
-fn heard<T>(run: &Run<'_>, permit: Permit<'_>, answer: &Result<T, DeepCallError>) {
+///
+/// A gateway's error page is not DeepCall answering: a DeepCall down behind
+/// its gateway is out of reach. Only updates tell the breaker that the
+/// account is fine (a user may read contacts without the right to change
+/// them); a refusal of the account counts wherever it comes.
+fn heard<T>(run: &Run<'_>, permit: Permit<'_>, answer: &Result<T, DeepCallError>, update: bool) {
     let took = permit.elapsed();
     let answered = match answer {
         Ok(_) => true,
-        Err(DeepCallError::Network { .. } | DeepCallError::Timeout { .. }) => false,
+        Err(
+            DeepCallError::Network { .. }
+            | DeepCallError::Timeout { .. }
+            | DeepCallError::HttpStatus { .. },
+        ) => false,
         Err(_) => true,
     };
     let signal = match answer {
@@ -170,6 +181,10 @@ fn heard<T>(run: &Run<'_>, permit: Permit<'_>, answer: &Result<T, DeepCallError>
         return;
     }
     run.heard_from_deepcall();
+    let refused = matches!(answer, Err(e) if next(e) == Next::AccountRefused);
+    if !(update || refused) {
+        return;
+    }
     let trip = lock(&run.breaker).heard(answer.as_ref().map(|_| ()));
     if let Some(trip) = trip {
         run.halt(Halt::Refused(trip));
@@ -222,7 +237,6 @@ pub async fn advance(
                     None => {
                         let e = on_disk(run.history, move |h| h.record_row(batch, line, purpose))
                             .await?;
-                        lock(&run.sent_here).insert(e);
                         work.step = Step::Send {
                             purpose,
                             entry: Some(e),
@@ -231,7 +245,7 @@ pub async fn advance(
                     }
                 };
                 let answer = run.client.update_contact(&number, &update).await;
-                heard(run, permit, &answer);
+                heard(run, permit, &answer, true);
                 let e = match answer {
                     Ok(()) => {
                         for lost in std::mem::take(&mut work.lost) {
@@ -252,6 +266,15 @@ pub async fn advance(
                         return settle(run, entry, outcome, message).await;
                     }
                     n => {
+                        // Not carried out: said so now, and the next try
+                        // gets its own entry, so an entry never stays
+                        // *sending* through a wait.
+                        let message = format!("{e} It was not applied, and is sent again.");
+                        on_disk(run.history, move |h| {
+                            h.resolve(entry, Outcome::NotApplied, Some(&message))
+                        })
+                        .await?;
+                        work.step = Step::send(Purpose::TryAgain);
                         if let Some(end) = wait_after(run, &mut work, n, &e, stops).await? {
                             return Ok(end);
                         }
@@ -269,6 +292,11 @@ pub async fn advance(
                     }
                     Read::Ended(end) => return Ok(end),
                     Read::Again => continue,
+                    Read::NoSuchContact => {
+                        resolve(run, entry, Outcome::NotApplied, NO_SUCH_CONTACT).await?;
+                        work.step = Step::send(Purpose::TryAgain);
+                        continue;
+                    }
                 };
                 match since::compare(&work.row.change, &now) {
                     Found::After => {
@@ -327,7 +355,8 @@ pub async fn advance(
                 }
                 let now = match read(run, permit, &number, &mut work, stops).await? {
                     Read::Now(now) => now,
-                    Read::Cannot => {
+                    // Sent as before: DeepCall's own answer will say why not.
+                    Read::Cannot | Read::NoSuchContact => {
                         work.step = Step::send(purpose);
                         continue;
                     }
@@ -355,7 +384,13 @@ enum Read {
     Ended(Ended),
     /// Not answered: ask again.
     Again,
+    /// DeepCall has no such contact: nothing can have changed it.
+    NoSuchContact,
 }
+
+/// "Not found" answers to `Directory/getInfo` before the run takes it that
+/// the host does not offer it.
+const NOT_OFFERED_TIMES: u32 = 3;
 
 /// Reads the row's contact, unless this host is known not to tell.
 async fn read(
@@ -369,14 +404,19 @@ async fn read(
         return Ok(Read::Cannot);
     }
     let answer = run.client.contact_info(number).await;
-    heard(run, permit, &answer);
+    heard(run, permit, &answer, false);
     Ok(match answer {
         Ok(Some(info)) => Read::Now(ContactForm::from_info(&info)),
         Ok(None) => Read::Cannot,
-        Err(DeepCallError::NotOffered { .. }) => {
+        // One "not found" may be a load balancer's slip; a host without
+        // the endpoint says so every time.
+        Err(DeepCallError::NotOffered { .. })
+            if run.not_offered.fetch_add(1, Ordering::Relaxed) + 1 >= NOT_OFFERED_TIMES =>
+        {
             run.no_reading.store(true, Ordering::Relaxed);
             Read::Cannot
         }
+        Err(e) if e.api_kind() == Some(ApiErrorKind::ContactNotFound) => Read::NoSuchContact,
         Err(e) => match read_failed(run, work, &e, stops).await? {
             Some(end) => Read::Ended(end),
             None => Read::Again,
@@ -420,16 +460,23 @@ async fn wait_after(
 ) -> Result<Option<Ended>, HistoryError> {
     let o = &run.options;
     let wait = match n {
-        Next::SlowDown(Some(asked)) => {
-            run.gate.push_back(asked.min(o.longest_retry_after));
-            work.waits += 1;
-            Duration::ZERO
-        }
-        Next::SlowDown(None) | Next::NotReached => {
+        // The wait DeepCall asked for holds every request; the row's own
+        // growing wait comes on top, so a `Retry-After: 0` (or a date this
+        // computer's clock has passed) cannot make it try again at once.
+        Next::SlowDown(asked) => {
+            if let Some(asked) = asked {
+                run.gate.push_back(asked.min(o.longest_retry_after));
+            }
             work.waits += 1;
             backoff(o.first_wait, o.longest_wait, work.waits - 1)
         }
-        Next::AccountRefused | Next::Trouble | Next::MaybeApplied | Next::Refused => {
+        // The account's trouble pauses the run (the breaker), and DeepCall
+        // out of reach pauses it too: neither is the row's fault.
+        Next::NotReached | Next::AccountRefused => {
+            work.waits += 1;
+            backoff(o.first_wait, o.longest_wait, work.waits - 1)
+        }
+        Next::Trouble | Next::MaybeApplied | Next::Refused => {
             work.tries += 1;
             if work.tries >= o.attempts {
                 return out_of_tries(run, work, e).await.map(Some);
