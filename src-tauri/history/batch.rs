@@ -234,6 +234,25 @@ pub struct Results {
     pub rows: Vec<(Vec<String>, RowResult)>,
 }
 
+/// A run's rows are kept by their line: two rows on one line would make
+/// the run impossible to record. The file reader numbers each row on a
+/// later line than the one before, so this only names a mistake plainly
+/// instead of as a write failure.
+fn one_row_per_line(new: &NewBatch<'_>) -> Result<(), HistoryError> {
+    let mut seen = std::collections::HashSet::new();
+    let lines = new.rows.iter().map(|r| r.line);
+    match lines
+        .chain(new.left_out.iter().map(|r| r.line))
+        .find(|&line| !seen.insert(line))
+    {
+        Some(line) => Err(HistoryError(format!(
+            "Two rows of this file were read as row {line}, so nothing was sent. Save the \
+             file again from your spreadsheet as “CSV UTF-8” and choose it again."
+        ))),
+        None => Ok(()),
+    }
+}
+
 fn json_of<T: Serialize>(value: &T, line: u32) -> Result<String, HistoryError> {
     serde_json::to_string(value)
         .map_err(|e| HistoryError(format!("History could not record row {line} ({e}).")))
@@ -273,6 +292,7 @@ impl History {
     /// row it sends (line, cells, the contact change) and each row it
     /// leaves out. Nothing is sent yet.
     pub fn create_batch(&self, new: &NewBatch<'_>) -> Result<i64, HistoryError> {
+        one_row_per_line(new)?;
         let account = new.account;
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(HistoryError::write)?;
@@ -732,6 +752,33 @@ mod tests {
             Some("Row 4: the number is too short.")
         );
         assert_eq!(h.page(&Default::default(), 0, 10).unwrap().total, 3);
+    }
+
+    #[test]
+    fn two_rows_on_one_line_are_refused_in_plain_words_and_nothing_is_recorded() {
+        let h = History::in_memory();
+        let account = AccountRef::sandbox("http://127.0.0.1:1");
+        let rows = [2, 2].map(|line| RunRow {
+            line,
+            cells: vec![],
+            change: vip("9000000001"),
+        });
+        let e = h
+            .create_batch(&NewBatch {
+                account: &account,
+                source: "b.csv",
+                headers: &[],
+                rows: &rows,
+                left_out: &[],
+            })
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("Two rows of this file were read as row 2"),
+            "{e}"
+        );
+        assert!(!e.to_string().contains("disk"), "{e}");
+        assert!(h.unfinished_batches().unwrap().is_empty());
     }
 
     fn blacklist(number: &str) -> Change {
