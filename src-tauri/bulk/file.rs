@@ -279,11 +279,7 @@ pub fn read(bytes: &[u8]) -> Result<Table, FileError> {
             let start = record.position().map_or(0, |p| p.byte() as usize);
             rows.push(Row {
                 line: lines.line_at(start),
-                // A cell the app's own export defused ('+91…) reads as it was.
-                cells: record
-                    .iter()
-                    .map(|c| crate::export::undefused(c).to_owned())
-                    .collect(),
+                cells: record.iter().map(str::to_owned).collect(),
             });
         }
     }
@@ -296,12 +292,13 @@ pub fn read(bytes: &[u8]) -> Result<Table, FileError> {
     if rows.is_empty() {
         return Err(FileError::NoRows);
     }
-    Ok(Table {
+    // The app's own results file reads as the cells it was made from.
+    Ok(super::results::read_back(Table {
         separator,
         headers,
         rows,
         blank_rows,
-    })
+    }))
 }
 
 #[cfg(test)]

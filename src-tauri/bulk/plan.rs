@@ -119,6 +119,7 @@ mod tests {
                 .create_batch(&NewBatch {
                     account: &account,
                     source: "mac.csv",
+                    separator: table.separator,
                     headers: &table.headers,
                     rows: &send,
                     left_out: &left_out,

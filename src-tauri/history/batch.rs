@@ -7,6 +7,8 @@
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
+use crate::bulk::Separator;
+
 use super::{now_ms, AccountRef, Change, History, HistoryError, NewEntry, Outcome, Purpose};
 
 /// Where a run stands.
@@ -157,6 +159,8 @@ pub struct NewBatch<'a> {
     pub account: &'a AccountRef,
     /// The file's name (no folder).
     pub source: &'a str,
+    /// What separates the file's cells: its results file uses it too.
+    pub separator: Separator,
     /// The file's header row.
     pub headers: &'a [String],
     pub rows: &'a [RunRow],
@@ -230,6 +234,8 @@ pub struct ResultPage {
 /// Every row's result with its cells: what the results file is made of.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Results {
+    /// The run's file's separator.
+    pub separator: Separator,
     pub headers: Vec<String>,
     pub rows: Vec<(Vec<String>, RowResult)>,
 }
@@ -298,7 +304,7 @@ impl History {
         let tx = conn.transaction().map_err(HistoryError::write)?;
         tx.execute(
             "INSERT INTO batches (created_ms, account_id, account_name, sandbox, host, source, \
-             state, headers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?7)",
+             state, headers, separator) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?7, ?8)",
             params![
                 now_ms(),
                 account.id,
@@ -307,6 +313,7 @@ impl History {
                 account.host,
                 new.source,
                 json_of(&new.headers, 1)?,
+                new.separator.shown(),
             ],
         )
         .map_err(HistoryError::write)?;
@@ -383,13 +390,18 @@ impl History {
     /// Every row's result with its cells, and the file's header.
     pub fn batch_results_with_cells(&self, batch: i64) -> Result<Results, HistoryError> {
         let conn = self.conn();
-        let headers: String = conn
+        let (headers, separator): (String, String) = conn
             .query_row(
-                "SELECT headers FROM batches WHERE id = ?1",
+                "SELECT headers, separator FROM batches WHERE id = ?1",
                 params![batch],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map_err(HistoryError::read)?;
+        let separator = if separator == Separator::Semicolon.shown() {
+            Separator::Semicolon
+        } else {
+            Separator::Comma
+        };
         let headers = serde_json::from_str(&headers)
             .map_err(|e| HistoryError(format!("This run's columns cannot be read ({e}).")))?;
         let mut stmt = conn.prepare_cached(RESULTS).map_err(HistoryError::read)?;
@@ -403,7 +415,11 @@ impl History {
             .map_err(HistoryError::read)?
             .collect::<Result<_, _>>()
             .map_err(HistoryError::read)?;
-        Ok(Results { headers, rows })
+        Ok(Results {
+            separator,
+            headers,
+            rows,
+        })
     }
 
     /// Gives row `line` of `batch` a new entry, *sending*, committed: call
@@ -688,6 +704,7 @@ mod tests {
             .create_batch(&NewBatch {
                 account: &account,
                 source: "vip.csv",
+                separator: Separator::Comma,
                 headers: &headers,
                 rows: &rows,
                 left_out: &left_out,
@@ -767,6 +784,7 @@ mod tests {
             .create_batch(&NewBatch {
                 account: &account,
                 source: "b.csv",
+                separator: Separator::Comma,
                 headers: &[],
                 rows: &rows,
                 left_out: &[],
@@ -814,6 +832,7 @@ mod tests {
             .create_batch(&NewBatch {
                 account: &account,
                 source: "b.csv",
+                separator: Separator::Comma,
                 headers: &[],
                 rows: &rows,
                 left_out: &[],
@@ -846,6 +865,7 @@ mod tests {
             .create_batch(&NewBatch {
                 account: &account,
                 source: "b.csv",
+                separator: Separator::Comma,
                 headers: &[],
                 rows: &rows,
                 left_out: &[],
