@@ -49,9 +49,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn quotes_defuses_and_marks() {
-        let g = GroupMembers {
+    fn group(members: Vec<Member>) -> GroupMembers {
+        GroupMembers {
             group: Group {
                 id: 28,
                 name: "G".into(),
@@ -59,15 +58,20 @@ mod tests {
                 created_at: None,
                 created_by: None,
             },
-            members: vec![
-                member(3, Some("bhawesh"), true, true),
-                member(4, Some("Sharma, \"Raj\""), false, true),
-                member(5, Some("=HYPERLINK(\"x\")"), true, true),
-                member(12, None, false, false),
-                member(13, Some("Zoë 😀"), true, true),
-            ],
+            members,
             other_agents: vec![],
-        };
+        }
+    }
+
+    #[test]
+    fn quotes_defuses_and_marks() {
+        let g = group(vec![
+            member(3, Some("bhawesh"), true, true),
+            member(4, Some("Sharma, \"Raj\""), false, true),
+            member(5, Some("=HYPERLINK(\"x\")"), true, true),
+            member(12, None, false, false),
+            member(13, Some("Zoë 😀"), true, true),
+        ]);
         let csv = members_csv(&g);
         let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
         assert_eq!(lines[0], "Name,Number,Receives calls,Note");
@@ -82,21 +86,11 @@ mod tests {
 
     #[test]
     fn no_formula_starts_after_a_separator_either() {
-        let g = GroupMembers {
-            group: Group {
-                id: 28,
-                name: "G".into(),
-                status: None,
-                created_at: None,
-                created_by: None,
-            },
-            members: vec![
-                member(3, Some("x;=1+1"), true, true),
-                member(4, Some("y, =HYPERLINK(\"http://a\")"), false, true),
-                member(5, Some("Ravi;-1"), true, true),
-            ],
-            other_agents: vec![],
-        };
+        let g = group(vec![
+            member(3, Some("x;=1+1"), true, true),
+            member(4, Some("y, =HYPERLINK(\"http://a\")"), false, true),
+            member(5, Some("Ravi;-1"), true, true),
+        ]);
         crate::csv_guard::assert_no_formula_in_any_reading(&members_csv(&g));
     }
 }

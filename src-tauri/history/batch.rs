@@ -771,25 +771,27 @@ mod tests {
         assert_eq!(h.page(&Default::default(), 0, 10).unwrap().total, 3);
     }
 
+    /// A run of `rows` on the sandbox, from a file with no header.
+    fn create(h: &History, rows: &[RunRow]) -> Result<i64, HistoryError> {
+        h.create_batch(&NewBatch {
+            account: &AccountRef::sandbox("http://127.0.0.1:1"),
+            source: "b.csv",
+            separator: Separator::Comma,
+            headers: &[],
+            rows,
+            left_out: &[],
+        })
+    }
+
     #[test]
     fn two_rows_on_one_line_are_refused_in_plain_words_and_nothing_is_recorded() {
         let h = History::in_memory();
-        let account = AccountRef::sandbox("http://127.0.0.1:1");
         let rows = [2, 2].map(|line| RunRow {
             line,
             cells: vec![],
             change: vip("9000000001"),
         });
-        let e = h
-            .create_batch(&NewBatch {
-                account: &account,
-                source: "b.csv",
-                separator: Separator::Comma,
-                headers: &[],
-                rows: &rows,
-                left_out: &[],
-            })
-            .unwrap_err();
+        let e = create(&h, &rows).unwrap_err();
         assert!(
             e.to_string()
                 .starts_with("Two rows of this file were read as row 2"),
@@ -814,7 +816,6 @@ mod tests {
     #[test]
     fn resume_asks_about_every_blacklisting_row_not_settled_and_holds_them_on_a_no() {
         let h = History::in_memory();
-        let account = AccountRef::sandbox("http://127.0.0.1:1");
         let rows: Vec<RunRow> = [
             (2, blacklist("9000000001")),
             (3, blacklist("9000000002")),
@@ -828,16 +829,7 @@ mod tests {
             change,
         })
         .collect();
-        let b = h
-            .create_batch(&NewBatch {
-                account: &account,
-                source: "b.csv",
-                separator: Separator::Comma,
-                headers: &[],
-                rows: &rows,
-                left_out: &[],
-            })
-            .unwrap();
+        let b = create(&h, &rows).unwrap();
         // Row 2 confirmed, row 3 on its way when the app stopped, row 4 not sent.
         let done = h.record_row(b, 2, Purpose::Change).unwrap();
         h.settle(done, Outcome::Confirmed, None).unwrap();
@@ -861,16 +853,7 @@ mod tests {
             cells: vec![],
             change: vip("9000000001"),
         }];
-        let b = h
-            .create_batch(&NewBatch {
-                account: &account,
-                source: "b.csv",
-                separator: Separator::Comma,
-                headers: &[],
-                rows: &rows,
-                left_out: &[],
-            })
-            .unwrap();
+        let b = create(&h, &rows).unwrap();
         let since = 0;
         assert_eq!(h.changed_elsewhere(b, "9000000001", since).unwrap(), None);
         let other = AccountRef {

@@ -12,6 +12,7 @@ use thirtyfour::prelude::*;
 use crate::bulk::{
     contact_of, items, open_bulk_update, testid_text, wait_results, wait_step, UPDATE,
 };
+use crate::bulk_numbers::rows;
 use crate::support::x11::{open_in_dialog, save_in_dialog};
 use crate::support::TempDir;
 
@@ -39,16 +40,10 @@ async fn an_old_mac_file_sends_each_row_and_its_results_hold_each_row() {
         items(&app, "[data-testid='bulk-preview-counts'] li").await,
         ["2 rows ready"]
     );
-    let mut lines = Vec::new();
-    for el in app
-        .driver
-        .find_all(By::Css("[data-testid='bulk-preview-row']"))
-        .await
-        .unwrap()
-    {
-        lines.push(el.attr("data-line").await.unwrap().unwrap_or_default());
-    }
-    assert_eq!(lines, ["2", "3"]);
+    assert_eq!(
+        rows(&app).await,
+        [("2".into(), "ready".into()), ("3".into(), "ready".into())]
+    );
     app.screenshot("bulk-mac-preview").await;
 
     app.click_button("Send 2 rows").await;
