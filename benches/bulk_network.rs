@@ -90,6 +90,7 @@ async fn the_run(sb: &Sandbox, options: RunOptions) -> (f64, u32) {
         .create_batch(&NewBatch {
             account: &AccountRef::sandbox(&sb.url()),
             source: "vip.csv",
+            separator: deepcall_desk::bulk::Separator::Comma,
             headers: &["Phone".into(), "VIP".into()],
             rows: &rows,
             left_out: &[],

@@ -1,12 +1,20 @@
 //! A group's member list as CSV, for a spreadsheet. No Tauri here.
 
+use crate::csv_guard::push_row;
 use crate::deepcall::group::GroupMembers;
+
+/// Members files are read by spreadsheets where a comma separates cells.
+const SEPARATOR: char = ',';
 
 /// RFC 4180 CSV (CRLF line ends) with a UTF-8 byte-order mark, so that
 /// Excel shows names in any script correctly.
 pub fn members_csv(group: &GroupMembers) -> String {
     let mut out = String::from("\u{feff}");
-    push_row(&mut out, &["Name", "Number", "Receives calls", "Note"]);
+    push_row(
+        &mut out,
+        &["Name", "Number", "Receives calls", "Note"],
+        SEPARATOR,
+    );
     for m in &group.members {
         let number = m.agent_id.to_string();
         push_row(
@@ -21,47 +29,10 @@ pub fn members_csv(group: &GroupMembers) -> String {
                     "Not in the account's agent list"
                 },
             ],
+            SEPARATOR,
         );
     }
     out
-}
-
-pub(crate) fn push_row(out: &mut String, cells: &[&str]) {
-    for (i, cell) in cells.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&cell_text(cell));
-    }
-    out.push_str("\r\n");
-}
-
-/// What a cell a spreadsheet would run as a formula starts with.
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// Quotes when needed, and defuses text a spreadsheet would run as a
-/// formula (a name from the server starting with `=`, `+`, `-` or `@`)
-/// with a leading `'`.
-fn cell_text(cell: &str) -> String {
-    let defused = if cell.starts_with(FORMULA_STARTS) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    };
-    if defused.contains([',', '"', '\n', '\r']) || defused.trim() != defused {
-        format!("\"{}\"", defused.replace('"', "\"\""))
-    } else {
-        defused
-    }
-}
-
-/// A cell as it was before [`cell_text`] defused it: a file the app saved
-/// (a bulk run's results) reads back as it was written from.
-pub(crate) fn undefused(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
-        _ => cell,
-    }
 }
 
 #[cfg(test)]
@@ -78,9 +49,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn quotes_defuses_and_marks() {
-        let g = GroupMembers {
+    fn group(members: Vec<Member>) -> GroupMembers {
+        GroupMembers {
             group: Group {
                 id: 28,
                 name: "G".into(),
@@ -88,15 +58,20 @@ mod tests {
                 created_at: None,
                 created_by: None,
             },
-            members: vec![
-                member(3, Some("bhawesh"), true, true),
-                member(4, Some("Sharma, \"Raj\""), false, true),
-                member(5, Some("=HYPERLINK(\"x\")"), true, true),
-                member(12, None, false, false),
-                member(13, Some("Zoë 😀"), true, true),
-            ],
+            members,
             other_agents: vec![],
-        };
+        }
+    }
+
+    #[test]
+    fn quotes_defuses_and_marks() {
+        let g = group(vec![
+            member(3, Some("bhawesh"), true, true),
+            member(4, Some("Sharma, \"Raj\""), false, true),
+            member(5, Some("=HYPERLINK(\"x\")"), true, true),
+            member(12, None, false, false),
+            member(13, Some("Zoë 😀"), true, true),
+        ]);
         let csv = members_csv(&g);
         let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
         assert_eq!(lines[0], "Name,Number,Receives calls,Note");
@@ -107,5 +82,15 @@ mod tests {
         assert_eq!(lines[5], "Zoë 😀,13,Yes,");
         assert_eq!(lines[6], "");
         assert!(csv.starts_with('\u{feff}'));
+    }
+
+    #[test]
+    fn no_formula_starts_after_a_separator_either() {
+        let g = group(vec![
+            member(3, Some("x;=1+1"), true, true),
+            member(4, Some("y, =HYPERLINK(\"http://a\")"), false, true),
+            member(5, Some("Ravi;-1"), true, true),
+        ]);
+        crate::csv_guard::assert_no_formula_in_any_reading(&members_csv(&g));
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod bulk;
 pub mod credentials;
+pub mod csv_guard;
 pub mod deepcall;
 pub mod export;
 pub mod files;

@@ -139,12 +139,20 @@ fn mib(bytes: u64) -> String {
 
 /// The line (1-based) that byte `at` is on.
 fn line_of(bytes: &[u8], at: usize) -> u32 {
-    let n = memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
-    u32::try_from(n).unwrap_or(u32::MAX)
+    u32::try_from(line_ends(bytes, 0, at) + 1).unwrap_or(u32::MAX)
 }
 
-/// Line numbers of records, counted forward through the text. (The CSV
-/// parser's own count lags by one after a CRLF, so it is not used.)
+/// How many line ends `bytes[from..to]` holds, as the CSV parser ends a
+/// record: LF, CRLF, and a CR alone (old Mac "CSV"), each one line end.
+fn line_ends(bytes: &[u8], from: usize, to: usize) -> usize {
+    memchr::memchr2_iter(b'\r', b'\n', &bytes[from..to])
+        .filter(|&i| bytes[from + i] == b'\n' || bytes.get(from + i + 1) != Some(&b'\n'))
+        .count()
+}
+
+/// Line numbers of records, counted forward through the text from where
+/// the parser says each record starts. (The parser's own line count knows
+/// only LF, so a CR-only file would be all line 1.)
 struct Lines<'a> {
     text: &'a [u8],
     /// Where the count has reached, and the line there.
@@ -161,7 +169,7 @@ impl Lines<'_> {
         while matches!(self.text.get(start), Some(b'\r' | b'\n')) {
             start += 1;
         }
-        self.line += memchr::memchr_iter(b'\n', &self.text[self.at..start]).count();
+        self.line += line_ends(self.text, self.at, start);
         self.at = start;
         u32::try_from(self.line).unwrap_or(u32::MAX)
     }
@@ -271,11 +279,7 @@ pub fn read(bytes: &[u8]) -> Result<Table, FileError> {
             let start = record.position().map_or(0, |p| p.byte() as usize);
             rows.push(Row {
                 line: lines.line_at(start),
-                // A cell the app's own export defused ('+91…) reads as it was.
-                cells: record
-                    .iter()
-                    .map(|c| crate::export::undefused(c).to_owned())
-                    .collect(),
+                cells: record.iter().map(str::to_owned).collect(),
             });
         }
     }
@@ -288,12 +292,13 @@ pub fn read(bytes: &[u8]) -> Result<Table, FileError> {
     if rows.is_empty() {
         return Err(FileError::NoRows);
     }
-    Ok(Table {
+    // The app's own results file reads as the cells it was made from.
+    Ok(super::results::read_back(Table {
         separator,
         headers,
         rows,
         blank_rows,
-    })
+    }))
 }
 
 #[cfg(test)]
@@ -371,6 +376,47 @@ mod tests {
         let lines: Vec<u32> = t.rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, [2, 5, 6]);
         assert_eq!(t.rows[0].cells[1], "Flat 4\r\nPune");
+    }
+
+    #[test]
+    fn old_mac_cr_only_and_mixed_line_ends_number_each_row() {
+        let lines = |t: &Table| t.rows.iter().map(|r| r.line).collect::<Vec<_>>();
+        let mac = table("Phone,Name\r9876543210,Ravi\r9876543211,Asha\r");
+        assert_eq!(
+            cells(&mac),
+            [["9876543210", "Ravi"], ["9876543211", "Asha"]]
+        );
+        assert_eq!(lines(&mac), [2, 3]);
+        // CR, LF and CRLF alike; a blank line and a cell over two lines count.
+        let mixed = table(
+            "Phone,Address\r9876543210,a\n9876543211,b\r\n\r9876543212,\"x\ry\"\r9876543213,c",
+        );
+        assert_eq!(lines(&mixed), [2, 3, 5, 7]);
+        assert_eq!(mixed.rows[2].cells[1], "x\ry");
+        assert_eq!(
+            read(b"Phone\r9876543210\r98765\x00\r"),
+            Err(FileError::NulByte { line: 3 })
+        );
+    }
+
+    #[test]
+    fn rows_never_share_a_line_whatever_the_line_ends() {
+        // Every mix of line ends, blank lines and cells over two lines, each
+        // between two rows: a row always starts on a later line than the one
+        // before it.
+        let breaks = ["\n", "\r", "\r\n", "\n\r", "\r\r", "\r\n\n"];
+        for (i, a) in breaks.iter().enumerate() {
+            for b in &breaks[i..] {
+                let text = format!("Phone,Note{a}1,\"x{b}y\"{b}2,z{a}{a}3,w{b}4,v");
+                let t = table(&text);
+                assert_eq!(t.rows.len(), 4, "{text:?}");
+                assert!(
+                    t.rows.windows(2).all(|w| w[0].line < w[1].line),
+                    "{text:?}: {:?}",
+                    t.rows.iter().map(|r| r.line).collect::<Vec<_>>()
+                );
+            }
+        }
     }
 
     #[test]

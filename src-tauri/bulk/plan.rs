@@ -97,4 +97,39 @@ mod tests {
         assert_eq!(four.reason, BLACKLIST_NOT_CONFIRMED);
         assert_eq!(four.number.as_deref(), Some("9123456780"));
     }
+
+    #[test]
+    fn an_old_mac_file_is_previewed_and_recorded_row_by_row() {
+        use crate::history::batch::NewBatch;
+        use crate::history::{AccountRef, History};
+        let files: [&[u8]; 2] = [
+            b"Phone,VIP\r9876543210,yes\r9876543211,yes\r",
+            b"Phone,VIP\r9876543210,yes\n9876543211,yes\r\n9876543212,no\r",
+        ];
+        let h = History::in_memory();
+        let account = AccountRef::sandbox("http://127.0.0.1:1");
+        for (bytes, want) in files.into_iter().zip([&[2, 3][..], &[2, 3, 4]]) {
+            let table = read(bytes).unwrap();
+            let p = preview(&table, &propose(&table.headers), SameCaller::KeepBoth).unwrap();
+            let lines: Vec<u32> = p.rows.iter().map(|r| r.line).collect();
+            assert_eq!(lines, want);
+            let (send, left_out) = plan(&table, &p, true);
+            assert!(left_out.is_empty());
+            let b = h
+                .create_batch(&NewBatch {
+                    account: &account,
+                    source: "mac.csv",
+                    separator: table.separator,
+                    headers: &table.headers,
+                    rows: &send,
+                    left_out: &left_out,
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(h.batch(b).unwrap().unwrap().rows as usize, want.len());
+            assert_eq!(
+                h.batch_results(b, 0, 10).unwrap().total as usize,
+                want.len()
+            );
+        }
+    }
 }

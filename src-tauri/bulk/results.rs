@@ -1,20 +1,24 @@
 //! The results file of a run: the file's own columns, then each row's
 //! result and its reason, in the file's order. Rows the preview left out
-//! are there too, so every row of the file is accounted for.
+//! are there too, so every row of the file is accounted for. Read back as
+//! a bulk update's file, it gives the cells it was made from.
 
-use crate::export::push_row;
+use super::file::Table;
+use crate::csv_guard::{push_row, unguard};
 use crate::history::batch::Results;
 
 /// The two columns added after the file's own.
 pub const ADDED: [&str; 2] = ["Result", "Details"];
 
-/// RFC 4180 CSV with a byte-order mark, like the app's other exports.
+/// RFC 4180 CSV with a byte-order mark, like the app's other exports, with
+/// the separator of the run's own file.
 pub fn results_csv(results: &Results) -> String {
+    let separator = char::from(results.separator.byte());
     let mut out = String::from("\u{feff}");
     let width = results.headers.len();
     let mut header: Vec<&str> = results.headers.iter().map(String::as_str).collect();
     header.extend(ADDED);
-    push_row(&mut out, &header);
+    push_row(&mut out, &header, separator);
     for (cells, result) in &results.rows {
         // A short row is padded, a long one cut, so the added columns line up.
         let mut row: Vec<&str> = (0..width)
@@ -22,14 +26,33 @@ pub fn results_csv(results: &Results) -> String {
             .collect();
         row.push(&result.words);
         row.push(result.message.as_deref().unwrap_or(""));
-        push_row(&mut out, &row);
+        push_row(&mut out, &row, separator);
     }
     out
+}
+
+/// A results file (its last two columns are [`ADDED`]) read back: the
+/// app's own guard is taken off every cell. Any other file is left as it
+/// is, apostrophes included.
+pub fn read_back(mut table: Table) -> Table {
+    if table.headers.ends_with(&ADDED.map(String::from)) {
+        let unguard_all = |cells: &mut Vec<String>| {
+            for cell in cells {
+                *cell = unguard(cell);
+            }
+        };
+        unguard_all(&mut table.headers);
+        for row in &mut table.rows {
+            unguard_all(&mut row.cells);
+        }
+    }
+    table
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bulk::{plan, preview, propose, read, SameCaller, Separator};
     use crate::history::batch::{LeftOut, NewBatch, RunRow};
     use crate::history::{AccountRef, Change, History, Outcome, Purpose};
 
@@ -65,6 +88,7 @@ mod tests {
             .create_batch(&NewBatch {
                 account: &account,
                 source: "a.csv",
+                separator: Separator::Comma,
                 headers: &headers,
                 rows: &rows,
                 left_out: &left_out,
@@ -92,6 +116,7 @@ mod tests {
             "'quoted'".to_owned(),
         ];
         let results = Results {
+            separator: Separator::Comma,
             headers: vec!["Phone".into(), "Note".into(), "Dash".into(), "Q".into()],
             rows: vec![(
                 cells.clone(),
@@ -104,5 +129,45 @@ mod tests {
         // …and read back by a bulk update as it was.
         let table = crate::bulk::read(csv.as_bytes()).unwrap();
         assert_eq!(&table.rows[0].cells[..4], &cells[..]);
+    }
+
+    #[test]
+    fn a_semicolon_file_gets_semicolon_results_with_no_formula_in_any_reading() {
+        let file = "Phone;Name;Company\r\n\
+                    9876543210;\"x;=1+1\";\"y, =HYPERLINK(\"\"http://a\"\")\"\r\n\
+                    9876543211;'abc;@SUM(1)\r\n";
+        let table = read(file.as_bytes()).unwrap();
+        assert_eq!(table.separator, Separator::Semicolon);
+        let p = preview(&table, &propose(&table.headers), SameCaller::KeepBoth).unwrap();
+        let (rows, left_out) = plan(&table, &p, true);
+        let h = History::in_memory();
+        let b = h
+            .create_batch(&NewBatch {
+                account: &AccountRef::sandbox("http://127.0.0.1:1"),
+                source: "a.csv",
+                separator: table.separator,
+                headers: &table.headers,
+                rows: &rows,
+                left_out: &left_out,
+            })
+            .unwrap();
+        let csv = results_csv(&h.batch_results_with_cells(b).unwrap());
+        assert!(
+            csv.starts_with("\u{feff}Phone;Name;Company;Result;Details\r\n"),
+            "{csv}"
+        );
+        crate::csv_guard::assert_no_formula_in_any_reading(&csv);
+        // Read back, it gives the cells of the file it was made from.
+        let back = read(csv.as_bytes()).unwrap();
+        assert_eq!(back.separator, Separator::Semicolon);
+        for (was, is) in table.rows.iter().zip(&back.rows) {
+            assert_eq!(was.cells[..], is.cells[..3]);
+        }
+    }
+
+    #[test]
+    fn another_files_apostrophes_are_its_own() {
+        let table = read(b"Phone,Name,Note\n9876543210,'abc,'=1+1\n").unwrap();
+        assert_eq!(table.rows[0].cells, ["9876543210", "'abc", "'=1+1"]);
     }
 }

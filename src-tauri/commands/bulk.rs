@@ -419,6 +419,7 @@ pub async fn bulk_start(
             let batch = history.create_batch(&NewBatch {
                 account: &account,
                 source: &loaded.name,
+                separator: loaded.table.separator,
                 headers: &loaded.table.headers,
                 rows: &rows,
                 left_out: &left_out,

@@ -7,6 +7,8 @@
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
+use crate::bulk::Separator;
+
 use super::{now_ms, AccountRef, Change, History, HistoryError, NewEntry, Outcome, Purpose};
 
 /// Where a run stands.
@@ -157,6 +159,8 @@ pub struct NewBatch<'a> {
     pub account: &'a AccountRef,
     /// The file's name (no folder).
     pub source: &'a str,
+    /// What separates the file's cells: its results file uses it too.
+    pub separator: Separator,
     /// The file's header row.
     pub headers: &'a [String],
     pub rows: &'a [RunRow],
@@ -230,8 +234,29 @@ pub struct ResultPage {
 /// Every row's result with its cells: what the results file is made of.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Results {
+    /// The run's file's separator.
+    pub separator: Separator,
     pub headers: Vec<String>,
     pub rows: Vec<(Vec<String>, RowResult)>,
+}
+
+/// A run's rows are kept by their line: two rows on one line would make
+/// the run impossible to record. The file reader numbers each row on a
+/// later line than the one before, so this only names a mistake plainly
+/// instead of as a write failure.
+fn one_row_per_line(new: &NewBatch<'_>) -> Result<(), HistoryError> {
+    let mut seen = std::collections::HashSet::new();
+    let lines = new.rows.iter().map(|r| r.line);
+    match lines
+        .chain(new.left_out.iter().map(|r| r.line))
+        .find(|&line| !seen.insert(line))
+    {
+        Some(line) => Err(HistoryError(format!(
+            "Two rows of this file were read as row {line}, so nothing was sent. Save the \
+             file again from your spreadsheet as “CSV UTF-8” and choose it again."
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn json_of<T: Serialize>(value: &T, line: u32) -> Result<String, HistoryError> {
@@ -273,12 +298,13 @@ impl History {
     /// row it sends (line, cells, the contact change) and each row it
     /// leaves out. Nothing is sent yet.
     pub fn create_batch(&self, new: &NewBatch<'_>) -> Result<i64, HistoryError> {
+        one_row_per_line(new)?;
         let account = new.account;
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(HistoryError::write)?;
         tx.execute(
             "INSERT INTO batches (created_ms, account_id, account_name, sandbox, host, source, \
-             state, headers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?7)",
+             state, headers, separator) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?7, ?8)",
             params![
                 now_ms(),
                 account.id,
@@ -287,6 +313,7 @@ impl History {
                 account.host,
                 new.source,
                 json_of(&new.headers, 1)?,
+                new.separator.shown(),
             ],
         )
         .map_err(HistoryError::write)?;
@@ -363,13 +390,18 @@ impl History {
     /// Every row's result with its cells, and the file's header.
     pub fn batch_results_with_cells(&self, batch: i64) -> Result<Results, HistoryError> {
         let conn = self.conn();
-        let headers: String = conn
+        let (headers, separator): (String, String) = conn
             .query_row(
-                "SELECT headers FROM batches WHERE id = ?1",
+                "SELECT headers, separator FROM batches WHERE id = ?1",
                 params![batch],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map_err(HistoryError::read)?;
+        let separator = if separator == Separator::Semicolon.shown() {
+            Separator::Semicolon
+        } else {
+            Separator::Comma
+        };
         let headers = serde_json::from_str(&headers)
             .map_err(|e| HistoryError(format!("This run's columns cannot be read ({e}).")))?;
         let mut stmt = conn.prepare_cached(RESULTS).map_err(HistoryError::read)?;
@@ -383,7 +415,11 @@ impl History {
             .map_err(HistoryError::read)?
             .collect::<Result<_, _>>()
             .map_err(HistoryError::read)?;
-        Ok(Results { headers, rows })
+        Ok(Results {
+            separator,
+            headers,
+            rows,
+        })
     }
 
     /// Gives row `line` of `batch` a new entry, *sending*, committed: call
@@ -668,6 +704,7 @@ mod tests {
             .create_batch(&NewBatch {
                 account: &account,
                 source: "vip.csv",
+                separator: Separator::Comma,
                 headers: &headers,
                 rows: &rows,
                 left_out: &left_out,
@@ -734,6 +771,36 @@ mod tests {
         assert_eq!(h.page(&Default::default(), 0, 10).unwrap().total, 3);
     }
 
+    /// A run of `rows` on the sandbox, from a file with no header.
+    fn create(h: &History, rows: &[RunRow]) -> Result<i64, HistoryError> {
+        h.create_batch(&NewBatch {
+            account: &AccountRef::sandbox("http://127.0.0.1:1"),
+            source: "b.csv",
+            separator: Separator::Comma,
+            headers: &[],
+            rows,
+            left_out: &[],
+        })
+    }
+
+    #[test]
+    fn two_rows_on_one_line_are_refused_in_plain_words_and_nothing_is_recorded() {
+        let h = History::in_memory();
+        let rows = [2, 2].map(|line| RunRow {
+            line,
+            cells: vec![],
+            change: vip("9000000001"),
+        });
+        let e = create(&h, &rows).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("Two rows of this file were read as row 2"),
+            "{e}"
+        );
+        assert!(!e.to_string().contains("disk"), "{e}");
+        assert!(h.unfinished_batches().unwrap().is_empty());
+    }
+
     fn blacklist(number: &str) -> Change {
         Change::Contact {
             number: number.into(),
@@ -749,7 +816,6 @@ mod tests {
     #[test]
     fn resume_asks_about_every_blacklisting_row_not_settled_and_holds_them_on_a_no() {
         let h = History::in_memory();
-        let account = AccountRef::sandbox("http://127.0.0.1:1");
         let rows: Vec<RunRow> = [
             (2, blacklist("9000000001")),
             (3, blacklist("9000000002")),
@@ -763,15 +829,7 @@ mod tests {
             change,
         })
         .collect();
-        let b = h
-            .create_batch(&NewBatch {
-                account: &account,
-                source: "b.csv",
-                headers: &[],
-                rows: &rows,
-                left_out: &[],
-            })
-            .unwrap();
+        let b = create(&h, &rows).unwrap();
         // Row 2 confirmed, row 3 on its way when the app stopped, row 4 not sent.
         let done = h.record_row(b, 2, Purpose::Change).unwrap();
         h.settle(done, Outcome::Confirmed, None).unwrap();
@@ -795,15 +853,7 @@ mod tests {
             cells: vec![],
             change: vip("9000000001"),
         }];
-        let b = h
-            .create_batch(&NewBatch {
-                account: &account,
-                source: "b.csv",
-                headers: &[],
-                rows: &rows,
-                left_out: &[],
-            })
-            .unwrap();
+        let b = create(&h, &rows).unwrap();
         let since = 0;
         assert_eq!(h.changed_elsewhere(b, "9000000001", since).unwrap(), None);
         let other = AccountRef {

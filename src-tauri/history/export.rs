@@ -2,8 +2,8 @@
 //! changed, so each can be sorted and filtered; the Entry column ties the
 //! rows of one entry together.
 
+use crate::csv_guard::push_row;
 use crate::deepcall::directory::field::FieldValue;
-use crate::export::push_row;
 
 use super::{Change, Entry};
 
@@ -24,10 +24,13 @@ pub const HEADER: [&str; 13] = [
     "Message",
 ];
 
+/// History's file is read by spreadsheets where a comma separates cells.
+const SEPARATOR: char = ',';
+
 /// RFC 4180 CSV with a byte-order mark (see `export::members_csv`).
 pub fn entries_csv(entries: &[Entry]) -> String {
     let mut out = String::from("\u{feff}");
-    push_row(&mut out, &HEADER);
+    push_row(&mut out, &HEADER, SEPARATOR);
     for e in entries {
         let id = e.id.to_string();
         let when = utc_text(e.at_ms);
@@ -51,6 +54,7 @@ pub fn entries_csv(entries: &[Entry]) -> String {
                     e.outcome.words(),
                     e.message.as_deref().unwrap_or(""),
                 ],
+                SEPARATOR,
             );
         };
         match &e.change {

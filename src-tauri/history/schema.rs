@@ -97,6 +97,10 @@ pub(super) const MIGRATIONS: &[&str] = &[
         WHERE json_extract(c.value, '$.field') = 'blacklist'
           AND json_extract(c.value, '$.after.kind') = 'flag'
           AND json_extract(c.value, '$.after.value') = 1);",
+    // 5: a run's results file is written with the separator its own file
+    // used, so a spreadsheet set up for that file splits it the same way.
+    "ALTER TABLE batches ADD COLUMN separator TEXT NOT NULL DEFAULT ','
+        CHECK (separator IN (',', ';'));",
 ];
 
 /// The version this build writes and reads.

@@ -99,7 +99,7 @@ fn a_file_of_an_earlier_version_keeps_its_entries() {
     }
     assert_eq!(
         schema::LATEST,
-        4,
+        5,
         "this test migrates from version 1 through every later one"
     );
     let h = History::open(&path).unwrap();
@@ -107,18 +107,19 @@ fn a_file_of_an_earlier_version_keeps_its_entries() {
     assert_eq!(page.total, 1);
     assert_eq!(page.entries[0].change, switch(3, true, false));
     assert_eq!(page.entries[0].outcome, Outcome::Confirmed);
-    // Version 2's batch column and version 3's columns are there.
+    // Version 2's batch column and the later versions' columns are there.
     h.conn()
         .execute("UPDATE entries SET batch = NULL WHERE id = 1", [])
         .unwrap();
     h.conn()
         .execute_batch(
             "SELECT headers FROM batches; SELECT cells FROM batch_skipped; \
-             SELECT held, held_message, blacklists FROM batch_rows; SELECT note FROM batches;",
+             SELECT held, held_message, blacklists FROM batch_rows; SELECT note FROM batches; \
+             SELECT separator FROM batches;",
         )
         .unwrap();
     drop(h);
-    assert_eq!(version_of(&path), 4);
+    assert_eq!(version_of(&path), 5);
 }
 
 #[test]
@@ -160,6 +161,11 @@ fn an_unfinished_run_of_version_three_still_knows_which_rows_blacklist() {
     let h = History::open(&path).unwrap();
     let run = h.batch(1).unwrap().unwrap();
     assert_eq!((run.rows, run.pending, run.blacklisting_left), (2, 2, 1));
+    // Its results file is written with commas, as before.
+    assert_eq!(
+        h.batch_results_with_cells(1).unwrap().separator,
+        crate::bulk::Separator::Comma
+    );
 }
 
 #[test]
@@ -410,6 +416,26 @@ fn the_export_holds_exactly_the_entries_given() {
     );
     assert!(lines[2].starts_with("2,2025-11-24 16:00:00,Head office,No,Group,,28,Evening,agent 8 (#8), receives calls,off,on,sending,")
         || lines[2].starts_with("2,2025-11-24 16:00:00,Head office,No,Group,,28,Evening,\"agent 8 (#8), receives calls\",off,on,sending,"), "{}", lines[2]);
+}
+
+#[test]
+fn the_export_starts_no_formula_after_a_separator_either() {
+    let h = History::in_memory();
+    let e = h
+        .record_at(
+            &head_office(),
+            Purpose::Change,
+            &[
+                blacklisting("9876543210", "x;=1+1"),
+                blacklisting("9876543211", "y, =HYPERLINK(\"http://a\")"),
+            ],
+            1_764_000_000_000,
+        )
+        .unwrap();
+    h.settle(e, Outcome::Failed, Some("DeepCall said: “bad;@value”"))
+        .unwrap();
+    let csv = entries_csv(&h.matching(&Query::default()).unwrap());
+    crate::csv_guard::assert_no_formula_in_any_reading(&csv);
 }
 
 #[test]

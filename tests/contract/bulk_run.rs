@@ -63,6 +63,7 @@ fn vip_batch(h: &History, url: &str, n: usize) -> i64 {
     h.create_batch(&NewBatch {
         account: &AccountRef::sandbox(url),
         source: "vip.csv",
+        separator: deepcall_desk::bulk::Separator::Comma,
         headers: &["Phone".into(), "VIP".into()],
         rows: &rows,
         left_out: &[],
@@ -554,6 +555,7 @@ async fn a_late_resume_leaves_a_contact_changed_since_alone() {
         .create_batch(&NewBatch {
             account: &AccountRef::sandbox(&sb.url()),
             source: "names.csv",
+            separator: deepcall_desk::bulk::Separator::Comma,
             headers: &["Phone".into(), "Name".into()],
             rows: &rows,
             left_out: &[],

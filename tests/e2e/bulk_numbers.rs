@@ -45,7 +45,7 @@ async fn chosen(app: &App, label: &str) -> String {
 }
 
 /// The preview's rows now drawn: (file line, state).
-async fn rows(app: &App) -> Vec<(String, String)> {
+pub(crate) async fn rows(app: &App) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for el in app
         .driver
