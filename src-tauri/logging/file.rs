@@ -180,6 +180,7 @@ impl<'a> MakeWriter<'a> for DailyFiles {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::files::names_in as names;
 
     fn scratch(tag: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!(
@@ -188,15 +189,6 @@ mod tests {
         ));
         files::create_private_dir(&dir).unwrap();
         dir
-    }
-
-    fn names(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
     }
 
     #[test]
