@@ -161,6 +161,13 @@ pub(crate) fn names_in(dir: &Path) -> Vec<String> {
     names
 }
 
+/// A file's or folder's permission bits (`0o600`).
+#[cfg(all(test, unix))]
+pub(crate) fn mode_of(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,7 +209,7 @@ mod tests {
     #[test]
     fn private_folders_and_files_are_the_owners_only_from_the_start() {
         use std::os::unix::fs::PermissionsExt;
-        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let mode = mode_of;
         let top = scratch("private");
         let dir = top.join("app").join("logs");
         create_private_dir(&top.join("app")).unwrap();

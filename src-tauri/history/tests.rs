@@ -82,8 +82,7 @@ fn an_empty_file_is_migrated_to_the_latest_version_in_wal_mode() {
 #[cfg(unix)]
 #[test]
 fn the_folder_the_file_and_its_wal_are_private_from_the_first_session() {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let mode = crate::files::mode_of;
     // A folder that does not exist yet, as at the first start.
     let dir = scratch("private").parent().unwrap().join("data");
     let path = dir.join(FILE_NAME);

@@ -246,7 +246,7 @@ mod tests {
     #[test]
     fn every_file_is_private_from_its_first_byte() {
         use std::os::unix::fs::PermissionsExt;
-        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let mode = crate::files::mode_of;
         let dir = scratch("private");
         // One an earlier version wrote readable by others.
         let earlier = dir.join("app.2020-01-01.log");
