@@ -336,8 +336,9 @@ export type BatchSummary_Deserialize = {
 	/**  Not sent: they blacklist, and that was not confirmed at Resume. */
 	notConfirmed: number,
 	/**
-	 *  Rows still to send (not sent, or found not applied) that blacklist:
-	 *  Resume asks about them again.
+	 *  Rows not settled yet (not sent, found not applied, or on their way
+	 *  when the run stopped) that blacklist: Resume asks about them again,
+	 *  since a check may send them again.
 	 */
 	blacklistingLeft: number,
 	/**
@@ -373,8 +374,9 @@ export type BatchSummary_Serialize = {
 	/**  Not sent: they blacklist, and that was not confirmed at Resume. */
 	notConfirmed: number,
 	/**
-	 *  Rows still to send (not sent, or found not applied) that blacklist:
-	 *  Resume asks about them again.
+	 *  Rows not settled yet (not sent, found not applied, or on their way
+	 *  when the run stopped) that blacklist: Resume asks about them again,
+	 *  since a check may send them again.
 	 */
 	blacklistingLeft: number,
 	/**
