@@ -81,7 +81,7 @@ fn an_empty_file_is_migrated_to_the_latest_version_in_wal_mode() {
 
 #[cfg(unix)]
 #[test]
-fn the_folder_the_file_and_its_wal_are_private_from_the_first_session() {
+fn the_folder_the_file_and_its_wal_are_private_from_the_first_start() {
     let mode = crate::files::mode_of;
     // A folder that does not exist yet, as at the first start.
     let dir = scratch("private").parent().unwrap().join("data");
