@@ -41,6 +41,68 @@ pub fn write_atomically(path: &Path, body: &[u8], access: Access) -> std::io::Re
     Ok(())
 }
 
+/// Creates the folder `dir` for the app's own records (History, logs), only
+/// this computer user's (0700 on Unix) from the moment it exists; one an
+/// earlier version made readable by others is narrowed to that. Its parents
+/// are made as usual.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => {
+                narrow(dir, 0o700)
+            }
+            created => created,
+        }
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir)
+}
+
+/// Opens `path` to append to, creating it only this computer user's (0600
+/// on Unix) from its first byte; an existing one is narrowed to that.
+pub fn open_private(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(path)?;
+    make_private(path)?;
+    Ok(file)
+}
+
+/// Narrows an existing file of the app's own records to this computer user
+/// (0600 on Unix). A file that is not there is left so.
+pub fn make_private(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    match narrow(path, 0o600) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        done => done,
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
+}
+
+/// Sets `mode` unless the file already has it (no write for nothing).
+#[cfg(unix)]
+fn narrow(path: &Path, mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    if std::fs::metadata(path)?.permissions().mode() & 0o777 == mode {
+        return Ok(());
+    }
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
 /// `.<name>.<random>.tmp` beside `path`.
 fn random_temporary_name(path: &Path) -> PathBuf {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
@@ -88,6 +150,24 @@ fn sync_directory(dir: &Path) {
     let _ = dir;
 }
 
+/// The names in `dir`, sorted: what the tests of the app's files look at.
+#[cfg(test)]
+pub(crate) fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A file's or folder's permission bits (`0o600`).
+#[cfg(all(test, unix))]
+pub(crate) fn mode_of(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,15 +180,6 @@ mod tests {
         ));
         std::fs::create_dir_all(&dir).unwrap();
         dir
-    }
-
-    fn names_in(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
     }
 
     #[test]
@@ -132,6 +203,35 @@ mod tests {
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_folders_and_files_are_the_owners_only_from_the_start() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = mode_of;
+        let top = scratch("private");
+        let dir = top.join("app").join("logs");
+        create_private_dir(&top.join("app")).unwrap();
+        create_private_dir(&dir).unwrap();
+        assert_eq!(mode(&top.join("app")), 0o700);
+        assert_eq!(mode(&dir), 0o700);
+        // One an earlier version made readable by others is narrowed.
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        create_private_dir(&dir).unwrap();
+        assert_eq!(mode(&dir), 0o700);
+
+        let file = dir.join("a.log");
+        let mut f = open_private(&file).unwrap();
+        assert_eq!(mode(&file), 0o600, "before its first byte");
+        f.write_all(b"one\n").unwrap();
+        drop(f);
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        open_private(&file).unwrap().write_all(b"two\n").unwrap();
+        assert_eq!(mode(&file), 0o600);
+        assert_eq!(std::fs::read(&file).unwrap(), b"one\ntwo\n", "appended");
+        make_private(&dir.join("missing")).unwrap();
+        std::fs::remove_dir_all(top).unwrap();
     }
 
     #[test]

@@ -15,6 +15,17 @@ pub const MAX_ROWS: usize = 100_000;
 /// The largest file read: 50 MiB, far above 100,000 rows of contact details.
 pub const MAX_BYTES: usize = 50 * 1024 * 1024;
 
+/// The most columns (cells in a row) a file may have. A contact file needs a
+/// number and a few fields; a CRM's export runs to a few dozen columns, rarely
+/// a couple of hundred. Each column becomes a choice on the screen, so a
+/// 2 MB file of a million one-letter cells would be a million of them.
+pub const MAX_COLUMNS: usize = 500;
+
+/// The longest cell, in characters: pages of text, far longer than any
+/// name, number, address or note DeepCall keeps for a contact, and a third
+/// of what a spreadsheet cell holds.
+pub const MAX_CELL_CHARS: usize = 10_000;
+
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// What separates the cells: a comma, or a semicolon as Excel writes
@@ -112,6 +123,15 @@ pub enum FileError {
     #[error("This file has {rows} rows; a bulk update takes at most {limit}. Split it into files of {limit} rows or fewer.")]
     TooManyRows { rows: u64, limit: u64 },
 
+    #[error("This file has {} columns; DeepCall Desk reads at most {}. Remove the columns you do not need, or save only the contact columns, and choose it again.", grouped(*columns), grouped(*limit))]
+    TooManyColumns { columns: u64, limit: u64 },
+
+    #[error("Line {line} of this file has {} cells; DeepCall Desk reads at most {} in a row. Remove the cells you do not need from that line, and choose the file again.", grouped(*cells), grouped(*limit))]
+    RowTooWide { line: u32, cells: u64, limit: u64 },
+
+    #[error("Line {line} of this file has a cell of {} characters; DeepCall Desk reads at most {} in a cell. Shorten that cell, or remove its column, and choose the file again.", grouped(*chars), grouped(*limit))]
+    CellTooLong { line: u32, chars: u64, limit: u64 },
+
     #[error("This file is saved as UTF-16 (“Unicode text”), not as CSV. In your spreadsheet, save it as “CSV UTF-8” and choose it again.")]
     Utf16,
 
@@ -135,6 +155,63 @@ pub enum FileError {
 /// MiB to one decimal, rounded up: a file just over the limit never reads as equal to it.
 fn mib(bytes: u64) -> String {
     format!("{:.1}", (bytes as f64 / 1_048_576.0 * 10.0).ceil() / 10.0)
+}
+
+/// A count with its thousands grouped: 1,000,000.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// Refuses a record wider than [`MAX_COLUMNS`] or with a cell longer than
+/// [`MAX_CELL_CHARS`], as it is read: before any of the file is copied,
+/// shown or sent to the screen.
+fn within_limits(record: &csv::StringRecord, text: &str, header: bool) -> Result<(), FileError> {
+    let line = || {
+        let start = record.position().map_or(0, |p| p.byte() as usize);
+        let mut lines = Lines {
+            text: text.as_bytes(),
+            at: 0,
+            line: 1,
+        };
+        lines.line_at(start)
+    };
+    let (cells, limit) = (record.len() as u64, MAX_COLUMNS as u64);
+    if record.len() > MAX_COLUMNS {
+        return Err(if header {
+            FileError::TooManyColumns {
+                columns: cells,
+                limit,
+            }
+        } else {
+            FileError::RowTooWide {
+                line: line(),
+                cells,
+                limit,
+            }
+        });
+    }
+    // Bytes first: a cell within the limit in bytes is within it in characters.
+    let long = record
+        .iter()
+        .filter(|c| c.len() > MAX_CELL_CHARS)
+        .map(|c| c.chars().count())
+        .find(|&n| n > MAX_CELL_CHARS);
+    match long {
+        Some(chars) => Err(FileError::CellTooLong {
+            line: line(),
+            chars: chars as u64,
+            limit: MAX_CELL_CHARS as u64,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The line (1-based) that byte `at` is on.
@@ -257,6 +334,7 @@ pub fn read(bytes: &[u8]) -> Result<Table, FileError> {
             return Err(FileError::Empty);
         }
         if record.iter().any(|c| !c.is_empty()) {
+            within_limits(&record, text, true)?;
             break record.iter().map(str::to_owned).collect::<Vec<_>>();
         }
     };
@@ -274,6 +352,7 @@ pub fn read(bytes: &[u8]) -> Result<Table, FileError> {
             continue;
         }
         count += 1;
+        within_limits(&record, text, false)?;
         // Past the limit the rest is only counted, to say how many there are.
         if rows.len() < MAX_ROWS {
             let start = record.position().map_or(0, |p| p.byte() as usize);
@@ -494,6 +573,89 @@ mod tests {
         assert_eq!(read(b",,\n"), Err(FileError::Empty));
         assert_eq!(read(b"Phone,VIP\n"), Err(FileError::NoRows));
         assert_eq!(read(b"Phone,VIP\r\n,\r\n"), Err(FileError::NoRows));
+    }
+
+    #[test]
+    fn a_file_too_wide_is_refused_as_it_is_read_and_quickly() {
+        // 2 MB: a million one-letter columns.
+        let mut wide = "a,".repeat(999_999);
+        wide.push_str("a\n9876543210\n");
+        let started = std::time::Instant::now();
+        let e = read(wide.as_bytes()).unwrap_err();
+        eprintln!(
+            "a {:.1} MB file of 1,000,000 columns refused in {:?}",
+            wide.len() as f64 / 1e6,
+            started.elapsed()
+        );
+        assert_eq!(
+            e,
+            FileError::TooManyColumns {
+                columns: 1_000_000,
+                limit: MAX_COLUMNS as u64
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "This file has 1,000,000 columns; DeepCall Desk reads at most 500. Remove the columns you do not need, or save only the contact columns, and choose it again."
+        );
+        // Exactly the limit is fine.
+        let header = vec!["c"; MAX_COLUMNS].join(";");
+        let row = vec!["9"; MAX_COLUMNS].join(";");
+        let t = table(&format!("{header}\n{row}\n"));
+        assert_eq!(t.headers.len(), MAX_COLUMNS);
+        // A row wider than the limit under a short header: refused with its line.
+        let too_wide = vec!["9"; MAX_COLUMNS + 1].join(",");
+        let e = read(format!("Phone,VIP\n98765,yes\r\n\r\n{too_wide}\n").as_bytes()).unwrap_err();
+        assert_eq!(
+            e,
+            FileError::RowTooWide {
+                line: 4,
+                cells: 501,
+                limit: 500
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "Line 4 of this file has 501 cells; DeepCall Desk reads at most 500 in a row. Remove the cells you do not need from that line, and choose the file again."
+        );
+    }
+
+    #[test]
+    fn a_cell_too_long_is_refused_with_its_line() {
+        // Characters, not bytes: three bytes each, exactly the limit.
+        let longest = "क".repeat(MAX_CELL_CHARS);
+        let t = table(&format!("Phone,Note\n98765,{longest}\n"));
+        assert_eq!(t.rows[0].cells[1].chars().count(), MAX_CELL_CHARS);
+        let e =
+            read(format!("Phone,Note\n98765,x\n98766,\"{longest}\nक\"\n").as_bytes()).unwrap_err();
+        assert_eq!(
+            e,
+            FileError::CellTooLong {
+                line: 3,
+                chars: 10_002,
+                limit: 10_000
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "Line 3 of this file has a cell of 10,002 characters; DeepCall Desk reads at most 10,000 in a cell. Shorten that cell, or remove its column, and choose the file again."
+        );
+        // In the header too.
+        let e = read(format!("Phone,{}\n98765,x\n", "h".repeat(MAX_CELL_CHARS + 1)).as_bytes())
+            .unwrap_err();
+        assert!(matches!(e, FileError::CellTooLong { line: 1, .. }), "{e:?}");
+    }
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        for (n, shown) in [
+            (0, "0"),
+            (500, "500"),
+            (1_000, "1,000"),
+            (1_000_000, "1,000,000"),
+        ] {
+            assert_eq!(grouped(n), shown);
+        }
     }
 
     #[test]

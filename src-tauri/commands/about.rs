@@ -31,7 +31,7 @@ pub async fn about(state: State<'_, AppState>) -> Result<About, AppError> {
     blocking(move || {
         Ok(About {
             log_folder: logging::folder().map(|f| f.display().to_string()),
-            log_days: logging::KEEP_FILES as u32,
+            log_days: logging::KEEP_DAYS as u32,
             keyring: PLATFORM_STORE.into(),
             keyring_problem: state.accounts().vault().err().map(KeyringNotice::from),
         })

@@ -10,6 +10,7 @@ pub mod directory;
 pub mod error;
 pub mod group;
 pub mod retry_after;
+pub mod server_text;
 pub mod wire;
 
 use std::net::IpAddr;
@@ -352,9 +353,13 @@ impl Client {
         })
     }
 
-    /// Makes sure no server text in an error carries the secret.
+    /// Makes sure no server text in an error carries the secret, or runs
+    /// longer than [`server_text::MAX_CHARS`]: every error of a call passes
+    /// here before it is logged, kept in History or shown. Scrubbed before it
+    /// is cut, so that no part of a secret is left at the cut.
     fn scrub(&self, e: DeepCallError) -> DeepCallError {
         let secret = self.auth.secret();
+        let keep = |text: &str| server_text::bounded(&secret.scrub(text));
         match e {
             DeepCallError::Api {
                 module,
@@ -365,18 +370,20 @@ impl Client {
                 module,
                 code,
                 kind,
-                server_message: secret.scrub(&server_message),
+                server_message: keep(&server_message),
             },
             DeepCallError::Redirected { status, to } => DeepCallError::Redirected {
                 status,
-                to: to.filter(|t| secret.scrub(t) == *t),
+                to: to
+                    .filter(|t| secret.scrub(t) == *t)
+                    .map(|t| server_text::bounded(&t)),
             },
             DeepCallError::UnexpectedAnswer { detail } => DeepCallError::UnexpectedAnswer {
-                detail: secret.scrub(&detail),
+                detail: keep(&detail),
             },
             DeepCallError::Network { stage, detail } => DeepCallError::Network {
                 stage,
-                detail: secret.scrub(&detail),
+                detail: keep(&detail),
             },
             other => other,
         }

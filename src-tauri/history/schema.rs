@@ -7,6 +7,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{Connection, OpenFlags};
 
+use crate::files;
+
 /// Each migration takes the file from version `i` to `i + 1`, in one
 /// transaction. Append only: a released migration is never edited.
 pub(super) const MIGRATIONS: &[&str] = &[
@@ -119,7 +121,7 @@ pub(super) enum Unreadable {
 /// for the manager.
 pub(super) fn open(path: &Path) -> Result<(Connection, Option<String>), String> {
     if let Some(dir) = path.parent() {
-        create_private_dir(dir).map_err(|e| {
+        files::create_private_dir(dir).map_err(|e| {
             format!(
                 "the folder {} could not be created ({})",
                 dir.display(),
@@ -138,13 +140,13 @@ pub(super) fn open(path: &Path) -> Result<(Connection, Option<String>), String> 
             Ok((conn, Some(note)))
         }
     };
-    // Names and numbers of real customers: this computer user's only.
-    #[cfg(unix)]
-    if opened.is_ok() {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
-    }
     opened
+}
+
+/// The file and its WAL and shared-memory files beside it.
+fn with_sides(path: &Path) -> [PathBuf; 3] {
+    let side = |suffix: &str| PathBuf::from(format!("{}{suffix}", path.display()));
+    [path.to_owned(), side("-wal"), side("-shm")]
 }
 
 /// A History in memory, for tests.
@@ -156,6 +158,11 @@ pub(super) fn open_in_memory() -> Connection {
 }
 
 fn open_checked(path: &Path) -> Result<Connection, Unreadable> {
+    // Names and numbers of real customers: this computer user's only, from
+    // the first byte. SQLite gives the WAL and shared-memory files the mode
+    // of the file itself, so it is made before SQLite opens it. (Should that
+    // fail, SQLite's own error says more.)
+    let _ = files::open_private(path);
     let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -184,6 +191,10 @@ fn open_checked(path: &Path) -> Result<Connection, Unreadable> {
         .map_err(|_| Unreadable::Damaged)?;
     if !mode.eq_ignore_ascii_case("wal") {
         tracing::warn!("history: journal mode is {mode}, not WAL");
+    }
+    // Ones an earlier version left readable by others.
+    for file in with_sides(path) {
+        let _ = files::make_private(&file);
     }
     // WAL with NORMAL is durable across an app crash (only a power cut can
     // lose the last commits); FULL also survives that, and a change is
@@ -228,10 +239,10 @@ fn set_aside(path: &Path, why: Unreadable) -> Result<PathBuf, String> {
             e.kind()
         )
     })?;
-    for suffix in ["-wal", "-shm"] {
-        let side = PathBuf::from(format!("{}{suffix}", path.display()));
-        if side.exists() {
-            let _ = std::fs::rename(&side, format!("{}{suffix}", kept.display()));
+    let _ = files::make_private(&kept);
+    for (side, kept_side) in with_sides(path).into_iter().zip(with_sides(&kept)).skip(1) {
+        if side.exists() && std::fs::rename(&side, &kept_side).is_ok() {
+            let _ = files::make_private(&kept_side);
         }
     }
     Ok(kept)
@@ -255,20 +266,5 @@ fn note_for(why: Unreadable, kept: &Path) -> String {
              this version reads up to format {LATEST}). It was kept, untouched, as {file} in \
              {folder}, and a new History was started. Install the newer version again to see it."
         ),
-    }
-}
-
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-    }
-    #[cfg(not(unix))]
-    {
-        std::fs::create_dir_all(dir)
     }
 }

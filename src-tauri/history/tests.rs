@@ -79,6 +79,35 @@ fn an_empty_file_is_migrated_to_the_latest_version_in_wal_mode() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn the_folder_the_file_and_its_wal_are_private_from_the_first_start() {
+    let mode = crate::files::mode_of;
+    // A folder that does not exist yet, as at the first start.
+    let dir = scratch("private").parent().unwrap().join("data");
+    let path = dir.join(FILE_NAME);
+    let h = History::open(&path).unwrap();
+    h.record(&head_office(), Purpose::Change, &[switch(3, true, false)])
+        .unwrap();
+    // While it is open: the WAL and shared-memory files are there.
+    assert_eq!(mode(&dir), 0o700);
+    let mut names = Vec::new();
+    for file in std::fs::read_dir(&dir).unwrap() {
+        let file = file.unwrap().path();
+        names.push(file.file_name().unwrap().to_string_lossy().into_owned());
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            FILE_NAME,
+            &format!("{FILE_NAME}-shm"),
+            &format!("{FILE_NAME}-wal")
+        ]
+    );
+}
+
 #[test]
 fn a_file_of_an_earlier_version_keeps_its_entries() {
     let path = scratch("previous");
@@ -184,6 +213,12 @@ fn a_damaged_file_is_set_aside_untouched_and_a_new_one_started() {
     assert_eq!(kept.len(), 1, "{kept:?}");
     assert_eq!(std::fs::read(&kept[0]).unwrap(), junk, "kept byte for byte");
     assert!(note.contains(&*kept[0].file_name().unwrap().to_string_lossy()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&kept[0]).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the copy set aside is private too");
+    }
     // The new one works.
     h.record(&head_office(), Purpose::Change, &[switch(3, true, false)])
         .unwrap();

@@ -12,6 +12,7 @@ mod directory;
 mod faults;
 mod field;
 mod group;
+mod growth;
 mod hostile;
 mod proxy;
 mod seed_examples;

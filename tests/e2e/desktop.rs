@@ -264,7 +264,32 @@ async fn about_shows_version_keyring_and_the_log_folder() {
         )),
         "{log}"
     );
+    // While the app runs: its folders are the user's only, and its own files
+    // in them (History, its WAL and shared memory, the log) too. (WebKit
+    // keeps files of its own there, inside the private folder.)
+    let data = home.0.join("data/com.deepcalldesk.desk");
+    let mut seen = Vec::new();
+    for dir in [data.clone(), data.join("logs")] {
+        assert_eq!(mode_of(&dir), 0o700, "{}", dir.display());
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if path.is_file() && (name.starts_with("history.sqlite3") || name.ends_with(".log")) {
+                assert_eq!(mode_of(&path), 0o600, "{}", path.display());
+                seen.push(name);
+            }
+        }
+    }
+    assert!(
+        seen.iter().any(|n| n.ends_with(".log")) && seen.iter().any(|n| n.ends_with("-wal")),
+        "{seen:?}"
+    );
     app.close().await;
+}
+
+fn mode_of(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

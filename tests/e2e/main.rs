@@ -7,6 +7,7 @@ mod bulk;
 mod bulk_crash;
 mod bulk_field;
 mod bulk_figures;
+mod bulk_limits;
 mod bulk_mac;
 mod bulk_numbers;
 mod contacts;

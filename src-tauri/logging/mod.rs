@@ -1,8 +1,8 @@
 //! The app's log, for engineers: daily files in the app's data folder
-//! (`$XDG_DATA_HOME/com.deepcalldesk.desk/logs` on Linux), the last
-//! [`KEEP_FILES`] days kept. Started before Tauri, so that a start-up
-//! failure (no display, a window that cannot open) is in it too, and with a
-//! panic hook.
+//! (`$XDG_DATA_HOME/com.deepcalldesk.desk/logs` on Linux), each of limited
+//! size, the last [`KEEP_DAYS`] days kept, only this computer user's
+//! (`file`). Started before Tauri, so that a start-up failure (no display, a
+//! window that cannot open) is in it too, and with a panic hook.
 //!
 //! What goes in: start-up, each DeepCall call (module, endpoint, outcome,
 //! duration: `deepcall::Client::call`) and the detail of its errors that the
@@ -11,16 +11,16 @@
 //! logged carries a request or answer body, and every server text has been
 //! scrubbed of the account's secret by the client before it is logged.
 
+mod file;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use tracing::Level;
-use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::prelude::*;
 
-/// How many daily files (days) are kept; older ones are deleted.
-pub const KEEP_FILES: usize = 7;
+pub use file::KEEP_DAYS;
 
 /// Log files are named `deepcall-desk.<date>.log`.
 const FILE_PREFIX: &str = "deepcall-desk";
@@ -46,22 +46,20 @@ pub fn start(identifier: &str) {
         eprintln!("DeepCall Desk keeps no log: this account has no home folder.");
         return;
     };
-    // The appender looks for old files to delete before it makes the folder.
-    if let Err(e) = std::fs::create_dir_all(&dir) {
+    // The app's folder too: the log may be the first to make it.
+    let made = dir
+        .parent()
+        .map_or(Ok(()), crate::files::create_private_dir)
+        .and_then(|()| crate::files::create_private_dir(&dir));
+    if let Err(e) = made {
         eprintln!(
             "DeepCall Desk keeps no log: {} cannot be made ({e}).",
             dir.display()
         );
         return;
     }
-    let appender = RollingFileAppender::builder()
-        .rotation(Rotation::DAILY)
-        .filename_prefix(FILE_PREFIX)
-        .filename_suffix("log")
-        .max_log_files(KEEP_FILES)
-        .build(&dir);
-    let appender = match appender {
-        Ok(a) => a,
+    let files = match file::DailyFiles::new(&dir, FILE_PREFIX) {
+        Ok(f) => f,
         Err(e) => {
             eprintln!(
                 "DeepCall Desk keeps no log: {} cannot be written ({e}).",
@@ -76,7 +74,7 @@ pub fn start(identifier: &str) {
         .with_target(env!("CARGO_CRATE_NAME"), Level::INFO)
         .with_default(Level::WARN);
     let layer = tracing_subscriber::fmt::layer()
-        .with_writer(appender)
+        .with_writer(files)
         .with_ansi(false)
         .with_filter(filter);
     if tracing_subscriber::registry()
