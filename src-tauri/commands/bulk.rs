@@ -539,7 +539,12 @@ fn start(
         ended,
     });
     lock(&session.runs).insert(batch, running.clone());
-    let runs = session.runs.clone();
+    let slot = Slot {
+        runs: session.runs.clone(),
+        running: running.clone(),
+        batch,
+        given_back: false,
+    };
     tauri::async_runtime::spawn(async move {
         let sent_at = Mutex::new(None::<Instant>);
         let heard = |p: RunProgress| {
@@ -585,9 +590,44 @@ fn start(
         if let Some(last) = lock(&running.latest).clone() {
             tell(&running, last);
         }
-        lock(&runs).remove(&batch);
-        running.ended.send_replace(Some(outcome));
+        slot.give_back(outcome);
     });
+}
+
+/// A run's place among the runs under way: given back however its task
+/// ends. A run whose task panicked must not refuse every later bulk update
+/// until the app restarts, nor leave its screen waiting; it stays in
+/// History, unfinished, for Resume.
+struct Slot {
+    runs: Arc<Mutex<HashMap<i64, Arc<Running>>>>,
+    running: Arc<Running>,
+    batch: i64,
+    given_back: bool,
+}
+
+/// What the screen is told when a run's task stopped without an outcome.
+const RUN_BROKE: &str = "The bulk update stopped because of a problem in DeepCall Desk itself. \
+     Every row sent so far is in History, and the run is offered for Resume on the Bulk update \
+     screen.";
+
+impl Slot {
+    fn give_back(mut self, outcome: Result<BatchSummary, AppError>) {
+        self.given_back = true;
+        lock(&self.runs).remove(&self.batch);
+        self.running.ended.send_replace(Some(outcome));
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if !self.given_back {
+            tracing::error!("bulk: run {} stopped without an outcome", self.batch);
+            lock(&self.runs).remove(&self.batch);
+            self.running
+                .ended
+                .send_replace(Some(Err(AppError::new(ErrorKind::Internal, RUN_BROKE))));
+        }
+    }
 }
 
 /// Tells the screen watching a run how far it is.
@@ -751,6 +791,35 @@ pub async fn bulk_save_results<R: Runtime>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_run_whose_task_panics_gives_back_its_place() {
+        let session = BulkSession::default();
+        let running = Arc::new(Running {
+            control: watch::channel(Control::Run).0,
+            watcher: Mutex::new(None),
+            latest: Mutex::new(None),
+            ended: watch::channel(None).0,
+        });
+        lock(&session.runs).insert(7, running.clone());
+        assert!(session.reserve().is_err(), "one run at a time");
+        let slot = Slot {
+            runs: session.runs.clone(),
+            running: running.clone(),
+            batch: 7,
+            given_back: false,
+        };
+        let task = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            let _slot = slot;
+            panic!("a bug in the run");
+        }));
+        assert!(task.is_err());
+        assert!(session.reserve().is_ok(), "a later bulk update may start");
+        let told = running.ended.borrow().clone();
+        let e = told.expect("the screen hears").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Internal);
+        assert!(e.message.contains("Resume"), "{}", e.message);
+    }
 
     #[test]
     fn a_second_start_is_refused_while_the_first_is_being_started() {

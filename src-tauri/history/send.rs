@@ -27,7 +27,11 @@ pub(super) async fn on_disk<T: Send + 'static>(
     let history = history.clone();
     match tokio::task::spawn_blocking(move || work(&history)).await {
         Ok(v) => v,
-        Err(e) => std::panic::resume_unwind(e.into_panic()),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        // Cancelled: only when the runtime shuts down before the work
+        // started, and this task is being dropped with it. Waiting lets it
+        // go quietly instead of turning the shutdown into a panic.
+        Err(_) => std::future::pending().await,
     }
 }
 
