@@ -46,8 +46,12 @@ pub fn backoff(first: Duration, longest: Duration, tries: u32) -> Duration {
 /// A number in `0.0..1.0`, different on each call; not for secrets.
 fn jitter() -> f64 {
     use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    // The standard library's randomly keyed hasher, fed a count of draws:
+    // no generator to carry around, a new number each call.
+    static DRAWS: AtomicU64 = AtomicU64::new(0);
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(Instant::now().elapsed().as_nanos());
+    h.write_u64(DRAWS.fetch_add(1, Ordering::Relaxed));
     (h.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
