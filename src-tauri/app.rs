@@ -36,7 +36,9 @@ struct Inner {
     assignment: tokio::sync::Mutex<()>,
     /// Opened off the way to the window (a long History takes a moment to
     /// check); the first command that needs it waits for it.
-    history: tokio::sync::OnceCell<Result<History, HistoryError>>,
+    /// One that did not open (another copy holds it, the disk is full) is
+    /// tried again by the next command that needs it.
+    history: tokio::sync::OnceCell<History>,
     history_file: PathBuf,
 }
 
@@ -59,17 +61,17 @@ impl AppState {
 
     /// History, opened on first use.
     pub async fn history(&self) -> Result<History, AppError> {
-        let file = self.0.history_file.clone();
         let opened = self
             .0
             .history
-            .get_or_init(|| async move {
+            .get_or_try_init(|| async {
+                let file = self.0.history_file.clone();
                 tauri::async_runtime::spawn_blocking(move || History::open(&file))
                     .await
                     .unwrap_or_else(|_| Err(HistoryError::unavailable("it stopped while opening")))
             })
-            .await;
-        Ok(opened.clone()?)
+            .await?;
+        Ok(opened.clone())
     }
 
     /// The client and account that `account` (an account id, `None` for the
@@ -191,6 +193,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::contacts::check_contact_changes,
             commands::contacts::save_contact,
             commands::history::history_overview,
+            commands::history::history_note_seen,
             commands::history::history_page,
             commands::history::check_history,
             commands::history::export_history::<tauri::Wry>,

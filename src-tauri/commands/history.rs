@@ -29,10 +29,19 @@ pub async fn history_overview(state: State<'_, AppState>) -> Result<HistoryOverv
         Ok(HistoryOverview {
             accounts: history.accounts()?,
             unknown: history.open_count()?,
-            note: history.note().map(str::to_owned),
+            note: history.note(),
         })
     })
     .await
+}
+
+/// The manager has read the note about a set-aside History file: it is
+/// not shown again.
+#[tauri::command]
+#[specta::specta]
+pub async fn history_note_seen(state: State<'_, AppState>) -> Result<(), AppError> {
+    let history = state.history().await?;
+    blocking(move || Ok(history.note_seen()?)).await
 }
 
 /// The entries `query` matches, newest first: `limit` (at most 1,000) from `offset`.

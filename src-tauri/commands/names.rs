@@ -22,6 +22,7 @@ pub const COMMANDS: &[&str] = &[
     "check_contact_changes",
     "save_contact",
     "history_overview",
+    "history_note_seen",
     "history_page",
     "check_history",
     "export_history",

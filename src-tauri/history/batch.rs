@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::bulk::Separator;
 
+use super::owner::{stale_before, ORPHANED};
 use super::{now_ms, AccountRef, Change, History, HistoryError, NewEntry, Outcome, Purpose};
 
 /// Where a run stands.
@@ -595,17 +596,19 @@ impl History {
             .map_err(HistoryError::read)
     }
 
-    /// Runs the app did not finish (running or paused when it stopped):
-    /// the next start offers to resume them.
+    /// Runs not finished (running or paused when the app stopped, or
+    /// paused now) that no other copy of the app is sending: Resume is
+    /// offered for them.
     pub fn unfinished_batches(&self) -> Result<Vec<BatchSummary>, HistoryError> {
         let conn = self.conn();
         let mut stmt = conn
             .prepare_cached(&format!(
-                "{SUMMARY} WHERE b.state IN ('running', 'paused') GROUP BY b.id ORDER BY b.id"
+                "{SUMMARY} WHERE b.state IN ('running', 'paused') AND {ORPHANED} \
+                 GROUP BY b.id ORDER BY b.id"
             ))
             .map_err(HistoryError::read)?;
         let rows = stmt
-            .query_map([], read_summary)
+            .query_map(params![self.owner(), stale_before(now_ms())], read_summary)
             .map_err(HistoryError::read)?;
         rows.collect::<Result<_, _>>().map_err(HistoryError::read)
     }
@@ -781,6 +784,34 @@ mod tests {
             rows,
             left_out: &[],
         })
+    }
+
+    #[test]
+    fn only_a_run_no_other_live_copy_is_sending_is_offered_for_resume() {
+        let h = History::in_memory();
+        let rows = [RunRow {
+            line: 2,
+            cells: vec![],
+            change: vip("9000000001"),
+        }];
+        let b = create(&h, &rows).unwrap();
+        let offered = |h: &History| h.unfinished_batches().unwrap().len();
+        assert_eq!(offered(&h), 1, "no copy has it");
+        // Another copy sends it and said so just now: not offered, and it
+        // cannot be claimed here.
+        h.claim_as(b, "another copy", now_ms());
+        assert_eq!(offered(&h), 0);
+        assert!(!h.claim_batch(b).unwrap());
+        // That copy stopped beating a minute ago: orphaned.
+        h.claim_as(b, "another copy", now_ms() - 60_000);
+        assert_eq!(offered(&h), 1);
+        assert!(h.claim_batch(b).unwrap());
+        // This copy's own run stays offered to it (Resume after a pause),
+        // and its heartbeat keeps it from others.
+        assert_eq!(offered(&h), 1);
+        h.beat(b).unwrap();
+        h.let_go(b).unwrap();
+        assert_eq!(offered(&h), 1);
     }
 
     #[test]

@@ -9,13 +9,18 @@
 
 pub mod batch;
 pub mod check;
+mod error;
 mod export;
+mod lock;
+mod open;
+mod owner;
 pub mod run;
 pub mod sample;
 mod schema;
 pub mod send;
+mod set_aside;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -25,6 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::deepcall::directory::form::FieldChange;
 
+pub use error::HistoryError;
 pub use export::entries_csv;
 
 /// The file's name in the app's data folder.
@@ -355,46 +361,6 @@ pub struct Page {
     pub entries: Vec<Entry>,
 }
 
-/// Why History could not be read or written, in words for the manager.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct HistoryError(String);
-
-impl HistoryError {
-    fn write(e: rusqlite::Error) -> Self {
-        tracing::error!("history: write failed: {e}");
-        Self(format!(
-            "History could not be written ({}), so nothing was sent. Check that the disk \
-             is not full, then try again.",
-            plain(&e)
-        ))
-    }
-
-    fn read(e: rusqlite::Error) -> Self {
-        tracing::error!("history: read failed: {e}");
-        Self(format!("History could not be read ({}).", plain(&e)))
-    }
-
-    pub fn unavailable(why: &str) -> Self {
-        Self(format!(
-            "History cannot be opened ({why}), so no change can be sent: every change is \
-             written down before it is sent. Close DeepCall Desk and open it again; if this \
-             stays, tell your IT contact."
-        ))
-    }
-}
-
-fn plain(e: &rusqlite::Error) -> &'static str {
-    use rusqlite::ErrorCode as C;
-    match e.sqlite_error_code() {
-        Some(C::DiskFull) => "the disk is full",
-        Some(C::ReadOnly) | Some(C::PermissionDenied) => "the file may not be written",
-        Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => "the file is in use",
-        Some(C::NotADatabase) | Some(C::DatabaseCorrupt) => "the file is damaged",
-        _ => "a file error",
-    }
-}
-
 /// The History file, open. Cheap to clone; every call blocks on the disk,
 /// so async callers run it off the async threads (see [`send`]).
 #[derive(Clone)]
@@ -402,10 +368,16 @@ pub struct History(Arc<Inner>);
 
 struct Inner {
     conn: Mutex<Connection>,
-    /// Said to the manager: a file set aside at opening.
-    note: Option<String>,
+    /// The file, for its notes (`None` in memory).
+    path: Option<PathBuf>,
+    /// Said to the manager until seen: files set aside at opening.
+    notes: Mutex<Option<String>>,
     /// Entries found *sending* at opening, now *outcome unknown*.
     interrupted: u32,
+    /// This opening of History: which copy of the app sends a bulk run.
+    owner: String,
+    /// History is this process's while held.
+    _lock: Option<lock::Lock>,
 }
 
 /// Milliseconds since 1970, UTC.
@@ -422,19 +394,24 @@ const INTERRUPTED: &str = "DeepCall Desk stopped before DeepCall answered, so wh
                            change was applied is not known. Check now reads DeepCall again.";
 
 impl History {
-    /// Opens the file at `path`; a file it cannot read is set aside (see
-    /// [`History::note`]). Entries left *sending* become *outcome unknown*.
+    /// Opens the file at `path`: see [`open`] for what is set aside and
+    /// what is refused. Entries left *sending* become *outcome unknown*.
     pub fn open(path: &Path) -> Result<Self, HistoryError> {
-        let (conn, note) = schema::open(path).map_err(|w| HistoryError::unavailable(&w))?;
-        Self::from_connection(conn, note)
+        let opened = open::open(path)?;
+        Self::from_connection(opened.conn, Some(path), opened.notes, opened.lock)
     }
 
     #[cfg(test)]
     pub(crate) fn in_memory() -> Self {
-        Self::from_connection(schema::open_in_memory(), None).expect("history")
+        Self::from_connection(schema::open_in_memory(), None, None, None).expect("history")
     }
 
-    fn from_connection(conn: Connection, note: Option<String>) -> Result<Self, HistoryError> {
+    fn from_connection(
+        conn: Connection,
+        path: Option<&Path>,
+        notes: Option<String>,
+        lock: Option<lock::Lock>,
+    ) -> Result<Self, HistoryError> {
         let interrupted = conn
             .execute(
                 "UPDATE entries SET outcome = 'unknown', message = ?1, resolved_ms = ?2 \
@@ -445,10 +422,16 @@ impl History {
         if interrupted > 0 {
             tracing::warn!("history: {interrupted} change(s) were cut off; outcome unknown");
         }
+        if lock.is_some() {
+            owner::all_orphaned(&conn).map_err(HistoryError::write)?;
+        }
         Ok(Self(Arc::new(Inner {
             conn: Mutex::new(conn),
-            note,
+            path: path.map(Path::to_owned),
+            notes: Mutex::new(notes),
             interrupted,
+            owner: owner::new_owner(),
+            _lock: lock,
         })))
     }
 
@@ -456,9 +439,23 @@ impl History {
         self.0.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// What happened to an earlier file, when it was set aside.
-    pub fn note(&self) -> Option<&str> {
-        self.0.note.as_deref()
+    /// What happened to earlier files set aside, until the manager has
+    /// seen it.
+    pub fn note(&self) -> Option<String> {
+        self.0
+            .notes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The manager has seen the note: it is not shown again.
+    pub fn note_seen(&self) -> Result<(), HistoryError> {
+        if let Some(path) = &self.0.path {
+            set_aside::seen(path)?;
+        }
+        *self.0.notes.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        Ok(())
     }
 
     /// How many entries were found cut off when the file was opened.

@@ -1,13 +1,7 @@
-//! The History file: opening it, its migrations, and setting aside a file
-//! this version cannot read. SQLite in WAL mode; the schema version is
+//! The History file's schema and its migrations. The schema version is
 //! SQLite's `user_version`.
 
-use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use rusqlite::{Connection, OpenFlags};
-
-use crate::files;
+use rusqlite::Connection;
 
 /// Each migration takes the file from version `i` to `i + 1`, in one
 /// transaction. Append only: a released migration is never edited.
@@ -103,51 +97,15 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // used, so a spreadsheet set up for that file splits it the same way.
     "ALTER TABLE batches ADD COLUMN separator TEXT NOT NULL DEFAULT ','
         CHECK (separator IN (',', ';'));",
+    // 6: which copy of the app is sending a run, and when it last said so
+    // (every few seconds while it runs): only a run no copy is sending is
+    // offered for Resume.
+    "ALTER TABLE batches ADD COLUMN owner TEXT;
+    ALTER TABLE batches ADD COLUMN heartbeat_ms INTEGER;",
 ];
 
 /// The version this build writes and reads.
 pub(super) const LATEST: usize = MIGRATIONS.len();
-
-/// Why a file was set aside.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Unreadable {
-    Damaged,
-    Newer(i64),
-}
-
-/// Opens (creating) the History file at `path`, migrated to [`LATEST`]. A
-/// file that cannot be read, or that a newer version wrote, is renamed
-/// beside it and a new one started: the returned note says so, in words
-/// for the manager.
-pub(super) fn open(path: &Path) -> Result<(Connection, Option<String>), String> {
-    if let Some(dir) = path.parent() {
-        files::create_private_dir(dir).map_err(|e| {
-            format!(
-                "the folder {} could not be created ({})",
-                dir.display(),
-                e.kind()
-            )
-        })?;
-    }
-    let opened = match open_checked(path) {
-        Ok(conn) => Ok((conn, None)),
-        Err(why) => {
-            let kept = set_aside(path, why)?;
-            let conn = open_checked(path)
-                .map_err(|w| format!("a new History file could not be started either ({w:?})"))?;
-            let note = note_for(why, &kept);
-            tracing::warn!("history: {note}");
-            Ok((conn, Some(note)))
-        }
-    };
-    opened
-}
-
-/// The file and its WAL and shared-memory files beside it.
-fn with_sides(path: &Path) -> [PathBuf; 3] {
-    let side = |suffix: &str| PathBuf::from(format!("{}{suffix}", path.display()));
-    [path.to_owned(), side("-wal"), side("-shm")]
-}
 
 /// A History in memory, for tests.
 #[cfg(test)]
@@ -155,54 +113,6 @@ pub(super) fn open_in_memory() -> Connection {
     let mut conn = Connection::open_in_memory().expect("memory");
     migrate(&mut conn).expect("migrations");
     conn
-}
-
-fn open_checked(path: &Path) -> Result<Connection, Unreadable> {
-    // Names and numbers of real customers: this computer user's only, from
-    // the first byte. SQLite gives the WAL and shared-memory files the mode
-    // of the file itself, so it is made before SQLite opens it. (Should that
-    // fail, SQLite's own error says more.)
-    let _ = files::open_private(path);
-    let mut conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|_| Unreadable::Damaged)?;
-    // Another copy never writes at the same time (single instance), but a
-    // checkpoint or a backup tool might hold it for a moment.
-    conn.busy_timeout(std::time::Duration::from_secs(5))
-        .map_err(|_| Unreadable::Damaged)?;
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|_| Unreadable::Damaged)?;
-    if version > LATEST as i64 {
-        return Err(Unreadable::Newer(version));
-    }
-    let check: String = conn
-        .query_row("PRAGMA quick_check", [], |r| r.get(0))
-        .map_err(|_| Unreadable::Damaged)?;
-    if check != "ok" {
-        return Err(Unreadable::Damaged);
-    }
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-        .map_err(|_| Unreadable::Damaged)?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        tracing::warn!("history: journal mode is {mode}, not WAL");
-    }
-    // Ones an earlier version left readable by others.
-    for file in with_sides(path) {
-        let _ = files::make_private(&file);
-    }
-    // WAL with NORMAL is durable across an app crash (only a power cut can
-    // lose the last commits); FULL also survives that, and a change is
-    // rare next to a commit's cost.
-    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
-        .map_err(|_| Unreadable::Damaged)?;
-    migrate(&mut conn).map_err(|_| Unreadable::Damaged)?;
-    Ok(conn)
 }
 
 /// Runs every migration the file has not had, each in its own transaction.
@@ -215,56 +125,4 @@ pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
         tx.commit()?;
     }
     Ok(())
-}
-
-/// Renames the file (and its WAL and shared-memory files) beside itself.
-/// Returns the new name.
-fn set_aside(path: &Path, why: Unreadable) -> Result<PathBuf, String> {
-    let stamp = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let tag = match why {
-        Unreadable::Damaged => "unreadable",
-        Unreadable::Newer(_) => "newer-version",
-    };
-    let name = path.file_name().map_or_else(
-        || "history.sqlite3".into(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let kept = path.with_file_name(format!("{name}.{tag}-{stamp}"));
-    std::fs::rename(path, &kept).map_err(|e| {
-        format!(
-            "it could not be read, and it could not be set aside as {} ({})",
-            kept.display(),
-            e.kind()
-        )
-    })?;
-    let _ = files::make_private(&kept);
-    for (side, kept_side) in with_sides(path).into_iter().zip(with_sides(&kept)).skip(1) {
-        if side.exists() && std::fs::rename(&side, &kept_side).is_ok() {
-            let _ = files::make_private(&kept_side);
-        }
-    }
-    Ok(kept)
-}
-
-fn note_for(why: Unreadable, kept: &Path) -> String {
-    let file = kept
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let folder = kept
-        .parent()
-        .map_or_else(String::new, |d| d.display().to_string());
-    match why {
-        Unreadable::Damaged => format!(
-            "The earlier History file could not be read: it is damaged. It was kept, \
-             untouched, as {file} in {folder}, and a new History was started. Your IT \
-             contact may be able to recover it."
-        ),
-        Unreadable::Newer(v) => format!(
-            "The earlier History was written by a newer version of DeepCall Desk (format {v}; \
-             this version reads up to format {LATEST}). It was kept, untouched, as {file} in \
-             {folder}, and a new History was started. Install the newer version again to see it."
-        ),
-    }
 }

@@ -19,19 +19,19 @@ pub enum SendError {
     History(#[from] HistoryError),
 }
 
-/// Runs History's disk work off the async threads.
+/// Runs History's disk work off the async threads. Work that never ran
+/// (the app is closing, and the runtime cancelled it before it started) is
+/// an error like any other History error: whatever waited on it was not
+/// written, so it is not sent.
 pub(super) async fn on_disk<T: Send + 'static>(
     history: &History,
-    work: impl FnOnce(&History) -> T + Send + 'static,
-) -> T {
+    work: impl FnOnce(&History) -> Result<T, HistoryError> + Send + 'static,
+) -> Result<T, HistoryError> {
     let history = history.clone();
     match tokio::task::spawn_blocking(move || work(&history)).await {
         Ok(v) => v,
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        // Cancelled: only when the runtime shuts down before the work
-        // started, and this task is being dropped with it. Waiting lets it
-        // go quietly instead of turning the shutdown into a panic.
-        Err(_) => std::future::pending().await,
+        Err(_) => Err(HistoryError::closing()),
     }
 }
 

@@ -71,6 +71,11 @@ export const commands = {
 	saveContact: (account: string | null, number: string, original: ContactForm_Deserialize, edited: ContactForm_Deserialize, blacklistConfirmed: boolean, purpose: Purpose) => typedError<SavedContact, AppError_Serialize>(__TAURI_INVOKE("save_contact", { account, number, original, edited, blacklistConfirmed, purpose })),
 	/**  The accounts, the count of unknown outcomes, and any note. */
 	historyOverview: () => typedError<HistoryOverview_Serialize, AppError_Serialize>(__TAURI_INVOKE("history_overview")),
+	/**
+	 *  The manager has read the note about a set-aside History file: it is
+	 *  not shown again.
+	 */
+	historyNoteSeen: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("history_note_seen")),
 	/**  The entries `query` matches, newest first: `limit` (at most 1,000) from `offset`. */
 	historyPage: (query: Query_Deserialize, offset: number, limit: number) => typedError<Page_Serialize, AppError_Serialize>(__TAURI_INVOKE("history_page", { query, offset, limit })),
 	/**

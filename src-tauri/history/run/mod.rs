@@ -29,6 +29,7 @@ use tokio::sync::watch;
 use crate::deepcall::Client;
 
 use super::batch::{BatchState, BatchSummary};
+use super::owner;
 use super::send::on_disk;
 use super::{History, HistoryError, Outcome, Purpose};
 use limit::{Limiter, Limits};
@@ -241,6 +242,9 @@ pub async fn run(
     progress: impl Fn(RunProgress) + Send + Sync,
 ) -> Result<BatchSummary, HistoryError> {
     let (rows, summary) = on_disk(history, move |h| {
+        if !h.claim_batch(batch)? {
+            return Err(HistoryError(owner::SENT_ELSEWHERE.into()));
+        }
         h.set_batch_note(batch, None)?;
         h.set_batch_state(batch, BatchState::Running)?;
         let summary = h
@@ -362,8 +366,24 @@ pub async fn run(
     let workers: Vec<_> = (0..shared.options.limits.most.max(1))
         .map(|_| worker(stops.clone()))
         .collect();
-    let ended: Vec<Result<(), HistoryError>> = futures_util::future::join_all(workers).await;
-    ended.into_iter().collect::<Result<(), _>>()?;
+    // While the workers run, the run says every few seconds that this copy
+    // of the app is still sending it.
+    let beating = async {
+        loop {
+            tokio::time::sleep(owner::BEAT).await;
+            if let Err(e) = on_disk(history, move |h| h.beat(batch)).await {
+                tracing::warn!("bulk: run {batch}: heartbeat not written: {e}");
+            }
+        }
+    };
+    let ended: Vec<Result<(), HistoryError>> = tokio::select! {
+        ended = futures_util::future::join_all(workers) => ended,
+        () = beating => unreachable!("the heartbeat never ends"),
+    };
+    if let Err(e) = ended.into_iter().collect::<Result<(), _>>() {
+        let _ = on_disk(history, move |h| h.let_go(batch)).await;
+        return Err(e);
+    }
 
     let halted = *shared.halt.borrow();
     let cancelled = *stops.control.borrow() == Control::Cancel;
@@ -376,6 +396,7 @@ pub async fn run(
     report(false);
     on_disk(history, move |h| -> Result<_, HistoryError> {
         h.set_batch_state(batch, state)?;
+        h.let_go(batch)?;
         let gone = || HistoryError("This run is no longer in History.".into());
         let note = match halted {
             None => None,

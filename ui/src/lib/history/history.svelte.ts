@@ -91,6 +91,18 @@ export class HistoryModel {
     }
   }
 
+  /** The manager has read the note about a set-aside History file: it is
+   * not shown again, also after a restart. */
+  async noteSeen(): Promise<void> {
+    try {
+      const r = await commands.historyNoteSeen();
+      if (r.status === "error") throw r.error;
+      if (this.overview) this.overview = { ...this.overview, note: null };
+    } catch (e) {
+      this.#overviewError = asAppError(e);
+    }
+  }
+
   /** Asks again from the first entry, for the filters as they are now. */
   async reload(): Promise<void> {
     if (this.#searchTimer) clearTimeout(this.#searchTimer);

@@ -247,6 +247,27 @@ describe("the History model", () => {
     expect(model.filtered).toBe(false);
   });
 
+  it("hides the set-aside note once the manager has read it, and tells Rust so", async () => {
+    const seen: string[] = [];
+    mockIPC((cmd) => {
+      if (cmd === "history_overview")
+        return { accounts: [], unknown: 0, note: "The earlier History file could not be read." };
+      if (cmd === "history_note_seen") {
+        seen.push(cmd);
+        return null;
+      }
+      if (cmd === "history_page") return { total: 0, offset: 0, entries: [] };
+      throw new Error(`unexpected ${cmd}`);
+    });
+    const model = new HistoryModel();
+    await model.start();
+    expect(model.overview?.note).toContain("could not be read");
+    await model.noteSeen();
+    expect(seen).toEqual(["history_note_seen"]);
+    expect(model.overview?.note).toBeNull();
+    expect(model.error).toBeNull();
+  });
+
   it("waits for a pause in typing before searching", async () => {
     const { asked } = fakeHistory(3);
     const model = new HistoryModel();
