@@ -494,6 +494,17 @@ pub async fn bulk_resume(
         }
         None => {}
     }
+    // Asked here, not only when the run starts, so the screen is told at once.
+    let claimed = {
+        let history = history.clone();
+        blocking(move || Ok(history.claim_batch(batch)?)).await?
+    };
+    if !claimed {
+        return Err(AppError::new(
+            ErrorKind::Rejected,
+            crate::history::SENT_ELSEWHERE,
+        ));
+    }
     let (client, _) = app_state.sender_for(account).await?;
     tracing::info!(
         "bulk: run {batch} resumed, {} of {} rows not sent yet",

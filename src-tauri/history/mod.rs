@@ -32,6 +32,7 @@ use crate::deepcall::directory::form::FieldChange;
 
 pub use error::HistoryError;
 pub use export::entries_csv;
+pub use owner::SENT_ELSEWHERE;
 
 /// The file's name in the app's data folder.
 pub const FILE_NAME: &str = "history.sqlite3";

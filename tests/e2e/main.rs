@@ -16,6 +16,8 @@ mod desktop;
 mod frame;
 mod groups;
 mod history;
+mod history_damaged;
 mod installed;
 mod release;
+mod second_copy;
 mod support;

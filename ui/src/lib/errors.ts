@@ -6,7 +6,7 @@ export interface ErrorAdvice {
   /** A short heading in a manager's words. */
   title: string;
   severity: Severity;
-  /** What to do next. */
+  /** What to do next; empty where the error's own message says it. */
   nextStep: string;
 }
 
@@ -53,9 +53,12 @@ export const ERROR_ADVICE: Record<ErrorKind, ErrorAdvice> = {
     nextStep: "Check the number and try again.",
   },
   History: {
-    title: "History could not be written",
+    title: "History is not available",
     severity: "error",
-    nextStep: "Nothing was sent. Check that the disk is not full, then try again.",
+    // DeepCall Desk's own message names the cause and what to do about it
+    // (a full disk, another copy open, a file in use): one step for every
+    // cause would be wrong for most of them.
+    nextStep: "",
   },
   Rejected: {
     title: "DeepCall refused the change",

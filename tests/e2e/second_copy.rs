@@ -1,0 +1,109 @@
+//! Two copies of the app on one home, started without a D-Bus session, so
+//! the single-instance plugin cannot send the second to the first. The
+//! second copy finds History held: it sends nothing, says why in words,
+//! and leaves the first copy's changes alone; the first goes on sending.
+
+use std::sync::Arc;
+
+use deepcall_desk::sandbox::{Options, Sandbox};
+use thirtyfour::prelude::*;
+
+use crate::support::{App, Launch, TempDir};
+
+const SUBMIT: &str = "Group/submitAssignGroupToAgent";
+
+fn member_switch(label: &str) -> By {
+    By::XPath(format!(
+        "//button[@role='switch'][@aria-label=\"{label} receives calls\"]"
+    ))
+}
+
+async fn open_group_28(app: &App) {
+    app.go("Groups").await;
+    app.type_into("Group number", "28").await;
+    app.click_button("Open group").await;
+    app.find(member_switch("manoj (#8)")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_copy_without_a_desktop_bus_refuses_to_send_in_words() {
+    let sandbox = Arc::new(Sandbox::start(Options::default()).await.unwrap());
+    let home = Arc::new(TempDir::new("second-copy"));
+    // No session bus at this address: as on a desktop without D-Bus.
+    let no_bus = format!("unix:path={}", home.0.join("no-bus").display());
+    let launch = || Launch {
+        sandbox: Some(sandbox.clone()),
+        home: Some(home.clone()),
+        env: vec![("DBUS_SESSION_BUS_ADDRESS".into(), no_bus.clone())],
+        ..Launch::new("second-copy")
+    };
+
+    let first = App::launch_with(launch()).await;
+    open_group_28(&first).await;
+    first
+        .find(member_switch("manoj (#8)"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    first
+        .find(By::XPath(
+            "//button[@role='switch'][@aria-label=\"manoj (#8) receives calls\"][@aria-checked='false']",
+        ))
+        .await;
+    assert_eq!(sandbox.requests_to(SUBMIT).len(), 1);
+
+    // The second copy starts, and its window works...
+    let second = App::launch_with(launch()).await;
+    open_group_28(&second).await;
+    // ...but a change is refused, in words, and nothing reaches DeepCall.
+    second
+        .find(member_switch("bhawesh (#3)"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    let notice = second.find(By::Css("[role='alert']")).await;
+    let text = notice.text().await.unwrap();
+    assert!(
+        text.contains("Another copy of DeepCall Desk is already open on this computer")
+            && text.contains("this copy sends nothing"),
+        "{text}"
+    );
+    second.screenshot("second-copy-refuses").await;
+    assert_eq!(
+        sandbox.requests_to(SUBMIT).len(),
+        1,
+        "the second copy sent nothing"
+    );
+    second.close().await;
+
+    // The first copy still sends, and its History is whole.
+    first
+        .find(member_switch("manoj (#8)"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    first
+        .find(By::XPath(
+            "//button[@role='switch'][@aria-label=\"manoj (#8) receives calls\"][@aria-checked='true']",
+        ))
+        .await;
+    assert_eq!(sandbox.requests_to(SUBMIT).len(), 2);
+    first.go("History").await;
+    let confirmed = first
+        .driver
+        .query(By::Css(
+            "[data-testid='history-entry'][data-outcome='confirmed']",
+        ))
+        .all_from_selector_required()
+        .await
+        .unwrap();
+    assert_eq!(
+        confirmed.len(),
+        2,
+        "both of the first copy's changes, confirmed"
+    );
+    first.close().await;
+}
