@@ -14,6 +14,7 @@ pub mod run;
 pub mod sample;
 mod schema;
 pub mod send;
+pub mod tidy;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -25,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::deepcall::directory::form::FieldChange;
 
-pub use export::entries_csv;
+pub use export::{entries_csv, ExportError};
 
 /// The file's name in the app's data folder.
 pub const FILE_NAME: &str = "history.sqlite3";
