@@ -16,6 +16,7 @@ mod desktop;
 mod frame;
 mod groups;
 mod history;
+mod history_tidy;
 mod installed;
 mod release;
 mod support;

@@ -57,6 +57,11 @@ export const ERROR_ADVICE: Record<ErrorKind, ErrorAdvice> = {
     severity: "error",
     nextStep: "Nothing was sent. Check that the disk is not full, then try again.",
   },
+  Removed: {
+    title: "No longer kept",
+    severity: "warning",
+    nextStep: "Every change is still listed in History.",
+  },
   Rejected: {
     title: "DeepCall refused the change",
     severity: "error",
