@@ -10,7 +10,9 @@ use deepcall_desk::history::{self, sample, AccountRef, History, Query};
 use serde_json::json;
 use thirtyfour::prelude::*;
 
-use crate::support::{App, Launch, TempDir};
+use crate::bulk::press_in_dialog;
+use crate::history::launch;
+use crate::support::{App, TempDir};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -46,14 +48,7 @@ async fn an_old_bulk_runs_copy_is_removed_after_asking_and_history_keeps_its_cha
     assert_eq!(entries, 399 + 19);
     drop(h);
 
-    let app = App::launch_with(Launch {
-        home: Some(home.clone()),
-        ..Launch::new("history-tidy")
-    })
-    .await;
-    app.wait_heading("Welcome to DeepCall Desk").await;
-    app.click_button("Try the Sandbox").await;
-    app.wait_heading("Groups").await;
+    let app = launch("history-tidy", home.clone(), None).await;
     app.go("History").await;
     app.wait_until(
         r#"const t = document.querySelector("[data-testid='history-tidy']");
@@ -95,13 +90,7 @@ async fn an_old_bulk_runs_copy_is_removed_after_asking_and_history_keeps_its_cha
         "{question}"
     );
     app.screenshot("history-tidy-confirm").await;
-    app.find(By::XPath(
-        "//dialog[@open]//button[normalize-space(.)='Remove the copies']",
-    ))
-    .await
-    .click()
-    .await
-    .unwrap();
+    press_in_dialog(&app, "Remove the copies").await;
     app.wait_dialog_closed().await;
     app.wait_until(
         r#"const d = document.querySelector("[data-testid='history-tidy-done']");
