@@ -24,17 +24,23 @@ pub const DEFAULT_DAYS: u32 = 90;
 
 /// Runs that ended (finished, or stopped), still keep their file's rows
 /// (their header is a JSON array; [`History::tidy`] makes it `null`), and
-/// were last at work (started, or a row sent) before `?1`.
+/// were last at work (started, or a row sent) before `?1`. A run's last
+/// entry is its highest id, found in the index by run without reading the
+/// run's other entries.
 const OLD_RUNS: &str = "SELECT b.id FROM batches b \
      WHERE b.state IN ('finished', 'cancelled') AND json_type(b.headers) = 'array' \
-     AND MAX(b.created_ms, COALESCE((SELECT MAX(e.at_ms) FROM entries e WHERE e.batch = b.id), 0)) \
-         < ?1";
+     AND MAX(b.created_ms, COALESCE((SELECT e.at_ms FROM entries e WHERE e.id = \
+         (SELECT MAX(l.id) FROM entries l WHERE l.batch = b.id)), 0)) < ?1";
+
+/// How many rows a sample of a run's rows is: their cells' average size
+/// stands for the run's, so the estimate reads a few pages, not the runs.
+const SAMPLE: u32 = 100;
 
 /// What the manager is told when a run's results file is asked for after
-/// its rows were removed.
+/// its rows were removed (the screen adds that every change is still in
+/// History: see the UI's words for `Removed`).
 pub const RESULTS_REMOVED: &str = "This run ended long ago, and the copy of its file's rows \
-     was removed to keep History small, so its results file can no longer be made. Every \
-     change it sent is still listed in History.";
+     was removed to keep History small, so its results file can no longer be made.";
 
 /// What removing the copies of runs that ended more than `days` days ago
 /// would free.
@@ -67,26 +73,33 @@ fn cutoff(days: u32, now_ms: i64) -> i64 {
     now_ms - i64::from(days) * DAY_MS
 }
 
+/// What the runs [`OLD_RUNS`] finds keep. Quick on a long History: a run's
+/// rows are counted by its last line (its rows are numbered by their line
+/// in the file, the header being line 1), and their size is estimated from
+/// a sample of [`SAMPLE`] rows.
 fn estimate(conn: &Connection, days: u32, before_ms: i64) -> rusqlite::Result<TidyEstimate> {
     conn.query_row(
         &format!(
-            "SELECT COUNT(*), \
-             COALESCE(SUM((SELECT COUNT(*) FROM batch_rows r WHERE r.batch = o.id) \
-               + (SELECT COUNT(*) FROM batch_skipped s WHERE s.batch = o.id)), 0), \
-             COALESCE(SUM(length(CAST(b.headers AS BLOB)) \
-               + (SELECT COALESCE(SUM(length(CAST(r.cells AS BLOB))), 0) \
-                  FROM batch_rows r WHERE r.batch = o.id) \
-               + (SELECT COALESCE(SUM(length(CAST(s.cells AS BLOB))), 0) \
-                  FROM batch_skipped s WHERE s.batch = o.id)), 0) \
-             FROM ({OLD_RUNS}) o JOIN batches b ON b.id = o.id"
+            "SELECT COUNT(*), COALESCE(SUM(rows), 0), \
+             COALESCE(SUM(headers + rows * COALESCE(cells, 0)), 0) FROM ( \
+               SELECT length(CAST(b.headers AS BLOB)) AS headers, \
+                 MAX(COALESCE((SELECT MAX(line) FROM batch_rows WHERE batch = o.id), 1), \
+                     COALESCE((SELECT MAX(line) FROM batch_skipped WHERE batch = o.id), 1)) \
+                   - 1 AS rows, \
+                 (SELECT AVG(length(CAST(cells AS BLOB))) FROM ( \
+                    SELECT cells FROM (SELECT cells FROM batch_rows WHERE batch = o.id LIMIT ?2) \
+                    UNION ALL \
+                    SELECT cells FROM (SELECT cells FROM batch_skipped WHERE batch = o.id \
+                      LIMIT ?2))) AS cells \
+               FROM ({OLD_RUNS}) o JOIN batches b ON b.id = o.id)"
         ),
-        params![before_ms],
+        params![before_ms, SAMPLE],
         |r| {
             Ok(TidyEstimate {
                 days,
                 runs: r.get(0)?,
                 rows: r.get(1)?,
-                bytes: r.get::<_, i64>(2)?.max(0) as u64,
+                bytes: r.get::<_, f64>(2)?.max(0.0) as u64,
             })
         },
     )
@@ -140,18 +153,19 @@ impl History {
         }
         let tx = conn.transaction().map_err(not_removed)?;
         // The header last: the other two find the runs by it.
-        for sql in [
+        let mut changed = [0; 3];
+        for (n, sql) in changed.iter_mut().zip([
             format!("UPDATE batch_rows SET cells = '[]' WHERE batch IN ({OLD_RUNS})"),
             format!("UPDATE batch_skipped SET cells = '[]' WHERE batch IN ({OLD_RUNS})"),
             format!("UPDATE batches SET headers = 'null' WHERE id IN ({OLD_RUNS})"),
-        ] {
-            tx.execute(&sql, params![before_ms]).map_err(not_removed)?;
+        ]) {
+            *n = tx.execute(&sql, params![before_ms]).map_err(not_removed)? as u32;
         }
         tx.commit().map_err(not_removed)?;
+        let [rows, skipped, runs] = changed;
         tracing::info!(
-            "history: removed the file rows of {} run(s), {} row(s)",
-            found.runs,
-            found.rows
+            "history: removed the file rows of {runs} run(s), {} row(s)",
+            rows + skipped
         );
         // In WAL mode VACUUM writes the new file through the WAL: empty it
         // first, so the copy is not made beside a full WAL, and after, so
@@ -164,8 +178,8 @@ impl History {
             tracing::warn!("history: the file could not be made smaller: {e}");
         }
         Ok(Tidied {
-            runs: found.runs,
-            rows: found.rows,
+            runs,
+            rows: rows + skipped,
             file_before,
             file_after: file_bytes(&conn).map_err(HistoryError::read)?,
         })
