@@ -197,6 +197,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::history::history_page,
             commands::history::check_history,
             commands::history::export_history::<tauri::Wry>,
+            commands::history::history_tidy_estimate,
+            commands::history::history_tidy,
             commands::contacts::contact_from_history,
             commands::bulk::bulk_choose_file::<tauri::Wry>,
             commands::bulk::bulk_preview,
@@ -224,6 +226,9 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .constant("HISTORY_PURPOSES", crate::history::purpose_words())
         // The account id History keeps the Sandbox's own changes under.
         .constant("SANDBOX_ACCOUNT", crate::history::SANDBOX_ACCOUNT)
+        // The ages History's tidy-up offers, in days, and the one offered first.
+        .constant("TIDY_DAY_CHOICES", crate::history::tidy::DAY_CHOICES)
+        .constant("TIDY_DEFAULT_DAYS", crate::history::tidy::DEFAULT_DAYS)
         // Ids are checked to fit a JavaScript number when they are read.
         .dangerously_cast_bigints_to_number()
 }

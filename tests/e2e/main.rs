@@ -17,6 +17,7 @@ mod frame;
 mod groups;
 mod history;
 mod history_damaged;
+mod history_tidy;
 mod installed;
 mod release;
 mod second_copy;
