@@ -13,6 +13,10 @@ pub mod history;
 pub mod recent;
 pub mod sandbox;
 pub mod secret;
+mod wiped;
+
+#[cfg(test)]
+mod freed_memory;
 
 #[cfg(feature = "desktop")]
 mod app;
