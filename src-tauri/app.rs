@@ -449,6 +449,13 @@ fn has_display() -> bool {
 pub fn run() {
     // First, while this is the only thread.
     without_optimising_jit();
+    // Before any secret is read. Debug builds keep core dumps, for the
+    // engineer.
+    let dumps_off = if cfg!(debug_assertions) {
+        Ok(())
+    } else {
+        crate::core_dumps::turn_off()
+    };
     let context = tauri::generate_context!("tauri.conf.json");
     logging::start(&context.config().identifier);
     tracing::info!(
@@ -456,6 +463,9 @@ pub fn run() {
         env!("CARGO_PKG_VERSION"),
         logging::folder().map_or("(none)".into(), |f| f.display().to_string())
     );
+    if let Err(e) = dumps_off {
+        tracing::warn!("core dumps could not be turned off: {e}");
+    }
     if !has_display() {
         let message = "DeepCall Desk needs a desktop to open its window, and none was found \
                        (DISPLAY and WAYLAND_DISPLAY are not set). Start it from the computer's \

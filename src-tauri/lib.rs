@@ -23,6 +23,8 @@ mod app;
 #[cfg(feature = "desktop")]
 pub mod commands;
 #[cfg(feature = "desktop")]
+mod core_dumps;
+#[cfg(feature = "desktop")]
 mod logging;
 
 #[cfg(feature = "desktop")]
