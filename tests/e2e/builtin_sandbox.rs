@@ -39,6 +39,17 @@ pub async fn home_with_account(
     (home, id)
 }
 
+/// Group 28 (three members in the sandbox's sample data) is read through
+/// the app.
+async fn group_28_is_read(app: &App) {
+    let members = app.invoke("group_members", json!({ "group": "28" })).await;
+    assert_eq!(
+        members["ok"]["members"].as_array().map(Vec::len),
+        Some(3),
+        "{members}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_real_account_starts_no_sandbox_and_the_sandbox_starts_when_chosen() {
     let deepcall = Arc::new(Sandbox::start(Options::default()).await.unwrap());
@@ -56,12 +67,7 @@ async fn a_real_account_starts_no_sandbox_and_the_sandbox_starts_when_chosen() {
     app.wait_heading("Groups").await;
     // The account really works, through its own DeepCall.
     deepcall.clear_requests();
-    let members = app.invoke("group_members", json!({ "group": "28" })).await;
-    assert_eq!(
-        members["ok"]["members"].as_array().map(Vec::len),
-        Some(3),
-        "{members}"
-    );
+    group_28_is_read(&app).await;
     assert_eq!(deepcall.requests_to("Group/getGroupAgentRelation").len(), 1);
     let with_account = listening_ports(app.pid());
     assert!(
@@ -75,12 +81,7 @@ async fn a_real_account_starts_no_sandbox_and_the_sandbox_starts_when_chosen() {
         .await;
     assert!(switched.get("ok").is_some(), "{switched}");
     deepcall.clear_requests();
-    let members = app.invoke("group_members", json!({ "group": "28" })).await;
-    assert_eq!(
-        members["ok"]["members"].as_array().map(Vec::len),
-        Some(3),
-        "{members}"
-    );
+    group_28_is_read(&app).await;
     assert!(
         deepcall.requests().is_empty(),
         "the Sandbox's reads stay in the app"

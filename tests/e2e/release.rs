@@ -370,6 +370,7 @@ async fn release_build_figures() {
         "ms",
     );
     t.value("  and its idle PSS", composited_idle.pss_mib, "MiB");
+    let rounded = |starts: &[Duration]| starts.iter().map(|d| ms(*d).round()).collect::<Vec<_>>();
     t.note(format!(
         "start-ups, ms: app {:?}, floor {:?}\n\
          \x20 a real account active {:?}, the built-in Sandbox {:?}\n\
@@ -385,22 +386,10 @@ async fn release_build_figures() {
          \x20 built-in idle:   {}\n\
          \x20 app with group:  {}\n\
          \x20 after using it:  {}",
-        app_starts
-            .iter()
-            .map(|d| ms(*d).round())
-            .collect::<Vec<_>>(),
-        floor_starts
-            .iter()
-            .map(|d| ms(*d).round())
-            .collect::<Vec<_>>(),
-        account_starts
-            .iter()
-            .map(|d| ms(*d).round())
-            .collect::<Vec<_>>(),
-        builtin_starts
-            .iter()
-            .map(|d| ms(*d).round())
-            .collect::<Vec<_>>(),
+        rounded(&app_starts),
+        rounded(&floor_starts),
+        rounded(&account_starts),
+        rounded(&builtin_starts),
         changes.iter().map(|c| c.round()).collect::<Vec<_>>(),
         raw.reads,
         raw.changes,
