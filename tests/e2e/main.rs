@@ -3,6 +3,7 @@
 
 mod a11y;
 mod accounts;
+mod builtin_sandbox;
 mod bulk;
 mod bulk_crash;
 mod bulk_field;

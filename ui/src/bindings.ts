@@ -319,7 +319,10 @@ export type AppStatus = {
 	mode: Mode,
 	/**  The active account's name as the manager sees it. */
 	accountName: string,
-	/**  The DeepCall address in use (no credentials). */
+	/**
+	 *  The DeepCall address in use (no credentials); empty in Sandbox mode
+	 *  while the Sandbox could not start (the screen that needs it says why).
+	 */
 	host: string,
 };
 
