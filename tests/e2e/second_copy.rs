@@ -8,7 +8,7 @@ use std::sync::Arc;
 use deepcall_desk::sandbox::{Options, Sandbox};
 use thirtyfour::prelude::*;
 
-use crate::support::{App, Launch, TempDir};
+use crate::support::{App, Launch, TempDir, WAIT};
 
 const SUBMIT: &str = "Group/submitAssignGroupToAgent";
 
@@ -46,6 +46,10 @@ async fn a_second_copy_without_a_desktop_bus_refuses_to_send_in_words() {
         .click()
         .await
         .unwrap();
+    assert!(
+        sandbox.wait_for_request(SUBMIT, WAIT).await,
+        "the first copy's change reached DeepCall"
+    );
     first
         .find(By::XPath(
             "//button[@role='switch'][@aria-label=\"manoj (#8) receives calls\"][@aria-checked='false']",
@@ -90,20 +94,21 @@ async fn a_second_copy_without_a_desktop_bus_refuses_to_send_in_words() {
             "//button[@role='switch'][@aria-label=\"manoj (#8) receives calls\"][@aria-checked='true']",
         ))
         .await;
+    let deadline = std::time::Instant::now() + WAIT;
+    while sandbox.requests_to(SUBMIT).len() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first copy still sends"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     assert_eq!(sandbox.requests_to(SUBMIT).len(), 2);
     first.go("History").await;
-    let confirmed = first
-        .driver
-        .query(By::Css(
-            "[data-testid='history-entry'][data-outcome='confirmed']",
-        ))
-        .all_from_selector_required()
-        .await
-        .unwrap();
-    assert_eq!(
-        confirmed.len(),
-        2,
-        "both of the first copy's changes, confirmed"
-    );
+    first
+        .wait_until(
+            "return document.querySelectorAll(\"[data-testid='history-entry'][data-outcome='confirmed']\").length === 2;",
+            "both of the first copy's changes, confirmed",
+        )
+        .await;
     first.close().await;
 }

@@ -17,15 +17,21 @@ pub fn screenshot_dir() -> PathBuf {
 }
 
 impl App {
-    /// Waits for an element and returns it.
+    /// Waits for an element and returns it. An element the page replaced
+    /// while it was being looked at (a list drawn again) is looked for
+    /// again, as a person's eye would.
     pub async fn find(&self, by: By) -> WebElement {
         let what = format!("{by:?}");
-        self.driver
-            .query(by)
-            .wait(WAIT, POLL)
-            .first()
-            .await
-            .unwrap_or_else(|e| panic!("{what} did not appear: {e}"))
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match self.driver.query(by.clone()).wait(WAIT, POLL).first().await {
+                Ok(found) => return found,
+                Err(e) if e.to_string().contains("stale") && Instant::now() < deadline => {
+                    tokio::time::sleep(POLL).await;
+                }
+                Err(e) => panic!("{what} did not appear: {e}"),
+            }
+        }
     }
 
     /// Waits for an element and returns its text as shown.
