@@ -895,14 +895,26 @@ mod tests {
                         Disk::Read(_) | Disk::Missing => reads += 1,
                         other => panic!("the file was {other:?} while being written"),
                     }
+                    // Windows 10 and 11 replace a file another handle has
+                    // open (std's rename uses POSIX semantics on NTFS).
+                    // Where that is not offered (Wine, FAT drives, some
+                    // shares) the rename waits for the reader to close it
+                    // (files::replace): a reader that never lets go would
+                    // starve it, and a second copy reads the list only now
+                    // and then.
+                    #[cfg(windows)]
+                    std::thread::sleep(std::time::Duration::from_millis(1));
                 }
                 reads
             });
-            for w in writers {
-                w.join().unwrap();
-            }
+            // The reader stops however the writers end: a writer that
+            // failed must fail the test, not leave the reader spinning.
+            let written: Vec<_> = writers.into_iter().map(|w| w.join()).collect();
             done.store(true, std::sync::atomic::Ordering::Relaxed);
             assert!(reader.join().unwrap() > 0);
+            for w in written {
+                w.unwrap();
+            }
         });
         for accounts in [&first, &second] {
             let mut names: Vec<_> = accounts.list().into_iter().map(|a| a.name).collect();
