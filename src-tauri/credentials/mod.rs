@@ -460,11 +460,26 @@ fn check_input(input: &AccountInput) -> Result<(String, BaseUrl, SignIn), Accoun
     Ok((name, base, sign_in))
 }
 
+/// The longest token or session ID kept. Windows Credential Manager holds
+/// at most 2,560 bytes of UTF-16, which is 1,280 characters; the same limit
+/// everywhere, so an account set up on one computer can be set up on any.
+/// DeepCall's own are a few dozen characters.
+pub const MAX_SECRET_CHARS: usize = 1280;
+
 fn check_secret(s: &Secret) -> Result<(), AccountError> {
-    if s.expose().trim() != s.expose() || s.expose().len() > 4096 {
+    if s.expose().trim() != s.expose() {
         return Err(invalid(
             "secret",
-            "The token or session ID has spaces at its start or end, or is too long: paste it again.",
+            "The token or session ID has spaces at its start or end: paste it again.",
+        ));
+    }
+    if s.expose().encode_utf16().count() > MAX_SECRET_CHARS {
+        return Err(invalid(
+            "secret",
+            format!(
+                "This is longer than any DeepCall token or session ID (at most \
+                 {MAX_SECRET_CHARS} characters are kept): paste only the token or session ID."
+            ),
         ));
     }
     Ok(())
@@ -568,6 +583,23 @@ mod tests {
             },
             secret: Some(Secret::new(token)),
         }
+    }
+
+    #[test]
+    fn a_secret_longer_than_credential_manager_holds_is_refused_before_it_is_saved() {
+        let accounts = Accounts::open(temp_file("long-secret"), memory_opener());
+        let longest = "t".repeat(MAX_SECRET_CHARS);
+        accounts.add(token_input("Longest", &longest)).unwrap();
+        let too_long = format!("{longest}t");
+        match accounts.add(token_input("Too long", &too_long)) {
+            Err(AccountError::Invalid { field, message }) => {
+                assert_eq!(field, "secret");
+                assert!(message.contains("1280 characters"), "{message}");
+                assert!(!message.contains(&too_long));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(accounts.list().len(), 1);
     }
 
     #[test]
