@@ -13,11 +13,13 @@ use crate::deepcall::{Auth, BaseUrl, Client, Http, HttpConfig};
 use crate::history::{self, AccountRef, History, HistoryError};
 use crate::logging;
 use crate::recent::RecentGroups;
-use crate::sandbox::{self, Sandbox};
+use crate::sandbox;
+use crate::sandbox_place::SandboxPlace;
 use crate::secret::Secret;
 
 /// Points the app at an already running sandbox (tests use this to read the
-/// sandbox's request log); otherwise the app starts its own.
+/// sandbox's request log); otherwise the app starts its own when Sandbox
+/// mode first needs it.
 pub const SANDBOX_URL_ENV: &str = "DEEPCALL_DESK_SANDBOX_URL";
 
 /// Shared by every command. Cheap to clone.
@@ -26,9 +28,7 @@ pub struct AppState(Arc<Inner>);
 
 struct Inner {
     http: Http,
-    sandbox_url: String,
-    /// The embedded sandbox, kept alive for the app's lifetime.
-    _embedded: Option<Sandbox>,
+    sandbox: SandboxPlace,
     accounts: Accounts,
     recent: RecentGroups,
     /// Changes of who receives calls run one at a time: each reads the
@@ -84,7 +84,7 @@ impl AppState {
         account: Option<String>,
     ) -> Result<(Client, AccountRef), AppError> {
         let state = self.clone();
-        commands::blocking(move || {
+        let real = commands::blocking(move || {
             let active = state.accounts().active();
             if active.as_ref().map(|a| &a.id) != account.as_ref() {
                 return Err(AppError::new(
@@ -93,22 +93,30 @@ impl AppState {
                      sent. Open it again to change it on the account now in use.",
                 ));
             }
-            let sender = state.account_ref(active.as_ref());
-            Ok((state.client_of(active)?, sender))
+            active
+                .map(|a| Ok((state.account_client(&a)?, account_ref(a))))
+                .transpose()
         })
-        .await
+        .await?;
+        match real {
+            Some(sender) => Ok(sender),
+            None => {
+                let url = self.sandbox_url().await?;
+                Ok((self.sandbox_client_at(&url)?, AccountRef::sandbox(&url)))
+            }
+        }
     }
 
     /// The client for the account History recorded `account` under: to
     /// read DeepCall again, never to send.
     pub async fn reader_for(&self, account: &AccountRef) -> Result<Client, AppError> {
         if account.sandbox {
-            return self.sandbox_client();
+            return self.sandbox_reader().await;
         }
         let state = self.clone();
         let (id, name) = (account.id.clone(), account.name.clone());
         commands::blocking(move || match state.accounts().get(&id) {
-            Some(record) => state.client_of(Some(record)),
+            Some(record) => state.account_client(&record),
             None => Err(AppError::new(
                 ErrorKind::NotFound,
                 format!(
@@ -120,16 +128,22 @@ impl AppState {
         .await
     }
 
-    fn account_ref(&self, active: Option<&AccountRecord>) -> AccountRef {
-        match active {
-            Some(a) => AccountRef {
-                id: a.id.clone(),
-                name: a.name.clone(),
-                sandbox: false,
-                host: a.host.clone(),
-            },
-            None => AccountRef::sandbox(self.sandbox_url()),
+    /// The Sandbox's client for a change History recorded in Sandbox mode.
+    /// The built-in Sandbox is not started for it while a real account is
+    /// active.
+    async fn sandbox_reader(&self) -> Result<Client, AppError> {
+        if !self.0.sandbox.is_running() {
+            let state = self.clone();
+            let real = commands::blocking(move || Ok(state.accounts().active().is_some())).await?;
+            if real {
+                return Err(AppError::new(
+                    ErrorKind::Rejected,
+                    "This change was made in the Sandbox, which is not running while a real \
+                     account is active. Choose the Sandbox as the active account to check it.",
+                ));
+            }
         }
+        self.sandbox_client().await
     }
 
     /// The active account's id, or `sandbox`: whose recent groups to use.
@@ -141,34 +155,58 @@ impl AppState {
             .unwrap_or_else(|| "sandbox".into())
     }
 
-    pub fn sandbox_url(&self) -> &str {
-        &self.0.sandbox_url
+    /// The Sandbox's address; the built-in Sandbox is started the first
+    /// time it is asked for. Ask only in Sandbox mode.
+    pub async fn sandbox_url(&self) -> Result<String, AppError> {
+        self.0.sandbox.url().await
     }
 
     /// The client for the active account, or for the Sandbox.
     pub async fn client(&self) -> Result<Client, AppError> {
         let state = self.clone();
-        commands::blocking(move || state.client_of(state.accounts().active())).await
-    }
-
-    /// Blocking: reads the account's secret from the keyring.
-    fn client_of(&self, active: Option<AccountRecord>) -> Result<Client, AppError> {
-        match active {
-            Some(record) => Ok(self.accounts().client(self.http(), &record)?),
-            None => self.sandbox_client(),
+        let real = commands::blocking(move || {
+            state
+                .accounts()
+                .active()
+                .map(|a| state.account_client(&a))
+                .transpose()
+        })
+        .await?;
+        match real {
+            Some(client) => Ok(client),
+            None => self.sandbox_client().await,
         }
     }
 
-    fn sandbox_client(&self) -> Result<Client, AppError> {
+    /// Blocking: reads the account's secret from the keyring.
+    fn account_client(&self, record: &AccountRecord) -> Result<Client, AppError> {
+        Ok(self.accounts().client(self.http(), record)?)
+    }
+
+    async fn sandbox_client(&self) -> Result<Client, AppError> {
+        self.sandbox_client_at(&self.sandbox_url().await?)
+    }
+
+    fn sandbox_client_at(&self, url: &str) -> Result<Client, AppError> {
         let defaults = sandbox::Credentials::default();
         Ok(Client::new(
             self.0.http.clone(),
-            BaseUrl::parse(&self.0.sandbox_url)?,
+            BaseUrl::parse(url)?,
             Auth::Token {
                 user_id: defaults.user_id,
                 token: Secret::new(defaults.token),
             },
         ))
+    }
+}
+
+/// Who a change is sent as, for History: a real account.
+fn account_ref(a: AccountRecord) -> AccountRef {
+    AccountRef {
+        id: a.id,
+        name: a.name,
+        sandbox: false,
+        host: a.host,
     }
 }
 
@@ -197,6 +235,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
             commands::history::history_page,
             commands::history::check_history,
             commands::history::export_history::<tauri::Wry>,
+            commands::history::history_tidy_estimate,
+            commands::history::history_tidy,
             commands::contacts::contact_from_history,
             commands::bulk::bulk_choose_file::<tauri::Wry>,
             commands::bulk::bulk_preview,
@@ -224,6 +264,9 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .constant("HISTORY_PURPOSES", crate::history::purpose_words())
         // The account id History keeps the Sandbox's own changes under.
         .constant("SANDBOX_ACCOUNT", crate::history::SANDBOX_ACCOUNT)
+        // The ages History's tidy-up offers, in days, and the one offered first.
+        .constant("TIDY_DAY_CHOICES", crate::history::tidy::DAY_CHOICES)
+        .constant("TIDY_DEFAULT_DAYS", crate::history::tidy::DEFAULT_DAYS)
         // Ids are checked to fit a JavaScript number when they are read.
         .dangerously_cast_bigints_to_number()
 }
@@ -274,14 +317,8 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
 
 /// Builds the shared state.
 fn set_up<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::error::Error>> {
-    let (sandbox_url, embedded) = match std::env::var(SANDBOX_URL_ENV) {
-        Ok(url) => (url, None),
-        Err(_) => {
-            let sandbox =
-                tauri::async_runtime::block_on(Sandbox::start(sandbox::Options::default()))?;
-            (sandbox.url(), Some(sandbox))
-        }
-    };
+    // The built-in Sandbox is started only when Sandbox mode needs it.
+    let sandbox = SandboxPlace::new(std::env::var(SANDBOX_URL_ENV).ok());
     let config_dir = app.path().app_config_dir()?;
     let accounts_file = config_dir.join("accounts.json");
     let accounts = Accounts::open(
@@ -293,8 +330,7 @@ fn set_up<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::error:
     }
     let state = AppState(Arc::new(Inner {
         http: Http::new(HttpConfig::default())?,
-        sandbox_url,
-        _embedded: embedded,
+        sandbox,
         accounts,
         recent: RecentGroups::new(config_dir.join("recent-groups.json")),
         assignment: tokio::sync::Mutex::new(()),
@@ -452,6 +488,13 @@ fn has_display() -> bool {
 pub fn run() {
     // First, while this is the only thread.
     without_optimising_jit();
+    // Before any secret is read. Debug builds keep core dumps, for the
+    // engineer.
+    let dumps_off = if cfg!(debug_assertions) {
+        Ok(())
+    } else {
+        crate::core_dumps::turn_off()
+    };
     let context = tauri::generate_context!("tauri.conf.json");
     logging::start(&context.config().identifier);
     tracing::info!(
@@ -459,6 +502,9 @@ pub fn run() {
         env!("CARGO_PKG_VERSION"),
         logging::folder().map_or("(none)".into(), |f| f.display().to_string())
     );
+    if let Err(e) = dumps_off {
+        tracing::warn!("core dumps could not be turned off: {e}");
+    }
     if !has_display() {
         let message = "DeepCall Desk needs a desktop to open its window, and none was found \
                        (DISPLAY and WAYLAND_DISPLAY are not set). Start it from the computer's \

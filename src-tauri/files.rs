@@ -1,7 +1,7 @@
 //! Writing the app's local files safely. No Tauri here.
 
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// Who may read a file the app writes.
@@ -21,24 +21,38 @@ pub enum Access {
 /// exclusively (`O_CREAT | O_EXCL`), which never follows a symbolic link; the
 /// rename replaces a link at `path` itself rather than writing through it.
 pub fn write_atomically(path: &Path, body: &[u8], access: Access) -> std::io::Result<()> {
+    write_atomically_with(path, access, |out| out.write_all(body))
+}
+
+/// As [`write_atomically`], the body written by `write` a piece at a time
+/// (through a buffer), so a long file never has to be in memory whole. An
+/// error from `write` leaves no file behind and `path` as it was.
+pub fn write_atomically_with<T, E: From<std::io::Error>>(
+    path: &Path,
+    access: Access,
+    write: impl FnOnce(&mut dyn Write) -> Result<T, E>,
+) -> Result<T, E> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir)?;
-    let (tmp, mut f) = create_temporary(access, || random_temporary_name(path))?;
-    let written = (|| {
-        f.write_all(body)?;
+    let (tmp, f) = create_temporary(access, || random_temporary_name(path))?;
+    let written = (|| -> Result<T, E> {
+        let mut out = BufWriter::with_capacity(64 * 1024, f);
+        let done = write(&mut out)?;
+        let f = out.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         drop(f);
-        replace(&tmp, path)
+        replace(&tmp, path)?;
+        Ok(done)
     })();
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
         return written;
     }
     sync_directory(dir);
-    Ok(())
+    written
 }
 
 /// Creates the folder `dir` for the app's own records (History, logs), only
@@ -221,6 +235,30 @@ mod tests {
         write_atomically(&path, b"two", Access::Document).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         assert_eq!(names_in(&dir), vec!["a.csv".to_owned()]);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_body_written_in_pieces_that_fails_leaves_the_old_file_and_no_temporary() {
+        let dir = scratch("pieces");
+        let path = dir.join("a.csv");
+        write_atomically(&path, b"old", Access::Document).unwrap();
+        let failed: std::io::Result<()> = write_atomically_with(&path, Access::Document, |out| {
+            out.write_all(b"new, half")?;
+            Err(std::io::Error::other("the source could not be read"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        assert_eq!(names_in(&dir), vec!["a.csv".to_owned()]);
+        let rows = write_atomically_with(&path, Access::Document, |out| {
+            for i in 0..3 {
+                writeln!(out, "row {i}")?;
+            }
+            Ok::<_, std::io::Error>(3)
+        })
+        .unwrap();
+        assert_eq!(rows, 3);
+        assert_eq!(std::fs::read(&path).unwrap(), b"row 0\nrow 1\nrow 2\n");
         std::fs::remove_dir_all(dir).unwrap();
     }
 

@@ -13,13 +13,21 @@ pub mod history;
 pub mod recent;
 pub mod sandbox;
 pub mod secret;
+mod wiped;
+
+#[cfg(test)]
+mod freed_memory;
 
 #[cfg(feature = "desktop")]
 mod app;
 #[cfg(feature = "desktop")]
 pub mod commands;
 #[cfg(feature = "desktop")]
+mod core_dumps;
+#[cfg(feature = "desktop")]
 mod logging;
+#[cfg(feature = "desktop")]
+mod sandbox_place;
 
 #[cfg(feature = "desktop")]
 pub use app::{build, run, specta_builder, typescript, JIT_ENV, SANDBOX_URL_ENV};

@@ -11,6 +11,8 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
+use crate::wiped;
+
 /// A string that must never be shown, logged or serialized.
 #[derive(Clone)]
 pub struct Secret(Zeroizing<String>);
@@ -42,30 +44,40 @@ impl Secret {
 impl Secret {
     /// Replaces every occurrence of this secret in a JSON answer, as raw
     /// bytes and as JSON would escape it, with `[redacted]`. Cheap when the
-    /// secret is absent (one substring search per form).
+    /// secret is absent (one substring search per form). The forms, and the
+    /// answers scrubbed of some forms but not yet of all, are wiped when
+    /// freed.
     pub fn scrub_json_bytes<'a>(&self, bytes: &'a [u8]) -> Cow<'a, [u8]> {
         if self.0.len() < 4 {
             return Cow::Borrowed(bytes);
         }
-        let escaped = serde_json::to_string(self.0.as_str()).unwrap_or_default();
-        let escaped = escaped
-            .strip_prefix('"')
-            .and_then(|e| e.strip_suffix('"'))
-            .unwrap_or(self.0.as_str());
+        let quoted = wiped::json(self.0.as_str()).unwrap_or_default();
+        let escaped = quoted
+            .strip_prefix(b"\"")
+            .and_then(|e| e.strip_suffix(b"\""))
+            .unwrap_or(self.0.as_bytes());
         // `/` may also be written `\/` in JSON.
-        let slashed = escaped.replace('/', "\\/");
+        let slashed = replace_all(escaped, b"/", b"\\/");
         let mut out = Cow::Borrowed(bytes);
-        for form in [self.0.as_str(), escaped, slashed.as_str()] {
-            if memchr::memmem::find(&out, form.as_bytes()).is_some() {
-                out = Cow::Owned(replace_all(&out, form.as_bytes(), b"[redacted]"));
+        for form in [self.0.as_bytes(), escaped, slashed.as_slice()] {
+            if memchr::memmem::find(&out, form).is_some() {
+                let scrubbed = std::mem::take(&mut *replace_all(&out, form, b"[redacted]"));
+                if let Cow::Owned(earlier) = std::mem::replace(&mut out, Cow::Owned(scrubbed)) {
+                    drop(Zeroizing::new(earlier));
+                }
             }
         }
         out
     }
 }
 
-fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(haystack.len());
+/// `haystack` with every `needle` replaced, in a buffer of exactly its size
+/// wiped when freed (it may still hold another form of the secret).
+fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Zeroizing<Vec<u8>> {
+    let found = memchr::memmem::find_iter(haystack, needle).count();
+    let mut out = Zeroizing::new(Vec::with_capacity(
+        haystack.len() - found * needle.len() + found * with.len(),
+    ));
     let mut rest = haystack;
     while let Some(i) = memchr::memmem::find(rest, needle) {
         out.extend_from_slice(&rest[..i]);
@@ -109,6 +121,7 @@ impl Eq for Secret {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::freed_memory::watch;
 
     #[test]
     fn debug_and_display_are_redacted() {
@@ -138,6 +151,47 @@ mod tests {
         assert_eq!(text, r#"{"a":"[redacted]","b":"[redacted]","c":"x"}"#);
         let untouched = br#"{"c":"nothing here"}"#;
         assert!(matches!(s.scrub_json_bytes(untouched), Cow::Borrowed(_)));
+    }
+
+    const DISTINCT: &str = "tok/wiped\"8b0e2c14";
+
+    #[test]
+    fn a_secret_is_wiped_when_dropped() {
+        let seen = watch(DISTINCT.as_bytes(), || {
+            let s = Secret::new(DISTINCT);
+            let copy = s.clone();
+            assert_eq!(copy.expose(), DISTINCT);
+            drop(s);
+            drop(copy);
+            // Given as a `String` of more room than it fills.
+            let mut given = String::with_capacity(4 * DISTINCT.len());
+            given.push_str(DISTINCT);
+            drop(Secret::new(given));
+        });
+        assert_eq!(seen.holding_it, 0, "{seen:?}");
+        assert!(seen.blocks >= 3, "{seen:?}");
+    }
+
+    #[test]
+    fn scrubbing_leaves_no_form_of_the_secret_behind() {
+        let s = Secret::new(DISTINCT);
+        let answer = br#"{"a":"tok/wiped\"8b0e2c14","b":"tok\/wiped\"8b0e2c14","c":"x"}"#;
+        // The JSON-escaped form, as a server writing `\/` would send it.
+        for form in [
+            br#"tok\/wiped\"8b0e2c14"#.as_slice(),
+            br#"tok/wiped\"8b0e2c14"#,
+        ] {
+            let form: &'static [u8] = form;
+            let seen = watch(form, || {
+                let clean = s.scrub_json_bytes(answer);
+                assert_eq!(
+                    *clean,
+                    *br#"{"a":"[redacted]","b":"[redacted]","c":"x"}"#.as_slice()
+                );
+            });
+            assert_eq!(seen.holding_it, 0, "{seen:?}");
+            assert!(seen.blocks >= 3, "{seen:?}");
+        }
     }
 
     #[test]

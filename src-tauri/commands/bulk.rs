@@ -23,7 +23,7 @@ use crate::bulk::{Separator, Table};
 use crate::deepcall::directory::ContactNumber;
 use crate::history::batch::{BatchState, BatchSummary, NewBatch, ResultPage};
 use crate::history::run::{self, Control, RunOptions, RunProgress, Start};
-use crate::history::{AccountRef, History};
+use crate::history::{tidy, AccountRef, History};
 
 /// The chosen file and the bulk runs under way in this app. Managed state.
 #[derive(Default)]
@@ -773,9 +773,14 @@ pub async fn bulk_save_results<R: Runtime>(
     batch: i64,
 ) -> Result<Option<ResultsSaved>, AppError> {
     let history = app_state.history().await?;
-    let source = {
+    let (source, columns) = {
         let history = history.clone();
-        blocking(move || summary_of(&history, batch)).await?.source
+        blocking(move || Ok((summary_of(&history, batch)?, history.batch_columns(batch)?))).await?
+    };
+    let source = source.source;
+    // Said before the manager chooses a place, not after.
+    let Some(columns) = columns else {
+        return Err(AppError::new(ErrorKind::Removed, tidy::RESULTS_REMOVED));
     };
     let stem = source.strip_suffix(".csv").unwrap_or(&source);
     let Some(path) = save::choose(
@@ -787,16 +792,11 @@ pub async fn bulk_save_results<R: Runtime>(
     else {
         return Ok(None);
     };
-    let (csv, rows) = blocking(move || {
-        let results = history.batch_results_with_cells(batch)?;
-        Ok((bulk::results_csv(&results), results.rows.len()))
+    let (path, rows) = save::write_from_history(path, "The results", move |out| {
+        bulk::results_csv(&history, batch, &columns, out)
     })
     .await?;
-    let path = save::write(path, csv.into_bytes(), "The results").await?;
-    Ok(Some(ResultsSaved {
-        path,
-        rows: u32::try_from(rows).unwrap_or(u32::MAX),
-    }))
+    Ok(Some(ResultsSaved { path, rows }))
 }
 
 #[cfg(test)]

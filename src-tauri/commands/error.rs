@@ -40,6 +40,9 @@ pub enum ErrorKind {
     FileNotRead,
     /// History could not be read or written (so a change was not sent).
     History,
+    /// What was asked for was removed on purpose to keep History small
+    /// (an old bulk run's copy of its file).
+    Removed,
     /// A bug on our side; the message says so plainly.
     Internal,
 }

@@ -6,6 +6,7 @@ use tauri::{Runtime, State, Window};
 
 use super::{blocking, save, AppError};
 use crate::app::AppState;
+use crate::history::tidy::{self, Tidied, TidyEstimate};
 use crate::history::{self, check, AccountRef, Entry, Page, Query};
 
 /// What the History screen needs besides its entries.
@@ -100,12 +101,47 @@ pub async fn export_history<R: Runtime>(
     else {
         return Ok(None);
     };
-    let entries = blocking(move || Ok(history.matching(&query)?)).await?;
-    let count = entries.len() as u32;
-    let csv = history::entries_csv(&entries);
-    let path = save::write(path, csv.into_bytes(), "The History entries").await?;
-    Ok(Some(HistoryExported {
-        path,
-        entries: count,
-    }))
+    let (path, entries) = save::write_from_history(path, "The History entries", move |out| {
+        history::entries_csv(&history, &query, out)
+    })
+    .await?;
+    Ok(Some(HistoryExported { path, entries }))
+}
+
+/// `days` as the manager chose it: one of [`tidy::DAY_CHOICES`].
+fn tidy_days(days: u32) -> Result<u32, AppError> {
+    if tidy::DAY_CHOICES.contains(&days) {
+        Ok(days)
+    } else {
+        Err(AppError::field(
+            "days",
+            format!(
+                "Choose how old a bulk run must be: {} days.",
+                tidy::DAY_CHOICES.map(|d| d.to_string()).join(", ")
+            ),
+        ))
+    }
+}
+
+/// How many bulk runs that ended more than `days` days ago still keep a
+/// copy of their file's rows, and roughly how much room it takes.
+#[tauri::command]
+#[specta::specta]
+pub async fn history_tidy_estimate(
+    state: State<'_, AppState>,
+    days: u32,
+) -> Result<TidyEstimate, AppError> {
+    let days = tidy_days(days)?;
+    let history = state.history().await?;
+    blocking(move || Ok(history.tidy_estimate(days)?)).await
+}
+
+/// Removes those copies and makes History's file smaller. Every change
+/// stays listed; those runs' results files can no longer be saved.
+#[tauri::command]
+#[specta::specta]
+pub async fn history_tidy(state: State<'_, AppState>, days: u32) -> Result<Tidied, AppError> {
+    let days = tidy_days(days)?;
+    let history = state.history().await?;
+    blocking(move || Ok(history.tidy(days)?)).await
 }

@@ -37,7 +37,8 @@ pub struct AppStatus {
     pub mode: Mode,
     /// The active account's name as the manager sees it.
     pub account_name: String,
-    /// The DeepCall address in use (no credentials).
+    /// The DeepCall address in use (no credentials); empty in Sandbox mode
+    /// while the Sandbox could not start (the screen that needs it says why).
     pub host: String,
 }
 
@@ -56,17 +57,24 @@ pub(crate) async fn blocking<T: Send + 'static>(
 #[specta::specta]
 pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, AppError> {
     let state = state.inner().clone();
-    blocking(move || {
-        let (mode, account_name, host) = match state.accounts().active() {
-            Some(a) => (Mode::Account, a.name, a.host),
-            None => (Mode::Sandbox, "Sandbox".into(), state.sandbox_url().into()),
-        };
-        Ok(AppStatus {
-            version: env!("CARGO_PKG_VERSION").into(),
-            mode,
-            account_name,
-            host,
-        })
+    let active = {
+        let state = state.clone();
+        blocking(move || Ok(state.accounts().active())).await?
+    };
+    let (mode, account_name, host) = match active {
+        Some(a) => (Mode::Account, a.name, a.host),
+        // The frame stays usable (to choose a real account) even when the
+        // Sandbox cannot start.
+        None => (
+            Mode::Sandbox,
+            "Sandbox".into(),
+            state.sandbox_url().await.unwrap_or_default(),
+        ),
+    };
+    Ok(AppStatus {
+        version: env!("CARGO_PKG_VERSION").into(),
+        mode,
+        account_name,
+        host,
     })
-    .await
 }

@@ -26,6 +26,8 @@ pub const COMMANDS: &[&str] = &[
     "history_page",
     "check_history",
     "export_history",
+    "history_tidy_estimate",
+    "history_tidy",
     "contact_from_history",
     "bulk_choose_file",
     "bulk_preview",

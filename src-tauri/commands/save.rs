@@ -1,6 +1,7 @@
 //! Saving a file the manager asked for (an export): the native save dialog,
 //! then an atomic write. The webview gets no file-system access.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use tauri::{Manager, Runtime, Window};
@@ -8,6 +9,7 @@ use tauri_plugin_dialog::{DialogExt, FileDialogBuilder, FilePath};
 
 use super::{blocking, AppError, ErrorKind};
 use crate::files::{self, Access};
+use crate::history::ExportError;
 
 /// The system's file dialog over `window`, titled `title`, for CSV files,
 /// starting in Documents (else the home folder), not wherever the app was
@@ -57,19 +59,32 @@ pub async fn choose<R: Runtime>(
 /// Writes `body` to `path` in one piece. Returns the path to show the
 /// manager; `what` names the file in an error ("The member list").
 pub async fn write(path: PathBuf, body: Vec<u8>, what: &'static str) -> Result<String, AppError> {
-    blocking(move || {
-        files::write_atomically(&path, &body, Access::Document).map_err(|e| {
-            AppError::new(
+    let (path, ()) = write_from_history(path, what, move |out| Ok(out.write_all(&body)?)).await?;
+    Ok(path)
+}
+
+/// Writes the file `fill` makes from History to `path`, as it reads it,
+/// in one piece all the same (see [`files::write_atomically_with`]).
+/// Returns the path to show the manager and what `fill` returned.
+pub async fn write_from_history<T: Send + 'static>(
+    path: PathBuf,
+    what: &'static str,
+    fill: impl FnOnce(&mut dyn Write) -> Result<T, ExportError> + Send + 'static,
+) -> Result<(String, T), AppError> {
+    blocking(
+        move || match files::write_atomically_with(&path, Access::Document, fill) {
+            Ok(done) => Ok((path.display().to_string(), done)),
+            Err(ExportError::Read(e)) => Err(e.into()),
+            Err(ExportError::Write(e)) => Err(AppError::new(
                 ErrorKind::FileNotSaved,
                 format!(
                     "{what} could not be saved to {}: {}.",
                     path.display(),
                     plain_io(&e)
                 ),
-            )
-        })?;
-        Ok(path.display().to_string())
-    })
+            )),
+        },
+    )
     .await
 }
 

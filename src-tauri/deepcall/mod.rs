@@ -9,6 +9,7 @@ pub mod check;
 pub mod directory;
 pub mod error;
 pub mod group;
+mod request_body;
 pub mod retry_after;
 pub mod server_text;
 pub mod wire;
@@ -18,11 +19,13 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 use url::Url;
+use zeroize::Zeroizing;
 
 pub use check::{CheckOutcome, ConnectionCheck};
 pub use error::{ApiErrorKind, DeepCallError, Module, NetworkStage};
 
 use crate::secret::Secret;
+use crate::wiped;
 
 /// The vendor's default public host (also the account form's starting
 /// address, through the generated bindings).
@@ -186,21 +189,6 @@ pub enum Auth {
 }
 
 impl Auth {
-    fn write_into(&self, body: &mut Map<String, Value>) {
-        body.remove("ssid");
-        body.remove("userId");
-        body.remove("token");
-        match self {
-            Auth::Session { ssid } => {
-                body.insert("ssid".into(), Value::String(ssid.expose().to_owned()));
-            }
-            Auth::Token { user_id, token } => {
-                body.insert("userId".into(), Value::String(user_id.clone()));
-                body.insert("token".into(), Value::String(token.expose().to_owned()));
-            }
-        }
-    }
-
     fn secret(&self) -> &Secret {
         match self {
             Auth::Session { ssid } => ssid,
@@ -268,11 +256,11 @@ impl Client {
         &self,
         module: Module,
         action: &str,
-        mut body: Map<String, Value>,
+        body: Map<String, Value>,
         read: impl FnOnce(u16, &[u8]) -> Result<R, DeepCallError>,
     ) -> Result<R, DeepCallError> {
-        self.auth.write_into(&mut body);
-        let payload = serde_json::to_vec(&Value::Object(body)).map_err(|e| {
+        // Wiped once reqwest drops it (see `request_body` for what is not).
+        let payload = request_body::request_body(&body, &self.auth).map_err(|e| {
             DeepCallError::invalid_input("request", format!("could not encode the request: {e}"))
         })?;
         let url = self.base.endpoint(module, action);
@@ -319,7 +307,8 @@ impl Client {
                 Err(_) => return Err(DeepCallError::Timeout { seconds }),
             };
         // A server that echoes the secret back (in a field, a name, an error
-        // message) must not carry it any further than this.
+        // message) must not carry it any further than this; the answer as it
+        // came is wiped when `bytes` is dropped.
         let bytes = self.auth.secret().scrub_json_bytes(&bytes);
         read(status, &bytes).map_err(|e| match e {
             DeepCallError::RateLimited { .. } => DeepCallError::RateLimited { retry_after },
@@ -475,18 +464,21 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     text
 }
 
+/// The answer's bytes, in a buffer wiped when dropped: a server may echo
+/// the secret in it. hyper's own read buffers, which the chunks come from,
+/// are its to reuse or free.
 async fn read_capped(
     mut response: reqwest::Response,
     cap: usize,
     seconds: u64,
-) -> Result<Vec<u8>, DeepCallError> {
+) -> Result<Zeroizing<Vec<u8>>, DeepCallError> {
     let announced = response.content_length();
     if announced.is_some_and(|n| n > cap as u64) {
         return Err(DeepCallError::ResponseTooLarge { limit_bytes: cap });
     }
     // Room for the whole answer at once when its length is announced (a
     // large group's is 1.5 MB), not doubled into as it arrives.
-    let mut bytes = Vec::with_capacity(announced.map_or(0, |n| n as usize));
+    let mut bytes = Zeroizing::new(Vec::with_capacity(announced.map_or(0, |n| n as usize)));
     while let Some(chunk) = response
         .chunk()
         .await
@@ -495,7 +487,7 @@ async fn read_capped(
         if bytes.len() + chunk.len() > cap {
             return Err(DeepCallError::ResponseTooLarge { limit_bytes: cap });
         }
-        bytes.extend_from_slice(&chunk);
+        wiped::extend(&mut bytes, &chunk);
     }
     Ok(bytes)
 }
@@ -741,25 +733,6 @@ mod tests {
                 "{bad}"
             );
         }
-    }
-
-    #[test]
-    fn auth_is_never_both() {
-        let mut body = Map::new();
-        body.insert("ssid".into(), "stale".into());
-        Auth::Token {
-            user_id: "29791451".into(),
-            token: Secret::new("t"),
-        }
-        .write_into(&mut body);
-        assert!(!body.contains_key("ssid"));
-        assert_eq!(body["userId"], "29791451");
-        Auth::Session {
-            ssid: Secret::new("s"),
-        }
-        .write_into(&mut body);
-        assert!(!body.contains_key("userId") && !body.contains_key("token"));
-        assert_eq!(body["ssid"], "s");
     }
 
     #[test]

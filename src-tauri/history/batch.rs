@@ -10,7 +10,9 @@ use serde::Serialize;
 use crate::bulk::Separator;
 
 use super::owner::{stale_before, ORPHANED};
-use super::{now_ms, AccountRef, Change, History, HistoryError, NewEntry, Outcome, Purpose};
+use super::{
+    now_ms, AccountRef, Change, ExportError, History, HistoryError, NewEntry, Outcome, Purpose,
+};
 
 /// Where a run stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
@@ -185,19 +187,6 @@ pub struct RowResult {
 }
 
 impl RowResult {
-    /// A confirmed row, for tests elsewhere.
-    #[cfg(test)]
-    pub(crate) fn for_test(line: u32, number: &str) -> Self {
-        Self::with_held(
-            line,
-            Some(number.into()),
-            Some(Outcome::Confirmed),
-            false,
-            None,
-            None,
-        )
-    }
-
     fn with_held(
         line: u32,
         number: Option<String>,
@@ -232,14 +221,16 @@ pub struct ResultPage {
     pub rows: Vec<RowResult>,
 }
 
-/// Every row's result with its cells: what the results file is made of.
+/// A run's file as its results file repeats it: separator and header.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Results {
-    /// The run's file's separator.
+pub struct Columns {
     pub separator: Separator,
     pub headers: Vec<String>,
-    pub rows: Vec<(Vec<String>, RowResult)>,
 }
+
+/// How many of a run's rows are read at a time for its results file: the
+/// file is written as they come, and other History work goes on between.
+const RESULTS_AT_A_TIME: u32 = 500;
 
 /// A run's rows are kept by their line: two rows on one line would make
 /// the run impossible to record. The file reader numbers each row on a
@@ -269,14 +260,14 @@ fn bad_json(col: usize, e: serde_json::Error) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, e.into())
 }
 
-/// Both kinds of row of a run, in the file's order: the sent ones with
-/// their latest entry's outcome (or why they are held), then the left-out
-/// ones.
+/// Both kinds of row of a run after line `?2`, in the file's order: the
+/// sent ones with their latest entry's outcome (or why they are held), then
+/// the left-out ones.
 const RESULTS: &str = "SELECT r.line, r.number, e.outcome, 0, \
      COALESCE(r.held_message, e.message), r.cells, r.held \
-     FROM batch_rows r LEFT JOIN entries e ON e.id = r.entry WHERE r.batch = ?1 \
+     FROM batch_rows r LEFT JOIN entries e ON e.id = r.entry WHERE r.batch = ?1 AND r.line > ?2 \
      UNION ALL SELECT s.line, s.number, NULL, 1, s.reason, s.cells, NULL FROM batch_skipped s \
-     WHERE s.batch = ?1 ORDER BY 1";
+     WHERE s.batch = ?1 AND s.line > ?2 ORDER BY 1";
 
 fn read_result(r: &rusqlite::Row<'_>) -> rusqlite::Result<(RowResult, String)> {
     let outcome: Option<String> = r.get(2)?;
@@ -299,6 +290,14 @@ impl History {
     /// row it sends (line, cells, the contact change) and each row it
     /// leaves out. Nothing is sent yet.
     pub fn create_batch(&self, new: &NewBatch<'_>) -> Result<i64, HistoryError> {
+        self.create_batch_at(new, now_ms())
+    }
+
+    pub(crate) fn create_batch_at(
+        &self,
+        new: &NewBatch<'_>,
+        created_ms: i64,
+    ) -> Result<i64, HistoryError> {
         one_row_per_line(new)?;
         let account = new.account;
         let mut conn = self.conn();
@@ -307,7 +306,7 @@ impl History {
             "INSERT INTO batches (created_ms, account_id, account_name, sandbox, host, source, \
              state, headers, separator) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?7, ?8)",
             params![
-                now_ms(),
+                created_ms,
                 account.id,
                 account.name,
                 account.sandbox,
@@ -376,10 +375,10 @@ impl History {
             )
             .map_err(HistoryError::read)?;
         let mut stmt = conn
-            .prepare_cached(&format!("{RESULTS} LIMIT ?2 OFFSET ?3"))
+            .prepare_cached(&format!("{RESULTS} LIMIT ?3 OFFSET ?4"))
             .map_err(HistoryError::read)?;
         let rows = stmt
-            .query_map(params![batch, limit.min(1000), offset], |r| {
+            .query_map(params![batch, 0, limit.min(1000), offset], |r| {
                 read_result(r).map(|(row, _)| row)
             })
             .map_err(HistoryError::read)?
@@ -388,10 +387,11 @@ impl History {
         Ok(ResultPage { total, rows })
     }
 
-    /// Every row's result with its cells, and the file's header.
-    pub fn batch_results_with_cells(&self, batch: i64) -> Result<Results, HistoryError> {
-        let conn = self.conn();
-        let (headers, separator): (String, String) = conn
+    /// The run's separator and header; `None` once its file's rows were
+    /// removed ([`History::tidy`]): its results file can no longer be made.
+    pub fn batch_columns(&self, batch: i64) -> Result<Option<Columns>, HistoryError> {
+        let (headers, separator): (String, String) = self
+            .conn()
             .query_row(
                 "SELECT headers, separator FROM batches WHERE id = ?1",
                 params![batch],
@@ -403,30 +403,62 @@ impl History {
         } else {
             Separator::Comma
         };
-        let headers = serde_json::from_str(&headers)
+        let headers: Option<Vec<String>> = serde_json::from_str(&headers)
             .map_err(|e| HistoryError(format!("This run's columns cannot be read ({e}).")))?;
-        let mut stmt = conn.prepare_cached(RESULTS).map_err(HistoryError::read)?;
-        let rows = stmt
-            .query_map(params![batch], |r| {
-                let (row, cells) = read_result(r)?;
-                let cells: Vec<String> =
-                    serde_json::from_str(&cells).map_err(|e| bad_json(5, e))?;
-                Ok((cells, row))
-            })
-            .map_err(HistoryError::read)?
-            .collect::<Result<_, _>>()
-            .map_err(HistoryError::read)?;
-        Ok(Results {
-            separator,
-            headers,
-            rows,
-        })
+        Ok(headers.map(|headers| Columns { separator, headers }))
+    }
+
+    /// Hands every row's cells and result to `each`, in the file's order,
+    /// a few hundred rows read at a time. Returns how many rows there were.
+    pub fn each_result(
+        &self,
+        batch: i64,
+        mut each: impl FnMut(&[String], &RowResult) -> std::io::Result<()>,
+    ) -> Result<u32, ExportError> {
+        let mut after = 0;
+        let mut count = 0;
+        loop {
+            let chunk: Vec<(RowResult, String)> = {
+                let conn = self.conn();
+                let mut stmt = conn
+                    .prepare_cached(&format!("{RESULTS} LIMIT ?3"))
+                    .map_err(HistoryError::read)?;
+                let rows = stmt
+                    .query_map(params![batch, after, RESULTS_AT_A_TIME], read_result)
+                    .map_err(HistoryError::read)?;
+                rows.collect::<Result<_, _>>().map_err(HistoryError::read)?
+            };
+            let Some((last, _)) = chunk.last() else {
+                return Ok(count);
+            };
+            after = last.line;
+            for (row, cells) in &chunk {
+                let cells: Vec<String> = serde_json::from_str(cells).map_err(|e| {
+                    HistoryError(format!(
+                        "Row {} of this run cannot be read ({e}).",
+                        row.line
+                    ))
+                })?;
+                each(&cells, row)?;
+                count += 1;
+            }
+        }
     }
 
     /// Gives row `line` of `batch` a new entry, *sending*, committed: call
     /// it just before the row's request is sent. Returns the submission to
     /// settle ([`History::settle`]).
     pub fn record_row(&self, batch: i64, line: u32, purpose: Purpose) -> Result<i64, HistoryError> {
+        self.record_row_at(batch, line, purpose, now_ms())
+    }
+
+    pub(crate) fn record_row_at(
+        &self,
+        batch: i64,
+        line: u32,
+        purpose: Purpose,
+        at_ms: i64,
+    ) -> Result<i64, HistoryError> {
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(HistoryError::write)?;
         let (detail, account) = tx
@@ -446,7 +478,7 @@ impl History {
                 account: &account,
                 purpose,
                 change: &change,
-                at_ms: now_ms(),
+                at_ms,
                 submission: None,
                 outcome: Outcome::Sending,
                 batch: Some(batch),
@@ -764,11 +796,18 @@ mod tests {
             ]
         );
         assert_eq!(h.batch_results(b, 2, 1).unwrap().rows[0].line, 4);
-        let all = h.batch_results_with_cells(b).unwrap();
-        assert_eq!(all.headers, headers);
-        assert_eq!(all.rows[2].0, ["12", "yes"]);
+        assert_eq!(h.batch_columns(b).unwrap().unwrap().headers, headers);
+        let mut all = Vec::new();
+        let count = h
+            .each_result(b, |cells, row| {
+                all.push((cells.to_vec(), row.clone()));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(count, 4);
+        assert_eq!(all[2].0, ["12", "yes"]);
         assert_eq!(
-            all.rows[2].1.message.as_deref(),
+            all[2].1.message.as_deref(),
             Some("Row 4: the number is too short.")
         );
         assert_eq!(h.page(&Default::default(), 0, 10).unwrap().total, 3);

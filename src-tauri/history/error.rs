@@ -90,7 +90,7 @@ const TRY_AGAIN: &str = "Try again; if this stays, close DeepCall Desk and open 
                          if it still stays, tell your IT contact.";
 
 /// What went wrong with the file, and what to do: true for that cause.
-fn cause_and_advice(e: &rusqlite::Error) -> (&'static str, &'static str) {
+pub(super) fn cause_and_advice(e: &rusqlite::Error) -> (&'static str, &'static str) {
     use rusqlite::ErrorCode as C;
     match e.sqlite_error_code() {
         Some(C::DiskFull) => ("the disk is full", FREE_SPACE),

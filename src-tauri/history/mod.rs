@@ -19,6 +19,7 @@ pub mod sample;
 mod schema;
 pub mod send;
 mod set_aside;
+pub mod tidy;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -31,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use crate::deepcall::directory::form::FieldChange;
 
 pub use error::HistoryError;
-pub use export::entries_csv;
+pub use export::{entries_csv, ExportError};
 pub use owner::SENT_ELSEWHERE;
 
 /// The file's name in the app's data folder.

@@ -20,7 +20,11 @@ const SUBMIT: &str = "Group/submitAssignGroupToAgent";
 const UPDATE: &str = "Directory/update";
 
 /// Starts the app on `home` (kept across restarts) in Sandbox mode.
-async fn launch(tag: &'static str, home: Arc<TempDir>, sandbox: Option<Arc<Sandbox>>) -> App {
+pub(crate) async fn launch(
+    tag: &'static str,
+    home: Arc<TempDir>,
+    sandbox: Option<Arc<Sandbox>>,
+) -> App {
     let sandbox = match sandbox {
         Some(s) => s,
         None => Arc::new(Sandbox::start(Options::default()).await.unwrap()),

@@ -3,6 +3,7 @@
 
 mod a11y;
 mod accounts;
+mod builtin_sandbox;
 mod bulk;
 mod bulk_crash;
 mod bulk_field;
@@ -17,6 +18,7 @@ mod frame;
 mod groups;
 mod history;
 mod history_damaged;
+mod history_tidy;
 mod installed;
 mod release;
 mod second_copy;

@@ -1,5 +1,6 @@
-//! Release-build figures for `target/measurements/release.txt`: start-up,
-//! memory, the 10,000-member group and one change on it, opening a
+//! Release-build figures for `target/measurements/release.txt`: start-up
+//! and idle memory (also with a real account active, and with the built-in
+//! Sandbox), the 10,000-member group and one change on it, opening a
 //! 100,000-entry History, a 10,000-row bulk run (`bulk_figures.rs`), each beside
 //! WebKitGTK's own MiniBrowser started the same way in the same run (the
 //! floor). Measured, never asserted: these machines are noisy, and the ratio
@@ -17,10 +18,13 @@ use deepcall_desk::history::{self, History};
 use deepcall_desk::sandbox::{self, Options, Sandbox, LARGE_GROUP_ID};
 use serde_json::{json, Value};
 
+use crate::builtin_sandbox::home_with_account;
 use crate::bulk_figures;
 use crate::groups::{list_change_timed, open_group_timed, submits, toggle_first_timed};
 use crate::support::launch::APP_BINARY_ENV;
-use crate::support::measure::{memory_of_app, write_measurements, ClickTimes, Floor, WebKitMode};
+use crate::support::measure::{
+    memory_of_app, memory_of_tree, write_measurements, ClickTimes, Floor, WebKitMode,
+};
 use crate::support::{App, Launch, TempDir};
 
 /// History's length for its figure.
@@ -48,6 +52,11 @@ const LIST_STEPS: &[(&str, &str, &str)] = &[
 /// Start-ups of each, alternating, so that the machine's noise hits both.
 const STARTS: usize = 5;
 
+/// The start-up and idle figures of the app started as on a manager's
+/// computer, under the same figures with the sandbox outside the app.
+const ACCOUNT_ACTIVE: &str = "  a real account active (no Sandbox started)";
+const BUILTIN_SANDBOX: &str = "  Sandbox mode, the built-in Sandbox started";
+
 /// How long a freshly started window is left alone before its memory is read.
 const SETTLE: Duration = Duration::from_secs(3);
 
@@ -60,14 +69,42 @@ async fn release_build_figures() {
             panic!("{APP_BINARY_ENV} names the release binary to measure (scripts/measure-release sets it)")
         });
 
+    // Started as on a manager's computer (not told of a sandbox): with a
+    // real account active, whose DeepCall is `deepcall`, and in Sandbox
+    // mode, where the app starts its own.
+    let deepcall = Arc::new(
+        Sandbox::start(Options::default())
+            .await
+            .expect("sandbox starts"),
+    );
+    let (account_home, account_id) = home_with_account(&deepcall, "release-account").await;
+    let with_account = || Launch {
+        sandbox: Some(deepcall.clone()),
+        home: Some(account_home.clone()),
+        builtin_sandbox: true,
+        ..Launch::new("release-account")
+    };
+    let builtin = || Launch {
+        builtin_sandbox: true,
+        ..Launch::new("release-builtin")
+    };
+
     let mut floor_starts = Vec::new();
     let mut app_starts = Vec::new();
+    let mut account_starts = Vec::new();
+    let mut builtin_starts = Vec::new();
     for _ in 0..STARTS - 1 {
         let floor = Floor::launch().await;
         floor_starts.push(floor.first_content);
         floor.browser.close().await;
         let app = App::launch("release").await;
         app_starts.push(app.ready_after);
+        app.close().await;
+        let app = App::launch_with(with_account()).await;
+        account_starts.push(app.ready_after);
+        app.close().await;
+        let app = App::launch_with(builtin()).await;
+        builtin_starts.push(app.ready_after);
         app.close().await;
     }
 
@@ -83,6 +120,20 @@ async fn release_build_figures() {
     tokio::time::sleep(SETTLE).await;
     let composited_idle = composited.memory();
     composited.browser.close().await;
+    let app = App::launch_with(with_account()).await;
+    account_starts.push(app.ready_after);
+    tokio::time::sleep(SETTLE).await;
+    let account_idle = memory_of_tree(app.pid());
+    let removed = app
+        .invoke("remove_account", json!({ "id": account_id }))
+        .await;
+    assert!(removed.get("ok").is_some(), "{removed}");
+    app.close().await;
+    let app = App::launch_with(builtin()).await;
+    builtin_starts.push(app.ready_after);
+    tokio::time::sleep(SETTLE).await;
+    let builtin_idle = memory_of_tree(app.pid());
+    app.close().await;
 
     let sb = Arc::new(
         Sandbox::start(Options {
@@ -160,6 +211,9 @@ async fn release_build_figures() {
          compositing; {jit_env}={jit}).\n\
          Start-ups: median of {STARTS}, alternating with the floor's. Memory: PSS of\n\
          every process, {settle} s after the start (idle) or after the rows were painted.\n\
+         The app is in Sandbox mode with the sandbox server outside it (the figures\n\
+         without a second line), or started as on a manager's computer: with a real\n\
+         account active (its Groups screen), or in Sandbox mode (its welcome).\n\
          The sandbox's own times: raw HTTP from the test process, the app open and\n\
          idle, just before the app's clicks, median of {RAW_RUNS}.\n\
          Each figure: value | against its floor | the target | met?",
@@ -190,12 +244,30 @@ async fn release_build_figures() {
         "floor start",
         1.2,
     );
+    t.ratio(
+        ACCOUNT_ACTIVE,
+        ms(median(&account_starts)),
+        "ms",
+        floor_ms,
+        "floor start",
+        1.2,
+    );
+    t.ratio(
+        BUILTIN_SANDBOX,
+        ms(median(&builtin_starts)),
+        "ms",
+        floor_ms,
+        "floor start",
+        1.2,
+    );
     t.difference(
         "memory idle (PSS, app + WebKit)",
         app_idle.pss_mib,
         floor_pss,
         25.0,
     );
+    t.difference(ACCOUNT_ACTIVE, account_idle.pss_mib, floor_pss, 25.0);
+    t.difference(BUILTIN_SANDBOX, builtin_idle.pss_mib, floor_pss, 25.0);
     t.difference(
         "memory with the 10,000-member group open",
         with_group.pss_mib,
@@ -298,8 +370,10 @@ async fn release_build_figures() {
         "ms",
     );
     t.value("  and its idle PSS", composited_idle.pss_mib, "MiB");
+    let rounded = |starts: &[Duration]| starts.iter().map(|d| ms(*d).round()).collect::<Vec<_>>();
     t.note(format!(
         "start-ups, ms: app {:?}, floor {:?}\n\
+         \x20 a real account active {:?}, the built-in Sandbox {:?}\n\
          the changes: {member}, on and off, 10,000 members sent each time; ms {:?}\n\
          raw round trips, ms: read {:?}; read, send, read {:?}\n\
          processes: app {}; floor {}\n\
@@ -308,16 +382,14 @@ async fn release_build_figures() {
          mapped; shared: memory shared with another process):\n\
          \x20 floor idle:      {}\n\
          \x20 app idle:        {}\n\
+         \x20 account idle:    {}\n\
+         \x20 built-in idle:   {}\n\
          \x20 app with group:  {}\n\
          \x20 after using it:  {}",
-        app_starts
-            .iter()
-            .map(|d| ms(*d).round())
-            .collect::<Vec<_>>(),
-        floor_starts
-            .iter()
-            .map(|d| ms(*d).round())
-            .collect::<Vec<_>>(),
+        rounded(&app_starts),
+        rounded(&floor_starts),
+        rounded(&account_starts),
+        rounded(&builtin_starts),
         changes.iter().map(|c| c.round()).collect::<Vec<_>>(),
         raw.reads,
         raw.changes,
@@ -328,6 +400,8 @@ async fn release_build_figures() {
         floor_idle.rss_mib,
         floor_idle.breakdown(),
         app_idle.breakdown(),
+        account_idle.breakdown(),
+        builtin_idle.breakdown(),
         with_group.breakdown(),
         used.breakdown(),
     ));

@@ -89,6 +89,16 @@ export const commands = {
 	 */
 	exportHistory: (query: Query_Deserialize) => typedError<HistoryExported | null, AppError_Serialize>(__TAURI_INVOKE("export_history", { query })),
 	/**
+	 *  How many bulk runs that ended more than `days` days ago still keep a
+	 *  copy of their file's rows, and roughly how much room it takes.
+	 */
+	historyTidyEstimate: (days: number) => typedError<TidyEstimate, AppError_Serialize>(__TAURI_INVOKE("history_tidy_estimate", { days })),
+	/**
+	 *  Removes those copies and makes History's file smaller. Every change
+	 *  stays listed; those runs' results files can no longer be saved.
+	 */
+	historyTidy: (days: number) => typedError<Tidied, AppError_Serialize>(__TAURI_INVOKE("history_tidy", { days })),
+	/**
 	 *  Opens a recorded contact change in the editor: `before` to revert it,
 	 *  `after` to try it again. Nothing is sent until the manager saves, with
 	 *  the editor's review and warnings. Only the active account's changes.
@@ -173,6 +183,10 @@ export const HISTORY_OUTCOMES = [{"outcome":"sending","words":"sending"},{"outco
 export const HISTORY_PURPOSES = [{"purpose":"change","words":""},{"purpose":"undo","words":"Undo"},{"purpose":"tryAgain","words":"Tried again"},{"purpose":"revert","words":"Revert"},{"purpose":"resend","words":"Sent again (answer lost)"}] as const;
 
 export const SANDBOX_ACCOUNT = "sandbox" as const;
+
+export const TIDY_DAY_CHOICES = [30,90,180,365] as const;
+
+export const TIDY_DEFAULT_DAYS = 90 as const;
 
 /* Types */
 export type About = About_Serialize | About_Deserialize;
@@ -305,7 +319,10 @@ export type AppStatus = {
 	mode: Mode,
 	/**  The active account's name as the manager sees it. */
 	accountName: string,
-	/**  The DeepCall address in use (no credentials). */
+	/**
+	 *  The DeepCall address in use (no credentials); empty in Sandbox mode
+	 *  while the Sandbox could not start (the screen that needs it says why).
+	 */
 	host: string,
 };
 
@@ -781,6 +798,11 @@ export type ErrorKind =
 "FileNotRead" | 
 /**  History could not be read or written (so a change was not sent). */
 "History" | 
+/**
+ *  What was asked for was removed on purpose to keep History small
+ *  (an old bulk run's copy of its file).
+ */
+"Removed" | 
 /**  A bug on our side; the message says so plainly. */
 "Internal";
 
@@ -1379,6 +1401,30 @@ export type Target =
 { kind: "field"; field: ContactField } | 
 /**  Left out. */
 { kind: "notUsed" };
+
+/**  What was removed, and History's file before and after. */
+export type Tidied = {
+	runs: number,
+	rows: number,
+	/**  History's file before, in bytes. */
+	fileBefore: number,
+	/**  And after (smaller by about what the copies took). */
+	fileAfter: number,
+};
+
+/**
+ *  What removing the copies of runs that ended more than `days` days ago
+ *  would free.
+ */
+export type TidyEstimate = {
+	days: number,
+	/**  Runs whose copies would be removed. */
+	runs: number,
+	/**  Rows of their files (sent and left out). */
+	rows: number,
+	/**  Roughly what the copies take in History's file, in bytes. */
+	bytes: number,
+};
 
 /**  How a field's value is read, and so how it is entered. */
 export type ValueKind = 

@@ -96,6 +96,10 @@ pub struct Launch {
     pub sandbox: Option<Arc<Sandbox>>,
     pub home: Option<Arc<TempDir>>,
     pub env: Vec<(String, String)>,
+    /// The app is not given the test's sandbox address: in Sandbox mode it
+    /// starts its own, as on a manager's computer. The test's sandbox is
+    /// still there, for an account to point at.
+    pub builtin_sandbox: bool,
 }
 
 impl Launch {
@@ -105,6 +109,7 @@ impl Launch {
             sandbox: None,
             home: None,
             env: Vec::new(),
+            builtin_sandbox: false,
         }
     }
 }
@@ -236,7 +241,8 @@ impl App {
             // Tauri lets WebDriver automate its webview only with this set.
             ("TAURI_WEBVIEW_AUTOMATION".into(), "true".into()),
         ];
-        env.extend(app_environment(&home.0, Some(&sandbox.url())));
+        let given = (!launch.builtin_sandbox).then(|| sandbox.url());
+        env.extend(app_environment(&home.0, given.as_deref()));
         env.extend(launch.env);
         // The browser WebKitWebDriver starts is the app itself.
         let Browser {

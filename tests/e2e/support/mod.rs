@@ -1,8 +1,9 @@
 //! What the end-to-end tests share, by what it does: starting the app
 //! ([`launch`]), finding and reading what it shows ([`queries`]), the steps a
 //! manager takes with the mouse ([`steps`]) and the keyboard ([`keyboard`]),
-//! axe-core ([`a11y`]), the X screen outside the page ([`x11`]) and the
-//! figures written to `target/measurements` ([`measure`]).
+//! axe-core ([`a11y`]), the X screen outside the page ([`x11`]), the ports
+//! the app listens on ([`sockets`]) and the figures written to
+//! `target/measurements` ([`measure`]).
 //!
 //! The app is driven over WebDriver: `/usr/bin/WebKitWebDriver` started by
 //! the test itself, the built app binary, and a sandbox server in this test
@@ -14,6 +15,7 @@ pub mod keyboard;
 pub mod launch;
 pub mod measure;
 pub mod queries;
+pub mod sockets;
 pub mod steps;
 pub mod x11;
 

@@ -60,6 +60,11 @@ export const ERROR_ADVICE: Record<ErrorKind, ErrorAdvice> = {
     // cause would be wrong for most of them.
     nextStep: "",
   },
+  Removed: {
+    title: "No longer kept",
+    severity: "warning",
+    nextStep: "Every change is still listed in History.",
+  },
   Rejected: {
     title: "DeepCall refused the change",
     severity: "error",
