@@ -130,6 +130,10 @@ impl Vault {
 
     fn entry(&self, account: &str) -> Result<Entry, KeyringProblem> {
         #[cfg(target_os = "windows")]
+        if self
+            .store
+            .as_any()
+            .is::<windows_native_keyring_store::Store>()
         {
             // Named so that someone reading Credential Manager knows whose
             // entry it is, and kept on this computer only: the store's
@@ -140,11 +144,11 @@ impl Vault {
                 ("target", target.as_str()),
                 ("persistence", "Local"),
             ]);
-            self.store
+            return self
+                .store
                 .build(SERVICE, account, Some(&modifiers))
-                .map_err(|e| classify(&e))
+                .map_err(|e| classify(&e));
         }
-        #[cfg(not(target_os = "windows"))]
         self.store
             .build(SERVICE, account, None)
             .map_err(|e| classify(&e))
@@ -233,6 +237,11 @@ mod tests {
         assert!(KeyringProblem::NoProvider
             .message()
             .contains("GNOME Keyring"));
+        #[cfg(not(target_os = "windows"))]
         assert!(KeyringProblem::Locked.message().contains("nlock"));
+        #[cfg(target_os = "windows")]
+        assert!(KeyringProblem::Locked
+            .message()
+            .contains("Credential Manager"));
     }
 }
