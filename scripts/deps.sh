@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what DeepCall Desk needs on Debian/Ubuntu, skipping what is there.
 #   scripts/deps.sh          what building and running the app needs
-#   scripts/deps.sh --test   plus what the tests need (Xvfb, keyring, WebDriver)
+#   scripts/deps.sh --test   plus what the tests need (Xvfb, keyring, WebDriver,
+#                            and the Windows target with Wine to run its tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +22,8 @@ build_pkgs=(libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev l
   build-essential pkg-config curl ca-certificates)
 test_pkgs=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver
   xdotool x11-utils imagemagick
-  lintian desktop-file-utils appstream mmdebstrap dpkg-dev)
+  lintian desktop-file-utils appstream mmdebstrap dpkg-dev
+  wine64 gcc-mingw-w64-x86-64)
 
 pkgs=("${build_pkgs[@]}")
 $want_test && pkgs+=("${test_pkgs[@]}")
@@ -54,6 +56,8 @@ fi
 if $want_test; then
   cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
   cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+  rustup target list --installed | grep -qx x86_64-pc-windows-gnu \
+    || rustup target add x86_64-pc-windows-gnu
 fi
 
 say "Installing the UI's npm packages"

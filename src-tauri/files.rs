@@ -44,7 +44,7 @@ pub fn write_atomically_with<T, E: From<std::io::Error>>(
         let f = out.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         drop(f);
-        std::fs::rename(&tmp, path)?;
+        replace(&tmp, path)?;
         Ok(done)
     })();
     if written.is_err() {
@@ -115,6 +115,37 @@ fn narrow(path: &Path, mode: u32) -> std::io::Result<()> {
         return Ok(());
     }
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
+/// Renames `from` over `to`. On Windows, a rename over a file that another
+/// handle has open (a reader, another copy of the app, a virus scanner, a
+/// backup) fails with "access denied" or a sharing violation until that
+/// handle closes, which is a moment: a few short waits let it through.
+/// Elsewhere a rename replaces an open file at once.
+fn replace(from: &Path, to: &Path) -> std::io::Result<()> {
+    #[cfg(windows)]
+    {
+        use std::time::{Duration, Instant};
+        /// ERROR_SHARING_VIOLATION.
+        const SHARING_VIOLATION: i32 = 32;
+        let deadline = Instant::now() + Duration::from_secs(2);
+        let mut wait = Duration::from_millis(1);
+        loop {
+            match std::fs::rename(from, to) {
+                Err(e)
+                    if (e.kind() == std::io::ErrorKind::PermissionDenied
+                        || e.raw_os_error() == Some(SHARING_VIOLATION))
+                        && Instant::now() < deadline =>
+                {
+                    std::thread::sleep(wait);
+                    wait = (wait * 2).min(Duration::from_millis(50));
+                }
+                done => return done,
+            }
+        }
+    }
+    #[cfg(not(windows))]
+    std::fs::rename(from, to)
 }
 
 /// `.<name>.<random>.tmp` beside `path`.

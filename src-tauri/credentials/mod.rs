@@ -460,11 +460,26 @@ fn check_input(input: &AccountInput) -> Result<(String, BaseUrl, SignIn), Accoun
     Ok((name, base, sign_in))
 }
 
+/// The longest token or session ID kept. Windows Credential Manager holds
+/// at most 2,560 bytes of UTF-16, which is 1,280 characters; the same limit
+/// everywhere, so an account set up on one computer can be set up on any.
+/// DeepCall's own are a few dozen characters.
+pub const MAX_SECRET_CHARS: usize = 1280;
+
 fn check_secret(s: &Secret) -> Result<(), AccountError> {
-    if s.expose().trim() != s.expose() || s.expose().len() > 4096 {
+    if s.expose().trim() != s.expose() {
         return Err(invalid(
             "secret",
-            "The token or session ID has spaces at its start or end, or is too long: paste it again.",
+            "The token or session ID has spaces at its start or end: paste it again.",
+        ));
+    }
+    if s.expose().encode_utf16().count() > MAX_SECRET_CHARS {
+        return Err(invalid(
+            "secret",
+            format!(
+                "This is longer than any DeepCall token or session ID (at most \
+                 {MAX_SECRET_CHARS} characters are kept): paste only the token or session ID."
+            ),
         ));
     }
     Ok(())
@@ -568,6 +583,23 @@ mod tests {
             },
             secret: Some(Secret::new(token)),
         }
+    }
+
+    #[test]
+    fn a_secret_longer_than_credential_manager_holds_is_refused_before_it_is_saved() {
+        let accounts = Accounts::open(temp_file("long-secret"), memory_opener());
+        let longest = "t".repeat(MAX_SECRET_CHARS);
+        accounts.add(token_input("Longest", &longest)).unwrap();
+        let too_long = format!("{longest}t");
+        match accounts.add(token_input("Too long", &too_long)) {
+            Err(AccountError::Invalid { field, message }) => {
+                assert_eq!(field, "secret");
+                assert!(message.contains("1280 characters"), "{message}");
+                assert!(!message.contains(&too_long));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(accounts.list().len(), 1);
     }
 
     #[test]
@@ -895,14 +927,26 @@ mod tests {
                         Disk::Read(_) | Disk::Missing => reads += 1,
                         other => panic!("the file was {other:?} while being written"),
                     }
+                    // Windows 10 and 11 replace a file another handle has
+                    // open (std's rename uses POSIX semantics on NTFS).
+                    // Where that is not offered (Wine, FAT drives, some
+                    // shares) the rename waits for the reader to close it
+                    // (files::replace): a reader that never lets go would
+                    // starve it, and a second copy reads the list only now
+                    // and then.
+                    #[cfg(windows)]
+                    std::thread::sleep(std::time::Duration::from_millis(1));
                 }
                 reads
             });
-            for w in writers {
-                w.join().unwrap();
-            }
+            // The reader stops however the writers end: a writer that
+            // failed must fail the test, not leave the reader spinning.
+            let written: Vec<_> = writers.into_iter().map(|w| w.join()).collect();
             done.store(true, std::sync::atomic::Ordering::Relaxed);
             assert!(reader.join().unwrap() > 0);
+            for w in written {
+                w.unwrap();
+            }
         });
         for accounts in [&first, &second] {
             let mut names: Vec<_> = accounts.list().into_iter().map(|a| a.name).collect();

@@ -36,7 +36,10 @@ impl KeyringProblem {
         match self {
             KeyringProblem::NoSessionBus => "DeepCall Desk cannot reach this computer's keyring: there is no desktop session bus (D-Bus). Saved accounts need a normal desktop login.",
             KeyringProblem::NoProvider => "This computer has no keyring service running, so DeepCall Desk has nowhere safe to keep your DeepCall sign-in. Install and unlock GNOME Keyring (package gnome-keyring), or KWallet, then try again.",
+            #[cfg(not(target_os = "windows"))]
             KeyringProblem::Locked => "Your keyring is locked, so DeepCall Desk cannot read or save your DeepCall sign-in. Unlock your login keyring (for example in \"Passwords and Keys\"), then try again.",
+            #[cfg(target_os = "windows")]
+            KeyringProblem::Locked => "Windows Credential Manager refused DeepCall Desk access to your saved DeepCall sign-in. Log off and on again; if it keeps happening, ask your IT contact whether a policy blocks saved credentials.",
             KeyringProblem::Unavailable => "This computer's keyring did not respond as expected, so DeepCall Desk cannot use your saved DeepCall sign-in. Try again; if it keeps happening, restart the computer.",
         }
     }
@@ -102,6 +105,12 @@ pub fn open_platform_store() -> Result<Store, KeyringProblem> {
     opened.map_err(|e| classify(&e))
 }
 
+/// The name Windows Credential Manager shows for an account's entry.
+#[cfg(target_os = "windows")]
+pub fn windows_target(account: &str) -> String {
+    format!("DeepCall Desk/{account}")
+}
+
 /// The app's secrets in one keyring store.
 #[derive(Clone)]
 pub struct Vault {
@@ -120,6 +129,26 @@ impl Vault {
     }
 
     fn entry(&self, account: &str) -> Result<Entry, KeyringProblem> {
+        #[cfg(target_os = "windows")]
+        if self
+            .store
+            .as_any()
+            .is::<windows_native_keyring_store::Store>()
+        {
+            // Named so that someone reading Credential Manager knows whose
+            // entry it is, and kept on this computer only: the store's
+            // default ("Enterprise") travels with a roaming profile to every
+            // PC the manager logs in to.
+            let target = windows_target(account);
+            let modifiers = std::collections::HashMap::from([
+                ("target", target.as_str()),
+                ("persistence", "Local"),
+            ]);
+            return self
+                .store
+                .build(SERVICE, account, Some(&modifiers))
+                .map_err(|e| classify(&e));
+        }
         self.store
             .build(SERVICE, account, None)
             .map_err(|e| classify(&e))
@@ -208,6 +237,11 @@ mod tests {
         assert!(KeyringProblem::NoProvider
             .message()
             .contains("GNOME Keyring"));
+        #[cfg(not(target_os = "windows"))]
         assert!(KeyringProblem::Locked.message().contains("nlock"));
+        #[cfg(target_os = "windows")]
+        assert!(KeyringProblem::Locked
+            .message()
+            .contains("Credential Manager"));
     }
 }
