@@ -307,6 +307,12 @@ pub struct ContactInfo {
     pub dialer: BTreeMap<String, String>,
 }
 
+/// Keys of `getInfo`'s answer that say which contact it is, or when
+/// DeepCall last touched it, rather than hold one of its fields: the reader
+/// leaves them out, so no custom field may take one of these names (its
+/// value would be sent and never read back).
+pub const NOT_FIELDS: [&str; 6] = ["updatetime", "contact", "cn", "user_id", "userid", "_id"];
+
 /// Reads `getInfo`'s `response`: either `{contactinfo:{…}, other:{…}}` or a
 /// flat object (or a one-element array of either). `None` when unreadable.
 pub fn read_contact_info(response: &Value) -> Option<ContactInfo> {
@@ -330,7 +336,7 @@ pub fn read_contact_info(response: &Value) -> Option<ContactInfo> {
             (Some(KnownField::TotalCalls), _) => out.total_calls = wire::int_from_value(v),
             (Some(KnownField::Source), _) => out.source = wire::int_from_value(v),
             (Some(KnownField::LastCallTime), _) => out.last_call_time = wire::text_from_value(v),
-            (_, "updatetime" | "contact" | "cn" | "user_id" | "userid" | "_id") => {}
+            (_, lower) if NOT_FIELDS.contains(&lower) => {}
             _ => {
                 if let Some(t) = wire::text_from_value(v) {
                     out.info.insert(k.to_owned(), t);

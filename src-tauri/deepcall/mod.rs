@@ -670,8 +670,10 @@ impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for SuccessVisitor
     }
 }
 
-/// Takes `response` out of a success answer and reads it as `T`.
-pub(crate) fn response_as<T: serde::de::DeserializeOwned>(
+/// Takes `response` out of a success answer and reads it as `T`: the way
+/// [`read_response`] takes when its fast pass does not (public so that the
+/// two ways can be checked against each other).
+pub fn response_as<T: serde::de::DeserializeOwned>(
     mut answer: Map<String, Value>,
 ) -> Result<T, DeepCallError> {
     let response = answer

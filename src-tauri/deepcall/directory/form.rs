@@ -10,23 +10,21 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::field::{ContactField, FieldValue, KnownField, ValueKind};
-use super::{rules, ContactInfo, ContactUpdate, INFO_FIELDS};
+use super::{rules, ContactInfo, ContactUpdate, INFO_FIELDS, NOT_FIELDS};
 use crate::deepcall::DeepCallError;
 
 /// Names a custom field may not take, whatever their case: the request's
-/// own keys (DeepCall's sign-in fields among them) and names that mean
-/// something to JavaScript objects.
-const RESERVED: [&str; 10] = [
+/// own keys (DeepCall's sign-in fields among them), names that mean
+/// something to JavaScript objects, and (`NOT_FIELDS`) the keys of
+/// `getInfo`'s answer that are not fields.
+const RESERVED: [&str; 7] = [
     "__proto__",
     "constructor",
     "prototype",
     "ssid",
     "token",
-    "userid",
-    "contact",
     "contactinfo",
     "other",
-    "updatetime",
 ];
 
 /// Reserved names as a manager might type them, for the tests.
@@ -125,8 +123,8 @@ fn blank_name() -> Option<String> {
 }
 
 fn reserved(name: &str) -> Option<String> {
-    RESERVED
-        .contains(&name.to_ascii_lowercase().as_str())
+    let lower = name.to_ascii_lowercase();
+    (RESERVED.contains(&lower.as_str()) || NOT_FIELDS.contains(&lower.as_str()))
         .then(|| {
             format!(
                 "\"{name}\" is a reserved name, so a field cannot be called that. Choose another name, for example preferred_language."
@@ -786,6 +784,23 @@ mod tests {
             assert_eq!(r.problems.get(name), Some(&message), "{name}");
             assert_eq!(refused_field(save(&o, &e, true)), name);
         }
+    }
+
+    #[test]
+    fn a_custom_field_getinfo_would_not_give_back_is_refused() {
+        // `getInfo`'s own keys: a field so named was sent, then left out
+        // when the contact was read again, so it vanished from the editor.
+        for name in ["cn", "CN", "user_id", "_id", "contact", "updatetime"] {
+            let mut e = ContactForm::empty();
+            e.info.insert(name.into(), "x".into());
+            assert!(custom_field_name(name).is_some(), "{name} accepted");
+            assert_eq!(refused_field(save(&ContactForm::empty(), &e, true)), name);
+        }
+        // A field that may be added is read back with its value.
+        let mut e = ContactForm::empty();
+        e.info.insert("cn_region".into(), "North".into());
+        let info = super::super::read_contact_info(&body(&ContactForm::empty(), &e)).unwrap();
+        assert_eq!(info.info["cn_region"], "North");
     }
 
     #[test]
