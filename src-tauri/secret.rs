@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::wiped;
 
@@ -67,7 +67,74 @@ impl Secret {
                 }
             }
         }
+        // JSON may spell any character as `\uXXXX`, and then no byte form
+        // above matches: such an answer is read, and any string holding the
+        // secret once decoded is scrubbed and the answer written again.
+        if memchr::memmem::find(&out, b"\\u").is_some() {
+            if let Some(rewritten) = self.scrub_decoded(&out) {
+                if let Cow::Owned(earlier) = std::mem::replace(&mut out, Cow::Owned(rewritten)) {
+                    drop(Zeroizing::new(earlier));
+                }
+            }
+        }
         out
+    }
+
+    /// The answer `bytes` written again with every key and string that
+    /// holds the secret scrubbed; `None` when none does (or it is not JSON).
+    /// Every string read is wiped before it is freed.
+    fn scrub_decoded(&self, bytes: &[u8]) -> Option<Vec<u8>> {
+        let mut value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+        let found = scrub_strings(&mut value, self.0.as_str());
+        let rewritten = found
+            .then(|| wiped::json(&value).ok())
+            .flatten()
+            .map(|mut w| std::mem::take(&mut *w));
+        wipe_strings(value);
+        rewritten
+    }
+}
+
+/// Replaces `secret` in every key and string of `value`; whether any held it.
+fn scrub_strings(value: &mut serde_json::Value, secret: &str) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if s.contains(secret) => {
+            let clean = s.replace(secret, "[redacted]");
+            std::mem::replace(s, clean).zeroize();
+            true
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |found, v| scrub_strings(v, secret) | found),
+        Value::Object(map) => {
+            let mut found = false;
+            let keys: Vec<String> = map.keys().filter(|k| k.contains(secret)).cloned().collect();
+            for mut key in keys {
+                if let Some(v) = map.remove(&key) {
+                    map.insert(key.replace(secret, "[redacted]"), v);
+                }
+                key.zeroize();
+                found = true;
+            }
+            map.values_mut()
+                .fold(found, |found, v| scrub_strings(v, secret) | found)
+        }
+        _ => false,
+    }
+}
+
+/// Drops `value`, wiping its keys and strings first.
+fn wipe_strings(value: serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::String(mut s) => s.zeroize(),
+        Value::Array(items) => items.into_iter().for_each(wipe_strings),
+        Value::Object(map) => map.into_iter().for_each(|(mut k, v)| {
+            k.zeroize();
+            wipe_strings(v);
+        }),
+        _ => {}
     }
 }
 
@@ -151,6 +218,29 @@ mod tests {
         assert_eq!(text, r#"{"a":"[redacted]","b":"[redacted]","c":"x"}"#);
         let untouched = br#"{"c":"nothing here"}"#;
         assert!(matches!(s.scrub_json_bytes(untouched), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_secret_spelled_in_unicode_escapes_is_scrubbed_too() {
+        let s = Secret::new("tok-9f3a");
+        // "tok-9f3a" as a server may write it: every character escaped.
+        let spelled: String = "tok-9f3a"
+            .chars()
+            .map(|c| format!("\\u{:04x}", c as u32))
+            .collect();
+        let answer = format!(
+            r#"{{"status":"success","data":{{"name":"{spelled}","{spelled}":1,"n":[1.5,"x"]}}}}"#
+        );
+        let clean = s.scrub_json_bytes(answer.as_bytes());
+        let read: serde_json::Value = serde_json::from_slice(&clean).unwrap();
+        let text = read.to_string();
+        assert!(!text.contains("tok-9f3a"), "{text}");
+        assert_eq!(read["data"]["name"], "[redacted]");
+        assert_eq!(read["data"]["[redacted]"], 1);
+        assert_eq!(read["data"]["n"][0], 1.5);
+        // Escapes without the secret leave the answer as it came.
+        let other = br#"{"name":"\u0052avi"}"#;
+        assert!(matches!(s.scrub_json_bytes(other), Cow::Borrowed(_)));
     }
 
     const DISTINCT: &str = "tok/wiped\"8b0e2c14";
