@@ -18,6 +18,19 @@ fn member_switch(label: &str) -> By {
     ))
 }
 
+/// Flips the switch of `label`, as the manager clicks it.
+async fn flip(app: &App, label: &str) {
+    app.find(member_switch(label)).await.click().await.unwrap();
+}
+
+/// Waits for the switch of `label` to show `on`.
+async fn shows(app: &App, label: &str, on: bool) {
+    app.find(By::XPath(format!(
+        "//button[@role='switch'][@aria-label=\"{label} receives calls\"][@aria-checked='{on}']"
+    )))
+    .await;
+}
+
 async fn open_group_28(app: &App) {
     app.go("Groups").await;
     app.type_into("Group number", "28").await;
@@ -40,33 +53,19 @@ async fn a_second_copy_without_a_desktop_bus_refuses_to_send_in_words() {
 
     let first = App::launch_with(launch()).await;
     open_group_28(&first).await;
-    first
-        .find(member_switch("manoj (#8)"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    flip(&first, "manoj (#8)").await;
     assert!(
         sandbox.wait_for_request(SUBMIT, WAIT).await,
         "the first copy's change reached DeepCall"
     );
-    first
-        .find(By::XPath(
-            "//button[@role='switch'][@aria-label=\"manoj (#8) receives calls\"][@aria-checked='false']",
-        ))
-        .await;
+    shows(&first, "manoj (#8)", false).await;
     assert_eq!(sandbox.requests_to(SUBMIT).len(), 1);
 
     // The second copy starts, and its window works...
     let second = App::launch_with(launch()).await;
     open_group_28(&second).await;
     // ...but a change is refused, in words, and nothing reaches DeepCall.
-    second
-        .find(member_switch("bhawesh (#3)"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    flip(&second, "bhawesh (#3)").await;
     let notice = second.find(By::Css("[role='alert']")).await;
     let text = notice.text().await.unwrap();
     assert!(
@@ -83,17 +82,8 @@ async fn a_second_copy_without_a_desktop_bus_refuses_to_send_in_words() {
     second.close().await;
 
     // The first copy still sends, and its History is whole.
-    first
-        .find(member_switch("manoj (#8)"))
-        .await
-        .click()
-        .await
-        .unwrap();
-    first
-        .find(By::XPath(
-            "//button[@role='switch'][@aria-label=\"manoj (#8) receives calls\"][@aria-checked='true']",
-        ))
-        .await;
+    flip(&first, "manoj (#8)").await;
+    shows(&first, "manoj (#8)", true).await;
     let deadline = std::time::Instant::now() + WAIT;
     while sandbox.requests_to(SUBMIT).len() < 2 {
         assert!(
