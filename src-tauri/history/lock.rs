@@ -31,11 +31,7 @@ pub(super) enum NotLocked {
 
 /// The lock file beside the History file at `history`.
 pub(super) fn path_beside(history: &Path) -> PathBuf {
-    let name = history.file_name().map_or_else(
-        || super::FILE_NAME.into(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    history.with_file_name(format!("{name}.lock"))
+    super::set_aside::beside(history, ".lock")
 }
 
 /// Takes the lock beside `history` without waiting. `Ok(None)`: the file

@@ -22,9 +22,15 @@ fn name_of(path: &Path) -> String {
     )
 }
 
+/// The file beside the History file at `path` named as it is plus `suffix`
+/// (its lock, its notes, a copy set aside).
+pub(super) fn beside(path: &Path, suffix: &str) -> PathBuf {
+    path.with_file_name(format!("{}{suffix}", name_of(path)))
+}
+
 /// The notes not yet seen, beside the History file at `path`.
 fn notes_path(path: &Path) -> PathBuf {
-    path.with_file_name(format!("{}.set-aside.txt", name_of(path)))
+    beside(path, ".set-aside.txt")
 }
 
 /// Renames the damaged file at `path` (and its WAL and shared-memory
@@ -34,7 +40,7 @@ pub(super) fn set_aside(path: &Path) -> Result<(), HistoryError> {
     let stamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let kept = path.with_file_name(format!("{}.unreadable-{stamp}", name_of(path)));
+    let kept = beside(path, &format!(".unreadable-{stamp}"));
     let before = read_notes(path);
     let note = note_for(&kept);
     let notes = match &before {
