@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what DeepCall Desk needs on Debian/Ubuntu, skipping what is there.
 #   scripts/deps.sh          what building and running the app needs
-#   scripts/deps.sh --test   plus what the tests need (Xvfb, keyring, WebDriver)
+#   scripts/deps.sh --test   plus what the tests need (Xvfb, keyring, WebDriver;
+#                            for Windows: mingw-w64, Wine, wixl and msitools)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +22,8 @@ build_pkgs=(libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev l
   build-essential pkg-config curl ca-certificates)
 test_pkgs=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver
   xdotool x11-utils imagemagick
-  lintian desktop-file-utils appstream mmdebstrap dpkg-dev)
+  lintian desktop-file-utils appstream mmdebstrap dpkg-dev
+  gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine64 wixl msitools file)
 
 pkgs=("${build_pkgs[@]}")
 $want_test && pkgs+=("${test_pkgs[@]}")
