@@ -394,6 +394,7 @@ fn tune_webview(webview: tauri::webview::PlatformWebview) {
 }
 
 /// Set, WebKit composites on the GPU as it does by default (to compare).
+#[cfg(all(unix, not(target_os = "macos")))]
 pub const COMPOSITING_ENV: &str = "DEEPCALL_DESK_COMPOSITING";
 
 /// JavaScriptCore's own switch for its optimising JIT compilers (DFG, and
