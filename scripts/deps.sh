@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what DeepCall Desk needs on Debian/Ubuntu, skipping what is there.
 #   scripts/deps.sh          what building and running the app needs
-#   scripts/deps.sh --test   plus what the tests need (Xvfb, keyring, WebDriver,
-#                            and the Windows target with Wine to run its tests)
+#   scripts/deps.sh --test   plus what the tests need (Xvfb, keyring, WebDriver;
+#                            for Windows: the target, mingw-w64, Wine, wixl
+#                            and msitools)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +24,7 @@ build_pkgs=(libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev l
 test_pkgs=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver
   xdotool x11-utils imagemagick
   lintian desktop-file-utils appstream mmdebstrap dpkg-dev
-  wine64 gcc-mingw-w64-x86-64)
+  gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine64 wixl msitools file)
 
 pkgs=("${build_pkgs[@]}")
 $want_test && pkgs+=("${test_pkgs[@]}")

@@ -394,6 +394,7 @@ fn tune_webview(webview: tauri::webview::PlatformWebview) {
 }
 
 /// Set, WebKit composites on the GPU as it does by default (to compare).
+#[cfg(all(unix, not(target_os = "macos")))]
 pub const COMPOSITING_ENV: &str = "DEEPCALL_DESK_COMPOSITING";
 
 /// JavaScriptCore's own switch for its optimising JIT compilers (DFG, and
@@ -449,11 +450,38 @@ fn cannot_start(detail: &str) -> ! {
     std::process::exit(1)
 }
 
+/// For tests only: set, the message the manager would see is logged and no
+/// message box waits for a click, so a test can see the app exit.
+pub const NO_MESSAGE_BOX_ENV: &str = "DEEPCALL_DESK_NO_MESSAGE_BOX";
+
+/// Where to get the WebView2 Runtime: Microsoft's page with its Evergreen
+/// Bootstrapper.
+#[cfg(target_os = "windows")]
+const WEBVIEW2_PAGE: &str = "https://developer.microsoft.com/microsoft-edge/webview2/";
+
+/// Windows without the WebView2 Runtime (Windows 11 has it; Windows 10 has
+/// it with Edge, nearly always) cannot show the window: the manager is told
+/// what to install, before Tauri would fail with words of its own.
+#[cfg(target_os = "windows")]
+fn without_webview2(detail: &str) -> ! {
+    tracing::error!("DeepCall Desk could not start: the WebView2 Runtime was not found ({detail})");
+    tell_the_manager(&format!(
+        "DeepCall Desk shows its window with Microsoft's WebView2 Runtime, which is not \
+         installed on this computer. Install the WebView2 Runtime (its Evergreen Bootstrapper) \
+         from {WEBVIEW2_PAGE}, or ask your IT contact to, then open DeepCall Desk again."
+    ));
+    std::process::exit(1)
+}
+
 /// A native message box, on this (the main) thread. On Linux that is the
 /// thread GTK runs on, and it may be inside GTK's loop (in `setup`): a
 /// dialog library with a GTK thread of its own would wait for it forever.
 fn tell_the_manager(detail: &str) {
     const TITLE: &str = "DeepCall Desk could not start";
+    tracing::info!("the manager is told: {detail}");
+    if std::env::var_os(NO_MESSAGE_BOX_ENV).is_some() {
+        return;
+    }
     #[cfg(all(unix, not(target_os = "macos")))]
     if gtk::init().is_ok() {
         use gtk::prelude::*;
@@ -512,6 +540,10 @@ pub fn run() {
         tracing::error!("{message}");
         eprintln!("{message}");
         std::process::exit(1);
+    }
+    #[cfg(target_os = "windows")]
+    if let Err(e) = tauri::webview_version() {
+        without_webview2(&e.to_string());
     }
     match build(tauri::Builder::default()).build(context) {
         Ok(app) => app.run(|_, event| {

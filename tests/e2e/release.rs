@@ -7,7 +7,9 @@
 //! to the floor is the figure that means something.
 //!
 //! `scripts/measure-release` runs it against a release binary named by
-//! `DEEPCALL_DESK_APP` (and the .deb named by `DEEPCALL_DESK_DEB`).
+//! `DEEPCALL_DESK_APP` (and the .deb named by `DEEPCALL_DESK_DEB`, the
+//! Windows program and its MSI by `DEEPCALL_DESK_WINDOWS_EXE` and
+//! `DEEPCALL_DESK_MSI`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -32,6 +34,10 @@ const HISTORY_ENTRIES: usize = 100_000;
 
 /// Names the .deb whose installed size is reported.
 const DEB_ENV: &str = "DEEPCALL_DESK_DEB";
+
+/// Name the Windows program and its MSI whose sizes are reported.
+const WINDOWS_EXE_ENV: &str = "DEEPCALL_DESK_WINDOWS_EXE";
+const MSI_ENV: &str = "DEEPCALL_DESK_MSI";
 
 /// Raw round trips of each kind, for the medians.
 const RAW_RUNS: usize = 5;
@@ -364,6 +370,19 @@ async fn release_build_figures() {
         None => t.note(format!("installed size: not measured ({DEB_ENV} not set)")),
     }
     t.value("floor: WebKitGTK's own libraries (size)", webkit_mib, "MiB");
+    for (what, env) in [
+        ("Windows program size (deepcall-desk.exe)", WINDOWS_EXE_ENV),
+        ("Windows installer size (the MSI)", MSI_ENV),
+    ] {
+        match std::env::var_os(env) {
+            Some(file) => t.value(
+                what,
+                mib(std::fs::metadata(&file).expect("the Windows file").len()),
+                "MiB",
+            ),
+            None => t.note(format!("{what}: not measured ({env} not set)")),
+        }
+    }
     t.value(
         "MiniBrowser as WebKit's default (composited, all JITs)",
         ms(composited_start),
