@@ -10,6 +10,7 @@ use crate::commands::{self, AppError, ErrorKind};
 use crate::credentials::vault::PLATFORM_STORE;
 use crate::credentials::{self, AccountRecord, Accounts};
 use crate::deepcall::{Auth, BaseUrl, Client, Http, HttpConfig};
+use crate::folders;
 use crate::history::{self, AccountRef, History, HistoryError};
 use crate::logging;
 use crate::recent::RecentGroups;
@@ -319,7 +320,11 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
 fn set_up<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::error::Error>> {
     // The built-in Sandbox is started only when Sandbox mode needs it.
     let sandbox = SandboxPlace::new(std::env::var(SANDBOX_URL_ENV).ok());
-    let config_dir = app.path().app_config_dir()?;
+    let identifier = &app.config().identifier;
+    let no_home =
+        || format!("this computer user has no home folder to keep {identifier}'s files in");
+    let config_dir = folders::settings(identifier).ok_or_else(no_home)?;
+    let data_dir = folders::data(identifier).ok_or_else(no_home)?;
     let accounts_file = config_dir.join("accounts.json");
     let accounts = Accounts::open(
         accounts_file,
@@ -335,7 +340,7 @@ fn set_up<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::error:
         recent: RecentGroups::new(config_dir.join("recent-groups.json")),
         assignment: tokio::sync::Mutex::new(()),
         history: tokio::sync::OnceCell::new(),
-        history_file: app.path().app_data_dir()?.join(history::FILE_NAME),
+        history_file: data_dir.join(history::FILE_NAME),
     }));
     // History is opened now, off the way to the window: entries a crash
     // cut off are marked *outcome unknown* before the manager looks.

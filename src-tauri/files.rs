@@ -1,4 +1,16 @@
 //! Writing the app's local files safely. No Tauri here.
+//!
+//! What Unix needs and Windows does not:
+//! - Modes (0700 folders, 0600 files). On Windows the app's folders are under
+//!   the user's AppData, whose access list (inherited by every file made
+//!   there) already grants only that user, SYSTEM and the administrators:
+//!   there is nothing to narrow, and a narrower list would lock out backups.
+//! - Syncing the folder after a rename. Windows has no call for it (a folder
+//!   cannot be opened as a file to flush); NTFS journals the rename itself.
+//! - Refusing to follow a planted link. Creating a file exclusively
+//!   (`CREATE_NEW`) never follows one on Windows either (the tests that
+//!   plant links are Unix's: making one on Windows needs an administrator or
+//!   Developer Mode).
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
@@ -73,6 +85,7 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
             created => created,
         }
     }
+    // AppData's inherited access list: see the top of this file.
     #[cfg(not(unix))]
     std::fs::create_dir_all(dir)
 }
@@ -100,6 +113,7 @@ pub fn make_private(path: &Path) -> std::io::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         done => done,
     }
+    // AppData's inherited access list: see the top of this file.
     #[cfg(not(unix))]
     {
         let _ = path;
@@ -191,6 +205,7 @@ fn sync_directory(dir: &Path) {
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
+    // Windows has none: see the top of this file.
     #[cfg(not(unix))]
     let _ = dir;
 }
@@ -262,6 +277,7 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
+    // Not on Windows: Unix file modes (Windows: AppData's access list, files.rs).
     #[cfg(unix)]
     #[test]
     fn owner_only_files_are_private() {
@@ -274,6 +290,7 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
+    // Not on Windows: Unix file modes (Windows: AppData's access list, files.rs).
     #[cfg(unix)]
     #[test]
     fn private_folders_and_files_are_the_owners_only_from_the_start() {
@@ -332,6 +349,7 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
+    // Not on Windows: a link there needs an administrator or Developer Mode (files.rs).
     #[cfg(unix)]
     #[test]
     fn planted_links_are_never_written_through() {
@@ -352,6 +370,7 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
+    // Not on Windows: a link there needs an administrator or Developer Mode (files.rs).
     #[cfg(unix)]
     #[test]
     fn a_link_at_the_temporary_name_is_refused_not_followed() {

@@ -6,6 +6,7 @@
 pub mod bulk;
 pub mod credentials;
 pub mod csv_guard;
+pub mod daily_files;
 pub mod deepcall;
 pub mod export;
 pub mod files;
@@ -24,6 +25,8 @@ mod app;
 pub mod commands;
 #[cfg(feature = "desktop")]
 mod core_dumps;
+#[cfg(feature = "desktop")]
+mod folders;
 #[cfg(feature = "desktop")]
 mod logging;
 #[cfg(feature = "desktop")]

@@ -1053,6 +1053,7 @@ mod tests {
         let _ = std::fs::remove_dir_all(path.parent().unwrap());
     }
 
+    // Not on Windows: a link there needs an administrator or Developer Mode (files.rs).
     #[cfg(unix)]
     #[test]
     fn planted_links_beside_the_file_are_not_followed() {

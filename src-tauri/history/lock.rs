@@ -73,6 +73,7 @@ mod tests {
         assert!(take(&history).unwrap().is_some());
     }
 
+    // Not on Windows: Unix file modes (Windows: AppData's access list, files.rs).
     #[cfg(unix)]
     #[test]
     fn the_lock_file_is_private() {

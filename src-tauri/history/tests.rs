@@ -117,6 +117,7 @@ fn an_empty_file_is_migrated_to_the_latest_version_in_wal_mode() {
     }
 }
 
+// Not on Windows: Unix file modes (Windows: AppData's access list, files.rs).
 #[cfg(unix)]
 #[test]
 fn the_folder_the_file_and_its_wal_are_private_from_the_first_start() {

@@ -1,5 +1,5 @@
 //! The app's log, for engineers: daily files in the app's data folder
-//! (`$XDG_DATA_HOME/com.deepcalldesk.desk/logs` on Linux), each of limited
+//! (`logs` in [`crate::folders::data`]), each of limited
 //! size, the last [`KEEP_DAYS`] days kept, only this computer user's
 //! (`file`). Started before Tauri, so that a start-up failure (no display, a
 //! window that cannot open) is in it too, and with a panic hook.
@@ -35,7 +35,7 @@ pub fn folder() -> Option<&'static Path> {
 
 /// Where the log files of the app with this identifier go.
 fn folder_for(identifier: &str) -> Option<PathBuf> {
-    Some(dirs::data_local_dir()?.join(identifier).join("logs"))
+    Some(crate::folders::data(identifier)?.join("logs"))
 }
 
 /// Starts writing the log and logging panics. When no file can be written,

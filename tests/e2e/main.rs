@@ -1,5 +1,8 @@
 //! End-to-end: the built app in a real WebKitGTK window under Xvfb.
 //! Run with the README's test command (it starts Xvfb and a keyring).
+//! Linux only: the window on Windows is WebView2, which neither Wine nor a
+//! WebDriver on Linux can drive.
+#![cfg(target_os = "linux")]
 
 mod a11y;
 mod accounts;
