@@ -1,4 +1,4 @@
-//! Issue 9's trust guarantees, against real local servers: a saved secret
+//! The trust guarantees, against real local servers: a saved secret
 //! never follows a redirect, never comes back out of an error, the
 //! connection check works on a host with only the seed endpoints, loopback
 //! never goes through a proxy, and the sandbox cannot grow without bound.
