@@ -31,3 +31,41 @@ pub fn settings(identifier: &str) -> Option<PathBuf> {
 pub fn data(identifier: &str) -> Option<PathBuf> {
     Some(dirs::data_local_dir()?.join(identifier))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Where the operating system says this user's folders are, as its own
+    /// environment names them.
+    fn from_env(name: &str) -> PathBuf {
+        PathBuf::from(std::env::var_os(name).unwrap_or_else(|| panic!("{name} is not set")))
+    }
+
+    #[test]
+    fn settings_and_data_are_where_each_system_keeps_a_users_own() {
+        let id = "com.example.app";
+        #[cfg(windows)]
+        {
+            // AppData\Local, never Roaming.
+            let local = from_env("LOCALAPPDATA").join(id);
+            assert_eq!(settings(id).unwrap(), local);
+            assert_eq!(data(id).unwrap(), local);
+            let roaming = from_env("APPDATA");
+            assert!(
+                !local.starts_with(&roaming),
+                "{local:?} is under {roaming:?}"
+            );
+        }
+        #[cfg(target_os = "linux")]
+        {
+            let home = from_env("HOME");
+            let config =
+                std::env::var_os("XDG_CONFIG_HOME").map_or(home.join(".config"), PathBuf::from);
+            let share =
+                std::env::var_os("XDG_DATA_HOME").map_or(home.join(".local/share"), PathBuf::from);
+            assert_eq!(settings(id).unwrap(), config.join(id));
+            assert_eq!(data(id).unwrap(), share.join(id));
+        }
+    }
+}

@@ -10,6 +10,7 @@ pub mod daily_files;
 pub mod deepcall;
 pub mod export;
 pub mod files;
+pub mod folders;
 pub mod history;
 pub mod recent;
 pub mod sandbox;
@@ -25,8 +26,6 @@ mod app;
 pub mod commands;
 #[cfg(feature = "desktop")]
 mod core_dumps;
-#[cfg(feature = "desktop")]
-mod folders;
 #[cfg(feature = "desktop")]
 mod logging;
 #[cfg(feature = "desktop")]
