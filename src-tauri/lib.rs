@@ -28,8 +28,6 @@ pub mod commands;
 mod core_dumps;
 #[cfg(feature = "desktop")]
 mod logging;
-#[cfg(feature = "desktop")]
-mod sandbox_place;
 
 #[cfg(feature = "desktop")]
 pub use app::{build, run, specta_builder, typescript, JIT_ENV, SANDBOX_URL_ENV};

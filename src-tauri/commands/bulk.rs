@@ -14,8 +14,8 @@ use tauri::ipc::Channel;
 use tauri::{Runtime, State, Window};
 use tokio::sync::watch;
 
+use super::AppState;
 use super::{blocking, save, AppError, ErrorKind};
-use crate::app::AppState;
 use crate::bulk::{
     self, Counts, FileError, Mapping, MappingProblem, Preview, RowPreview, RowState, SameCaller,
 };

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
+use super::AppState;
 use super::{blocking, AppError, ErrorKind};
-use crate::app::AppState;
 use crate::deepcall::directory::form::{self, ChangeReview, ContactForm, FieldChange};
 use crate::deepcall::directory::ContactNumber;
 use crate::deepcall::{ApiErrorKind, Client, DeepCallError};

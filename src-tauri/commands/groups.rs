@@ -3,8 +3,8 @@
 use serde::Serialize;
 use tauri::{Runtime, State, Window};
 
+use super::AppState;
 use super::{blocking, save, AppError};
-use crate::app::AppState;
 use crate::deepcall::group::{ChangeOutcome, GroupId, GroupMembers, GroupSummary, ReceivingChange};
 use crate::export;
 use crate::history::{send, Purpose};

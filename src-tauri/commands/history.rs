@@ -4,8 +4,8 @@
 use serde::Serialize;
 use tauri::{Runtime, State, Window};
 
+use super::AppState;
 use super::{blocking, save, AppError};
-use crate::app::AppState;
 use crate::history::tidy::{self, Tidied, TidyEstimate};
 use crate::history::{self, check, AccountRef, Entry, Page, Query};
 
