@@ -1,10 +1,10 @@
 //! The thin seam to the webview: check input, call the domain, map errors.
-//! Each command is named once in `names.rs` (its permission and its grant to
-//! the window) and registered in `app::specta_builder` (its handler and
-//! TypeScript binding); tests/bindings.rs fails when the two disagree.
+//! Each command is written once, in `list.rs`: its permission, its grant to
+//! the window, its handler and its TypeScript binding all come from there.
 
 pub mod about;
 pub mod accounts;
+mod bindings;
 pub mod bulk;
 pub mod contacts;
 mod error;
@@ -17,9 +17,8 @@ mod state;
 use serde::Serialize;
 use tauri::State;
 
+pub use bindings::{specta_builder, typescript, COMMANDS};
 pub use error::{AppError, ErrorKind};
-
-include!("names.rs");
 
 pub(crate) use sandbox_place::SandboxPlace;
 pub(crate) use state::{blocking, AppState};
