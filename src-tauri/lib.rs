@@ -15,6 +15,7 @@ pub mod history;
 pub mod recent;
 pub mod sandbox;
 pub mod secret;
+pub mod sending;
 mod wiped;
 
 #[cfg(test)]

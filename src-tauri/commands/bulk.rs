@@ -22,8 +22,8 @@ use crate::bulk::{
 use crate::bulk::{Separator, Table};
 use crate::deepcall::directory::ContactNumber;
 use crate::history::batch::{BatchState, BatchSummary, NewBatch, ResultPage};
-use crate::history::run::{self, Control, RunOptions, RunProgress, Start};
 use crate::history::{tidy, AccountRef, History};
+use crate::sending::run::{self, Control, RunOptions, RunProgress, Start};
 
 /// The chosen file and the bulk runs under way in this app. Managed state.
 #[derive(Default)]

@@ -10,7 +10,8 @@ use super::{blocking, AppError, ErrorKind};
 use crate::deepcall::directory::form::{self, ChangeReview, ContactForm, FieldChange};
 use crate::deepcall::directory::ContactNumber;
 use crate::deepcall::{ApiErrorKind, Client, DeepCallError};
-use crate::history::{send, Change, Entry, Purpose};
+use crate::history::{Change, Entry, Purpose};
+use crate::sending::send;
 
 /// A contact ready to edit.
 #[derive(Debug, Clone, Serialize, specta::Type)]

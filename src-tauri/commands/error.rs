@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use crate::credentials::{AccountError, KeyringProblem};
 use crate::deepcall::{ApiErrorKind, DeepCallError};
-use crate::history::send::SendError;
 use crate::history::HistoryError;
+use crate::sending::send::SendError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 pub enum ErrorKind {

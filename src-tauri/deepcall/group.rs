@@ -404,7 +404,7 @@ pub struct ReceivingChange {
 }
 
 /// How a change of who receives calls ended (see
-/// `history::send::change_receiving`, the one place that sends one: it
+/// `sending::send::change_receiving`, the one place that sends one: it
 /// reads the group, sends the complete member and receive-call lists with
 /// the changes applied, because the docs do not say whether
 /// `submitAssignGroupToAgent` replaces or merges, then reads again). Every variant carries the

@@ -8,17 +8,14 @@
 //! settles it. Nothing here ever re-sends a change.
 
 pub mod batch;
-pub mod check;
 mod error;
 mod export;
 mod lock;
 mod model;
 mod open;
-mod owner;
-pub mod run;
+pub(crate) mod owner;
 pub mod sample;
 mod schema;
-pub mod send;
 mod set_aside;
 mod store;
 pub mod tidy;
@@ -36,5 +33,23 @@ pub const FILE_NAME: &str = "history.sqlite3";
 /// The account id the Sandbox's own entries are kept under.
 pub const SANDBOX_ACCOUNT: &str = "sandbox";
 
+/// Runs History's disk work off the async threads. Work that never ran
+/// (the app is closing, and the runtime cancelled it before it started) is
+/// an error like any other History error: whatever waited on it was not
+/// written, so it is not sent.
+pub(crate) async fn on_disk<T: Send + 'static>(
+    history: &History,
+    work: impl FnOnce(&History) -> Result<T, HistoryError> + Send + 'static,
+) -> Result<T, HistoryError> {
+    let history = history.clone();
+    match tokio::task::spawn_blocking(move || work(&history)).await {
+        Ok(v) => v,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => Err(HistoryError::closing()),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;

@@ -9,8 +9,9 @@ use crate::deepcall::directory::form::{self, ContactForm};
 use crate::deepcall::directory::{ContactNumber, ContactUpdate};
 use crate::deepcall::{ApiErrorKind, DeepCallError, NetworkStage};
 use crate::history::batch::{BatchRow, Held};
-use crate::history::send::{on_disk, settled_by};
+use crate::history::on_disk;
 use crate::history::{Change, HistoryError, Outcome, Purpose};
+use crate::sending::send::settled_by;
 
 use super::limit::{Permit, Signal};
 use super::pace::{backoff, Cut, Stops};
