@@ -4,18 +4,16 @@
 //! Resume and Cancel. The file and its preview stay here; the screen gets
 //! counts and pages of rows, never the whole 100,000-row preview.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{Runtime, State, Window};
-use tokio::sync::watch;
 
 use super::AppState;
 use super::{blocking, save, AppError, ErrorKind};
+use crate::bulk::Runs;
 use crate::bulk::{
     self, Counts, FileError, Mapping, MappingProblem, Preview, RowPreview, RowState, SameCaller,
 };
@@ -23,26 +21,13 @@ use crate::bulk::{Separator, Table};
 use crate::deepcall::directory::ContactNumber;
 use crate::history::batch::{BatchState, BatchSummary, NewBatch, ResultPage};
 use crate::history::{tidy, AccountRef, History};
-use crate::sending::run::{self, Control, RunOptions, RunProgress, Start};
+use crate::sending::run::{Control, RunProgress, Start};
 
 /// The chosen file and the bulk runs under way in this app. Managed state.
 #[derive(Default)]
 pub struct BulkSession {
     file: Mutex<Option<Arc<Loaded>>>,
-    /// Shared with each run's task, which takes itself out when it ends.
-    runs: Arc<Mutex<HashMap<i64, Arc<Running>>>>,
-    /// A run is being written down and started (see [`BulkSession::reserve`]).
-    starting: Arc<std::sync::atomic::AtomicBool>,
-}
-
-/// The right to start the one run: held from the check until the run is
-/// under way, so that two clicks on Send cannot start two runs.
-struct Reserved(Arc<std::sync::atomic::AtomicBool>);
-
-impl Drop for Reserved {
-    fn drop(&mut self) {
-        self.0.store(false, std::sync::atomic::Ordering::SeqCst);
-    }
+    runs: Runs,
 }
 
 /// A file read, and its latest preview.
@@ -73,16 +58,6 @@ impl Previews {
     }
 }
 
-/// A run under way in this app.
-struct Running {
-    control: watch::Sender<Control>,
-    /// Who hears its progress: the screen that last asked to.
-    watcher: Mutex<Option<Channel<RunProgress>>>,
-    latest: Mutex<Option<RunProgress>>,
-    /// `Some` when it has ended: how.
-    ended: watch::Sender<Option<Result<BatchSummary, AppError>>>,
-}
-
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -98,31 +73,6 @@ impl BulkSession {
                     "A different file has been chosen since. Choose the file again.",
                 )
             })
-    }
-
-    fn running(&self, batch: i64) -> Option<Arc<Running>> {
-        lock(&self.runs).get(&batch).cloned()
-    }
-
-    /// One run at a time: two would share DeepCall's patience and the
-    /// manager's attention, and a second click on Send must not send twice.
-    fn reserve(&self) -> Result<Reserved, AppError> {
-        use std::sync::atomic::Ordering;
-        let runs = lock(&self.runs);
-        if runs.is_empty()
-            && self
-                .starting
-                .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
-                .is_ok()
-        {
-            Ok(Reserved(self.starting.clone()))
-        } else {
-            Err(AppError::new(
-                ErrorKind::Rejected,
-                "Another bulk update is under way. Let it finish, or cancel it, then start \
-                 this one.",
-            ))
-        }
     }
 }
 
@@ -403,7 +353,7 @@ pub async fn bulk_start(
     let (current, latest) = previewed(&loaded)?;
     let blacklisting = confirmed(current, &latest, preview, blacklisting_confirmed)?;
     let preview = latest;
-    let reserved = session.reserve()?;
+    let reserved = session.runs.reserve()?;
     let (client, account) = app_state.sender_for(account).await?;
     let history = app_state.history().await?;
     let summary = {
@@ -429,8 +379,9 @@ pub async fn bulk_start(
         .await?
     };
     tracing::info!("bulk: run {} of {} rows started", summary.id, summary.rows);
-    start(&session, history, client, summary.id, Start::Fresh);
-    drop(reserved);
+    session
+        .runs
+        .start(reserved, history, client, summary.id, Start::Fresh);
     Ok(summary)
 }
 
@@ -450,13 +401,13 @@ pub async fn bulk_resume(
     blacklisting: Option<u32>,
     account: Option<String>,
 ) -> Result<BatchSummary, AppError> {
-    if session.running(batch).is_some() {
+    if session.runs.is_running(batch) {
         return Err(AppError::new(
             ErrorKind::Rejected,
             "This run is already under way.",
         ));
     }
-    let reserved = session.reserve()?;
+    let reserved = session.runs.reserve()?;
     let history = app_state.history().await?;
     let summary = {
         let history = history.clone();
@@ -511,8 +462,9 @@ pub async fn bulk_resume(
         summary.pending,
         summary.rows
     );
-    start(&session, history, client, batch, Start::Resume);
-    drop(reserved);
+    session
+        .runs
+        .start(reserved, history, client, batch, Start::Resume);
     Ok(summary)
 }
 
@@ -530,128 +482,6 @@ fn summary_of(history: &History, batch: i64) -> Result<BatchSummary, AppError> {
         .ok_or_else(|| AppError::new(ErrorKind::NotFound, "This run is no longer in History."))
 }
 
-/// How often the screen hears of a run at most (and always of its end).
-const PROGRESS_EVERY: Duration = Duration::from_millis(100);
-
-/// Runs `batch` in the background, for as long as the app is open.
-fn start(
-    session: &BulkSession,
-    history: History,
-    client: crate::deepcall::Client,
-    batch: i64,
-    how: Start,
-) {
-    let (control, control_rx) = watch::channel(Control::Run);
-    let (ended, _) = watch::channel(None);
-    let running = Arc::new(Running {
-        control,
-        watcher: Mutex::new(None),
-        latest: Mutex::new(None),
-        ended,
-    });
-    lock(&session.runs).insert(batch, running.clone());
-    let slot = Slot {
-        runs: session.runs.clone(),
-        running: running.clone(),
-        batch,
-        given_back: false,
-    };
-    tauri::async_runtime::spawn(async move {
-        let sent_at = Mutex::new(None::<Instant>);
-        let heard = |p: RunProgress| {
-            let due = {
-                let mut at = lock(&sent_at);
-                let due = p.done == p.rows
-                    || at.is_none_or(|t: Instant| t.elapsed() >= PROGRESS_EVERY)
-                    || lock(&running.latest).as_ref().map(|l| l.paused) != Some(p.paused);
-                if due {
-                    *at = Some(Instant::now());
-                }
-                due
-            };
-            *lock(&running.latest) = Some(p.clone());
-            if due {
-                tell(&running, p);
-            }
-        };
-        let outcome = run::run(
-            &history,
-            &client,
-            batch,
-            how,
-            RunOptions::default(),
-            control_rx,
-            heard,
-        )
-        .await
-        .map_err(AppError::from);
-        match &outcome {
-            Ok(s) => tracing::info!(
-                "bulk: run {batch} {:?}: {} confirmed, {} failed, {} unknown, {} changed since, \
-                 {} not sent",
-                s.state,
-                s.confirmed,
-                s.failed,
-                s.unknown,
-                s.changed_since,
-                s.pending
-            ),
-            Err(e) => tracing::error!("bulk: run {batch} stopped: {}", e.message),
-        }
-        if let Some(last) = lock(&running.latest).clone() {
-            tell(&running, last);
-        }
-        slot.give_back(outcome);
-    });
-}
-
-/// A run's place among the runs under way: given back however its task
-/// ends. A run whose task panicked must not refuse every later bulk update
-/// until the app restarts, nor leave its screen waiting; it stays in
-/// History, unfinished, for Resume.
-struct Slot {
-    runs: Arc<Mutex<HashMap<i64, Arc<Running>>>>,
-    running: Arc<Running>,
-    batch: i64,
-    given_back: bool,
-}
-
-/// What the screen is told when a run's task stopped without an outcome.
-const RUN_BROKE: &str = "The bulk update stopped because of a problem in DeepCall Desk itself. \
-     Every row sent so far is in History, and the run is offered for Resume on the Bulk update \
-     screen.";
-
-impl Slot {
-    fn give_back(mut self, outcome: Result<BatchSummary, AppError>) {
-        self.given_back = true;
-        lock(&self.runs).remove(&self.batch);
-        self.running.ended.send_replace(Some(outcome));
-    }
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        if !self.given_back {
-            tracing::error!("bulk: run {} stopped without an outcome", self.batch);
-            lock(&self.runs).remove(&self.batch);
-            self.running
-                .ended
-                .send_replace(Some(Err(AppError::new(ErrorKind::Internal, RUN_BROKE))));
-        }
-    }
-}
-
-/// Tells the screen watching a run how far it is.
-fn tell(running: &Running, progress: RunProgress) {
-    let mut watcher = lock(&running.watcher);
-    if let Some(channel) = watcher.as_ref() {
-        // The screen went away (reloaded or closed): stop telling it.
-        if channel.send(progress).is_err() {
-            *watcher = None;
-        }
-    }
-}
-
 /// Follows a run: its progress goes to `on_progress` (at once, then as it
 /// moves, a few times a second at most) until it ends; then the run as it
 /// ended. For a run not under way in this app, at once its state in History.
@@ -663,21 +493,9 @@ pub async fn bulk_watch(
     batch: i64,
     on_progress: Channel<RunProgress>,
 ) -> Result<BatchSummary, AppError> {
-    if let Some(running) = session.running(batch) {
-        let mut ended = running.ended.subscribe();
-        {
-            *lock(&running.watcher) = Some(on_progress);
-            if let Some(latest) = lock(&running.latest).clone() {
-                tell(&running, latest);
-            }
-        }
-        let outcome = match ended.wait_for(Option::is_some).await {
-            Ok(outcome) => outcome.clone(),
-            Err(_) => None,
-        };
-        if let Some(outcome) = outcome {
-            return outcome;
-        }
+    let watcher = Box::new(move |p| on_progress.send(p).is_ok());
+    if let Some(outcome) = session.runs.watch(batch, watcher).await {
+        return Ok(outcome?);
     }
     let history = app_state.history().await?;
     blocking(move || summary_of(&history, batch)).await
@@ -700,28 +518,21 @@ pub async fn bulk_control(
         Control::Pause => BatchState::Paused,
         Control::Cancel => BatchState::Cancelled,
     };
-    match session.running(batch) {
-        Some(running) => {
-            running.control.send_replace(control);
+    match session.runs.control(batch, control) {
+        true => {
             // Cancel: the run writes its own end (finished when nothing was left).
             if control != Control::Cancel {
                 blocking(move || Ok(history.set_batch_state(batch, state)?)).await?;
             }
-            let latest = lock(&running.latest).clone();
-            if let Some(mut latest) = latest {
-                latest.paused = control == Control::Pause;
-                *lock(&running.latest) = Some(latest.clone());
-                tell(&running, latest);
-            }
             tracing::info!("bulk: run {batch}: {control:?}");
             Ok(())
         }
-        None if control == Control::Cancel => {
+        false if control == Control::Cancel => {
             blocking(move || Ok(history.set_batch_state(batch, state)?)).await?;
             tracing::info!("bulk: unfinished run {batch} ended without resuming");
             Ok(())
         }
-        None => Err(AppError::new(
+        false => Err(AppError::new(
             ErrorKind::NotFound,
             "This run is not under way. Resume it first.",
         )),
@@ -738,7 +549,7 @@ pub async fn bulk_unfinished(
 ) -> Result<Vec<BatchSummary>, AppError> {
     let history = app_state.history().await?;
     let mut unfinished = blocking(move || Ok(history.unfinished_batches()?)).await?;
-    unfinished.retain(|b| session.running(b.id).is_none());
+    unfinished.retain(|b| !session.runs.is_running(b.id));
     Ok(unfinished)
 }
 
@@ -802,49 +613,6 @@ pub async fn bulk_save_results<R: Runtime>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_run_whose_task_panics_gives_back_its_place() {
-        let session = BulkSession::default();
-        let running = Arc::new(Running {
-            control: watch::channel(Control::Run).0,
-            watcher: Mutex::new(None),
-            latest: Mutex::new(None),
-            ended: watch::channel(None).0,
-        });
-        lock(&session.runs).insert(7, running.clone());
-        assert!(session.reserve().is_err(), "one run at a time");
-        let slot = Slot {
-            runs: session.runs.clone(),
-            running: running.clone(),
-            batch: 7,
-            given_back: false,
-        };
-        let task = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-            let _slot = slot;
-            panic!("a bug in the run");
-        }));
-        assert!(task.is_err());
-        assert!(session.reserve().is_ok(), "a later bulk update may start");
-        let told = running.ended.borrow().clone();
-        let e = told.expect("the screen hears").unwrap_err();
-        assert_eq!(e.kind, ErrorKind::Internal);
-        assert!(e.message.contains("Resume"), "{}", e.message);
-    }
-
-    #[test]
-    fn a_second_start_is_refused_while_the_first_is_being_started() {
-        let session = BulkSession::default();
-        let first = session.reserve().expect("the first start goes ahead");
-        let second = session.reserve().err().expect("a second click is refused");
-        assert_eq!(second.kind, ErrorKind::Rejected);
-        assert!(second.message.contains("Another bulk update is under way"));
-        drop(first);
-        assert!(
-            session.reserve().is_ok(),
-            "free again once started (or failed)"
-        );
-    }
 
     #[test]
     fn a_screen_showing_an_older_file_cannot_use_the_new_one() {
