@@ -3,8 +3,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::super::wire::{self};
+use super::super::wire;
 
+/// One entry of `Group/list`, when its undocumented answer can be read.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupSummary {
