@@ -372,12 +372,33 @@ pub fn read(bytes: &[u8]) -> Result<Table, FileError> {
         return Err(FileError::NoRows);
     }
     // The app's own results file reads as the cells it was made from.
-    Ok(super::results::read_back(Table {
+    Ok(read_back(Table {
         separator,
         headers,
         rows,
         blank_rows,
     }))
+}
+
+/// A results file (its last two columns are [`ADDED`](super::results::ADDED)) read back: the
+/// app's own guard is taken off every cell. Any other file is left as it
+/// is, apostrophes included.
+fn read_back(mut table: Table) -> Table {
+    if table
+        .headers
+        .ends_with(&super::results::ADDED.map(String::from))
+    {
+        let unguard_all = |cells: &mut Vec<String>| {
+            for cell in cells {
+                *cell = crate::csv_guard::unguard(cell);
+            }
+        };
+        unguard_all(&mut table.headers);
+        for row in &mut table.rows {
+            unguard_all(&mut row.cells);
+        }
+    }
+    table
 }
 
 #[cfg(test)]

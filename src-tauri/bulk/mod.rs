@@ -18,11 +18,13 @@ pub mod plan;
 pub mod preview;
 pub mod results;
 pub mod runs;
+pub mod target;
 
 pub use file::{read, read_file, FileError, Row, Separator, Table, MAX_BYTES, MAX_ROWS};
 pub use lookalike::{Lookalike, SameCaller};
-pub use mapping::{propose, Column, Mapping, MappingProblem, Target};
+pub use mapping::{propose, Column, Mapping, MappingProblem};
 pub use plan::plan;
 pub use preview::{preview, Counts, Preview, RowPreview, RowProblem, RowState};
 pub use results::results_csv;
 pub use runs::{Busy, RunError, Runs, Watcher};
+pub use target::{Target, NUMBER_LABEL};

@@ -13,8 +13,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::file::{Row, Table};
-use super::lookalike::{self, Lookalike, SameCaller};
-use super::mapping::{Mapping, MappingProblem, Target};
+use super::lookalike::{national, Lookalike, SameCaller};
+use super::mapping::{Mapping, MappingProblem};
+use super::target::Target;
 use crate::deepcall::directory::form::{self, ContactForm, FieldChange};
 use crate::deepcall::directory::{
     ContactField, ContactNumber, ContactUpdate, FieldValue, ValueKind,
@@ -211,7 +212,7 @@ pub fn preview(
         ));
     }
 
-    let same_caller_rows = lookalike::mark(&mut rows, choice);
+    let same_caller_rows = mark(&mut rows, choice);
 
     let mut counts = Counts {
         rows: count(rows.len()),
@@ -418,6 +419,78 @@ fn rule(e: &DeepCallError) -> String {
         DeepCallError::InvalidInput { message, .. } => message.clone(),
         other => other.to_string(),
     }
+}
+
+/// Names the rows whose numbers may be the same caller (each row's
+/// [`RowPreview::same_caller`]) and, with [`SameCaller::KeepLast`], leaves
+/// out all but the last row of each such set. Returns the indices of the
+/// rows named, set by set (in the order of each set's first row), each set
+/// in the file's order: the preview lists them beside each other.
+///
+/// Rows already replaced by a later row with the same number keep that
+/// reason; the exact duplicates are settled first.
+fn mark(rows: &mut [RowPreview], choice: SameCaller) -> Vec<usize> {
+    // Rows by national form, in the order each form first appears.
+    let mut sets: Vec<Vec<usize>> = Vec::new();
+    let mut set_of: HashMap<&str, usize> = HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        let Some(form) = r.number.as_ref().and_then(|n| national(n.as_str())) else {
+            continue;
+        };
+        let s = *set_of.entry(form).or_insert_with(|| {
+            sets.push(Vec::new());
+            sets.len() - 1
+        });
+        sets[s].push(i);
+    }
+
+    let mut named = Vec::new();
+    for set in sets.into_iter().filter(|s| s.len() > 1) {
+        let numbered: Vec<(usize, u32, ContactNumber)> = set
+            .iter()
+            .filter_map(|&i| Some((i, rows[i].line, rows[i].number.clone()?)))
+            .collect();
+        // Each way the number is written, at its last row.
+        let mut spellings: Vec<Lookalike> = Vec::new();
+        for (_, line, number) in &numbered {
+            match spellings.iter_mut().find(|l| l.number == *number) {
+                Some(l) => l.line = *line,
+                None => spellings.push(Lookalike {
+                    line: *line,
+                    number: number.clone(),
+                }),
+            }
+        }
+        if spellings.len() < 2 {
+            continue;
+        }
+        for (i, _, own) in &numbered {
+            rows[*i].same_caller = spellings
+                .iter()
+                .filter(|l| l.number != *own)
+                .cloned()
+                .collect();
+        }
+        if let (SameCaller::KeepLast, Some((last, line, number))) = (choice, numbered.last()) {
+            for (i, _, _) in &numbered {
+                let r = &mut rows[*i];
+                if i == last || r.state == RowState::Replaced {
+                    continue;
+                }
+                r.state = RowState::LeftOutSameCaller;
+                r.replaced_by = Some(*line);
+                r.update = None;
+                r.note = Some(format!(
+                    "Row {} is not sent: row {line} may be the same caller ({}) and comes \
+                     later, and you chose Keep the last.",
+                    r.line,
+                    number.as_str(),
+                ));
+            }
+        }
+        named.extend(set);
+    }
+    named
 }
 
 #[cfg(test)]
