@@ -9,6 +9,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
+pub use crate::csv_guard::Separator;
+
 /// The most data rows (not counting the header) one file may have.
 pub const MAX_ROWS: usize = 100_000;
 
@@ -27,40 +29,6 @@ pub const MAX_COLUMNS: usize = 500;
 pub const MAX_CELL_CHARS: usize = 10_000;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// What separates the cells: a comma, or a semicolon as Excel writes
-/// "CSV" where the decimal mark is a comma.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub enum Separator {
-    Comma,
-    Semicolon,
-}
-
-impl Separator {
-    pub const fn byte(self) -> u8 {
-        match self {
-            Separator::Comma => b',',
-            Separator::Semicolon => b';',
-        }
-    }
-
-    /// The character as a manager sees it in the file.
-    pub const fn shown(self) -> &'static str {
-        match self {
-            Separator::Comma => ",",
-            Separator::Semicolon => ";",
-        }
-    }
-
-    /// As the screen says it: "cells separated by commas (“,”)".
-    pub const fn words(self) -> &'static str {
-        match self {
-            Separator::Comma => "commas (“,”)",
-            Separator::Semicolon => "semicolons (“;”)",
-        }
-    }
-}
 
 /// One data row of the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]

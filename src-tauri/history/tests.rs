@@ -185,7 +185,7 @@ fn an_unfinished_run_of_version_three_still_knows_which_rows_blacklist() {
     // Its results file is written with commas, as before.
     assert_eq!(
         h.batch_columns(1).unwrap().unwrap().separator,
-        crate::bulk::Separator::Comma
+        crate::csv_guard::Separator::Comma
     );
 }
 
@@ -571,7 +571,7 @@ fn a_run_whose_copy_stopped_is_offered_at_the_next_start_without_waiting() {
             .create_batch(&NewBatch {
                 account: &head_office(),
                 source: "b.csv",
-                separator: crate::bulk::Separator::Comma,
+                separator: crate::csv_guard::Separator::Comma,
                 headers: &[],
                 rows: &[RunRow {
                     line: 2,

@@ -7,7 +7,7 @@
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use crate::bulk::Separator;
+use crate::csv_guard::Separator;
 
 use super::owner::{stale_before, ORPHANED};
 use super::{

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::bulk::Separator;
+use crate::csv_guard::Separator;
 
 use super::super::{AccountRef, Change, Outcome};
 
