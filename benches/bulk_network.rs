@@ -21,13 +21,13 @@ use deepcall_desk::deepcall::directory::form::FieldChange;
 use deepcall_desk::deepcall::directory::{ContactNumber, ContactUpdate};
 use deepcall_desk::deepcall::{Auth, BaseUrl, Client, Http, HttpConfig};
 use deepcall_desk::history::batch::{NewBatch, RunRow};
-use deepcall_desk::history::run::limit::Limits;
-use deepcall_desk::history::run::{self, Control, RunOptions, Start};
 use deepcall_desk::history::{self, AccountRef, Change, History};
 use deepcall_desk::sandbox::{
     extra_contact, Misbehaviour, Options, RefusalBody, RefusalShape, RetryAfter, Sandbox,
 };
 use deepcall_desk::secret::Secret;
+use deepcall_desk::sending::run::limit::Limits;
+use deepcall_desk::sending::run::{self, Control, RunOptions, Start};
 use tokio::sync::watch;
 
 const ROWS: usize = 2_000;

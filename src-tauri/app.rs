@@ -1,285 +1,30 @@
 //! Builds the Tauri app: state, commands, window. Kept short on purpose.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_window_state::StateFlags;
 
-use crate::commands::{self, AppError, ErrorKind};
+use crate::cannot_start::{cannot_start, has_display};
+use crate::commands;
+use crate::commands::{AppState, SandboxPlace};
 use crate::credentials::vault::PLATFORM_STORE;
-use crate::credentials::{self, AccountRecord, Accounts};
-use crate::deepcall::{Auth, BaseUrl, Client, Http, HttpConfig};
+use crate::credentials::{self, Accounts};
+use crate::deepcall::{Http, HttpConfig};
 use crate::folders;
-use crate::history::{self, AccountRef, History, HistoryError};
+use crate::history;
 use crate::logging;
 use crate::recent::RecentGroups;
-use crate::sandbox;
-use crate::sandbox_place::SandboxPlace;
-use crate::secret::Secret;
+use crate::webview_tuning::{tune_webview, without_optimising_jit};
 
 /// Points the app at an already running sandbox (tests use this to read the
 /// sandbox's request log); otherwise the app starts its own when Sandbox
 /// mode first needs it.
 pub const SANDBOX_URL_ENV: &str = "DEEPCALL_DESK_SANDBOX_URL";
 
-/// Shared by every command. Cheap to clone.
-#[derive(Clone)]
-pub struct AppState(Arc<Inner>);
-
-struct Inner {
-    http: Http,
-    sandbox: SandboxPlace,
-    accounts: Accounts,
-    recent: RecentGroups,
-    /// Changes of who receives calls run one at a time: each reads the
-    /// group and sends complete lists, so two at once could undo each other.
-    assignment: tokio::sync::Mutex<()>,
-    /// Opened off the way to the window (a long History takes a moment to
-    /// check); the first command that needs it waits for it.
-    /// One that did not open (another copy holds it, the disk is full) is
-    /// tried again by the next command that needs it.
-    history: tokio::sync::OnceCell<History>,
-    history_file: PathBuf,
-}
-
-impl AppState {
-    pub fn http(&self) -> &Http {
-        &self.0.http
-    }
-
-    pub fn accounts(&self) -> &Accounts {
-        &self.0.accounts
-    }
-
-    pub fn recent(&self) -> &RecentGroups {
-        &self.0.recent
-    }
-
-    pub fn assignment_lock(&self) -> &tokio::sync::Mutex<()> {
-        &self.0.assignment
-    }
-
-    /// History, opened on first use.
-    pub async fn history(&self) -> Result<History, AppError> {
-        let opened = self
-            .0
-            .history
-            .get_or_try_init(|| async {
-                let file = self.0.history_file.clone();
-                tauri::async_runtime::spawn_blocking(move || History::open(&file))
-                    .await
-                    .unwrap_or_else(|_| Err(HistoryError::unavailable("it stopped while opening")))
-            })
-            .await?;
-        Ok(opened.clone())
-    }
-
-    /// The client and account that `account` (an account id, `None` for the
-    /// Sandbox) sends a change with. It must still be the active one: a
-    /// change the manager asked for on one account must not reach another
-    /// after a switch. One read of the accounts file serves the check, the
-    /// client and the account History records.
-    pub async fn sender_for(
-        &self,
-        account: Option<String>,
-    ) -> Result<(Client, AccountRef), AppError> {
-        let state = self.clone();
-        let real = commands::blocking(move || {
-            let active = state.accounts().active();
-            if active.as_ref().map(|a| &a.id) != account.as_ref() {
-                return Err(AppError::new(
-                    ErrorKind::Rejected,
-                    "The active account changed before this change was sent, so nothing was \
-                     sent. Open it again to change it on the account now in use.",
-                ));
-            }
-            active
-                .map(|a| Ok((state.account_client(&a)?, account_ref(a))))
-                .transpose()
-        })
-        .await?;
-        match real {
-            Some(sender) => Ok(sender),
-            None => {
-                let url = self.sandbox_url().await?;
-                Ok((self.sandbox_client_at(&url)?, AccountRef::sandbox(&url)))
-            }
-        }
-    }
-
-    /// The client for the account History recorded `account` under: to
-    /// read DeepCall again, never to send.
-    pub async fn reader_for(&self, account: &AccountRef) -> Result<Client, AppError> {
-        if account.sandbox {
-            return self.sandbox_reader().await;
-        }
-        let state = self.clone();
-        let (id, name) = (account.id.clone(), account.name.clone());
-        commands::blocking(move || match state.accounts().get(&id) {
-            Some(record) => state.account_client(&record),
-            None => Err(AppError::new(
-                ErrorKind::NotFound,
-                format!(
-                    "This change was sent with the account “{name}”, which is no longer on this \
-                     computer, so DeepCall cannot be read for it. Add the account again to check it."
-                ),
-            )),
-        })
-        .await
-    }
-
-    /// The Sandbox's client for a change History recorded in Sandbox mode.
-    /// The built-in Sandbox is not started for it while a real account is
-    /// active.
-    async fn sandbox_reader(&self) -> Result<Client, AppError> {
-        if !self.0.sandbox.is_running() {
-            let state = self.clone();
-            let real = commands::blocking(move || Ok(state.accounts().active().is_some())).await?;
-            if real {
-                return Err(AppError::new(
-                    ErrorKind::Rejected,
-                    "This change was made in the Sandbox, which is not running while a real \
-                     account is active. Choose the Sandbox as the active account to check it.",
-                ));
-            }
-        }
-        self.sandbox_client().await
-    }
-
-    /// The active account's id, or `sandbox`: whose recent groups to use.
-    /// Blocking (reads the accounts file).
-    pub fn account_key(&self) -> String {
-        self.accounts()
-            .active()
-            .map(|a| a.id)
-            .unwrap_or_else(|| "sandbox".into())
-    }
-
-    /// The Sandbox's address; the built-in Sandbox is started the first
-    /// time it is asked for. Ask only in Sandbox mode.
-    pub async fn sandbox_url(&self) -> Result<String, AppError> {
-        self.0.sandbox.url().await
-    }
-
-    /// The client for the active account, or for the Sandbox.
-    pub async fn client(&self) -> Result<Client, AppError> {
-        let state = self.clone();
-        let real = commands::blocking(move || {
-            state
-                .accounts()
-                .active()
-                .map(|a| state.account_client(&a))
-                .transpose()
-        })
-        .await?;
-        match real {
-            Some(client) => Ok(client),
-            None => self.sandbox_client().await,
-        }
-    }
-
-    /// Blocking: reads the account's secret from the keyring.
-    fn account_client(&self, record: &AccountRecord) -> Result<Client, AppError> {
-        Ok(self.accounts().client(self.http(), record)?)
-    }
-
-    async fn sandbox_client(&self) -> Result<Client, AppError> {
-        self.sandbox_client_at(&self.sandbox_url().await?)
-    }
-
-    fn sandbox_client_at(&self, url: &str) -> Result<Client, AppError> {
-        let defaults = sandbox::Credentials::default();
-        Ok(Client::new(
-            self.0.http.clone(),
-            BaseUrl::parse(url)?,
-            Auth::Token {
-                user_id: defaults.user_id,
-                token: Secret::new(defaults.token),
-            },
-        ))
-    }
-}
-
-/// Who a change is sent as, for History: a real account.
-fn account_ref(a: AccountRecord) -> AccountRef {
-    AccountRef {
-        id: a.id,
-        name: a.name,
-        sandbox: false,
-        host: a.host,
-    }
-}
-
-/// The commands and their TypeScript bindings, from one place.
-pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
-    tauri_specta::Builder::<R>::new()
-        .commands(tauri_specta::collect_commands![
-            commands::app_status,
-            commands::groups::group_members,
-            commands::groups::recent_groups,
-            commands::groups::group_choices,
-            commands::groups::change_receiving,
-            commands::groups::export_members::<tauri::Wry>,
-            commands::accounts::accounts_overview,
-            commands::accounts::retry_keyring,
-            commands::accounts::check_connection,
-            commands::accounts::secret_needed,
-            commands::accounts::save_account,
-            commands::accounts::remove_account,
-            commands::accounts::set_active_account,
-            commands::contacts::contact_lookup,
-            commands::contacts::check_contact_changes,
-            commands::contacts::save_contact,
-            commands::history::history_overview,
-            commands::history::history_note_seen,
-            commands::history::history_page,
-            commands::history::check_history,
-            commands::history::export_history::<tauri::Wry>,
-            commands::history::history_tidy_estimate,
-            commands::history::history_tidy,
-            commands::contacts::contact_from_history,
-            commands::bulk::bulk_choose_file::<tauri::Wry>,
-            commands::bulk::bulk_preview,
-            commands::bulk::bulk_preview_rows,
-            commands::bulk::bulk_start,
-            commands::bulk::bulk_resume,
-            commands::bulk::bulk_watch,
-            commands::bulk::bulk_control,
-            commands::bulk::bulk_unfinished,
-            commands::bulk::bulk_results,
-            commands::bulk::bulk_save_results::<tauri::Wry>,
-            commands::about::about,
-            commands::about::open_log_folder,
-        ])
-        // The address most accounts use, for the account form.
-        .constant("DEFAULT_HOST", crate::deepcall::DEFAULT_HOST)
-        // The contact editor's fields: the UI renders the form from these.
-        .typ::<crate::deepcall::directory::field::FieldSpec>()
-        .constant(
-            "CONTACT_FIELDS",
-            crate::deepcall::directory::field::catalogue(),
-        )
-        // History's outcomes in the manager's words, for its filter and list.
-        .constant("HISTORY_OUTCOMES", crate::history::outcome_words())
-        .constant("HISTORY_PURPOSES", crate::history::purpose_words())
-        // The account id History keeps the Sandbox's own changes under.
-        .constant("SANDBOX_ACCOUNT", crate::history::SANDBOX_ACCOUNT)
-        // The ages History's tidy-up offers, in days, and the one offered first.
-        .constant("TIDY_DAY_CHOICES", crate::history::tidy::DAY_CHOICES)
-        .constant("TIDY_DEFAULT_DAYS", crate::history::tidy::DEFAULT_DAYS)
-        // Ids are checked to fit a JavaScript number when they are read.
-        .dangerously_cast_bigints_to_number()
-}
-
-/// The TypeScript exporter for `ui/src/bindings.ts`.
-pub fn typescript() -> specta_typescript::Typescript {
-    specta_typescript::Typescript::default().header("// @ts-nocheck\n/* eslint-disable */")
-}
-
 /// Wires the app's plugins, commands and state into a builder.
 pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    let specta = specta_builder::<R>();
+    let specta = commands::specta_builder::<R>();
     builder
         // First of all: a second copy hands over to the running one (which
         // comes to the front) and exits before anything else starts.
@@ -333,15 +78,13 @@ fn set_up<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::error:
     if let Some(note) = accounts.load_note() {
         tracing::warn!("accounts file: {note}");
     }
-    let state = AppState(Arc::new(Inner {
-        http: Http::new(HttpConfig::default())?,
+    let state = AppState::new(
+        Http::new(HttpConfig::default())?,
         sandbox,
         accounts,
-        recent: RecentGroups::new(config_dir.join("recent-groups.json")),
-        assignment: tokio::sync::Mutex::new(()),
-        history: tokio::sync::OnceCell::new(),
-        history_file: data_dir.join(history::FILE_NAME),
-    }));
+        RecentGroups::new(config_dir.join("recent-groups.json")),
+        data_dir.join(history::FILE_NAME),
+    );
     // History is opened now, off the way to the window: entries a crash
     // cut off are marked *outcome unknown* before the manager looks.
     let opening = state.clone();
@@ -368,66 +111,6 @@ fn set_up<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::error:
     Ok(())
 }
 
-/// WebKit settings that cost a manager nothing they would notice:
-/// - no compositing on the GPU. The screens are text, lists and forms,
-///   with no video, WebGL or 3D; composited, WebKit keeps layer buffers
-///   (about 70 MiB more, measured), and where GL is Mesa's software
-///   renderer (virtual machines, remote desktops, no GPU driver) it paints
-///   a 10,000-member group about three times slower than painting directly
-///   (`DEEPCALL_DESK_COMPOSITING=1` keeps WebKit's default, to
-///   compare);
-/// - the cache model of a document viewer: the app's pages come from the
-///   app itself, so WebKit's memory cache for web pages buys nothing.
-fn tune_webview(webview: tauri::webview::PlatformWebview) {
-    #[cfg(all(unix, not(target_os = "macos")))]
-    {
-        use webkit2gtk::{
-            CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt,
-        };
-        let view = webview.inner();
-        if std::env::var_os(COMPOSITING_ENV).is_none() {
-            if let Some(settings) = WebViewExt::settings(&view) {
-                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
-            }
-        }
-        if let Some(context) = view.context() {
-            context.set_cache_model(CacheModel::DocumentViewer);
-        }
-    }
-    #[cfg(not(all(unix, not(target_os = "macos"))))]
-    let _ = webview;
-}
-
-/// Set, WebKit composites on the GPU as it does by default (to compare).
-#[cfg(all(unix, not(target_os = "macos")))]
-pub const COMPOSITING_ENV: &str = "DEEPCALL_DESK_COMPOSITING";
-
-/// JavaScriptCore's own switch for its optimising JIT compilers (DFG, and
-/// FTL above it), read by WebKit's web process, which inherits the app's
-/// environment.
-pub const JIT_ENV: &str = "JSC_useDFGJIT";
-
-/// The window's JavaScript runs without JavaScriptCore's optimising JIT
-/// compilers, unless [`JIT_ENV`] is set (`JSC_useDFGJIT=1` keeps WebKit's
-/// default, to compare); its interpreter and baseline JIT remain. The app's
-/// own script is light: reading, sorting out and checking DeepCall's
-/// answers is done in Rust, and the page at most filters and sorts a
-/// group's members. Measured with `scripts/measure-release`, alternating
-/// with `JSC_useDFGJIT=1`, 5 runs each: about 2.5 MiB less idle
-/// and 7 MiB less with the 10,000-member group open, while searching or
-/// sorting that group showed in 6-35 ms (6-34 ms with them; timed to the
-/// animation frame), and opening it or changing who receives calls took
-/// as long, within the machine's noise. Without any JIT (`JSC_useJIT=0`)
-/// memory fell further, but the group's first drawing took longer. Only
-/// `set_var` before any other thread starts is sound, so `run` calls this
-/// first.
-fn without_optimising_jit() {
-    #[cfg(all(unix, not(target_os = "macos")))]
-    if std::env::var_os(JIT_ENV).is_none() {
-        std::env::set_var(JIT_ENV, "0");
-    }
-}
-
 /// A second launch: show this window, in front, instead.
 fn bring_forward<R: Runtime>(app: &AppHandle<R>) {
     tracing::info!("a second copy was started: bringing this window forward instead");
@@ -436,86 +119,6 @@ fn bring_forward<R: Runtime>(app: &AppHandle<R>) {
         let _ = window.show();
         let _ = window.set_focus();
     }
-}
-
-/// The app cannot start: says why in the log, and to the manager in a
-/// native message box when there is a desktop to show it on, then exits.
-fn cannot_start(detail: &str) -> ! {
-    tracing::error!("DeepCall Desk could not start: {detail}");
-    eprintln!("DeepCall Desk could not start: {detail}");
-    if has_display() {
-        let log = match logging::folder() {
-            Some(folder) => format!("The details are in the log, in {}.", folder.display()),
-            None => "It could not write a log either.".into(),
-        };
-        tell_the_manager(&format!(
-            "Try opening it again; if it still does not start, tell your IT contact. {log}"
-        ));
-    }
-    std::process::exit(1)
-}
-
-/// For tests only: set, the message the manager would see is logged and no
-/// message box waits for a click, so a test can see the app exit.
-pub const NO_MESSAGE_BOX_ENV: &str = "DEEPCALL_DESK_NO_MESSAGE_BOX";
-
-/// Where to get the WebView2 Runtime: Microsoft's page with its Evergreen
-/// Bootstrapper.
-#[cfg(target_os = "windows")]
-const WEBVIEW2_PAGE: &str = "https://developer.microsoft.com/microsoft-edge/webview2/";
-
-/// Windows without the WebView2 Runtime (Windows 11 has it; Windows 10 has
-/// it with Edge, nearly always) cannot show the window: the manager is told
-/// what to install, before Tauri would fail with words of its own.
-#[cfg(target_os = "windows")]
-fn without_webview2(detail: &str) -> ! {
-    tracing::error!("DeepCall Desk could not start: the WebView2 Runtime was not found ({detail})");
-    tell_the_manager(&format!(
-        "DeepCall Desk shows its window with Microsoft's WebView2 Runtime, which is not \
-         installed on this computer. Install the WebView2 Runtime (its Evergreen Bootstrapper) \
-         from {WEBVIEW2_PAGE}, or ask your IT contact to, then open DeepCall Desk again."
-    ));
-    std::process::exit(1)
-}
-
-/// A native message box, on this (the main) thread. On Linux that is the
-/// thread GTK runs on, and it may be inside GTK's loop (in `setup`): a
-/// dialog library with a GTK thread of its own would wait for it forever.
-fn tell_the_manager(detail: &str) {
-    const TITLE: &str = "DeepCall Desk could not start";
-    tracing::info!("the manager is told: {detail}");
-    if std::env::var_os(NO_MESSAGE_BOX_ENV).is_some() {
-        return;
-    }
-    #[cfg(all(unix, not(target_os = "macos")))]
-    if gtk::init().is_ok() {
-        use gtk::prelude::*;
-        let dialog = gtk::MessageDialog::new(
-            None::<&gtk::Window>,
-            gtk::DialogFlags::MODAL,
-            gtk::MessageType::Error,
-            gtk::ButtonsType::Ok,
-            TITLE,
-        );
-        dialog.set_title(TITLE);
-        dialog.set_secondary_text(Some(detail));
-        dialog.run();
-        dialog.close();
-    }
-    #[cfg(any(target_os = "windows", target_os = "macos"))]
-    rfd::MessageDialog::new()
-        .set_level(rfd::MessageLevel::Error)
-        .set_title(TITLE)
-        .set_description(detail)
-        .set_buttons(rfd::MessageButtons::Ok)
-        .show();
-}
-
-/// Whether there is a desktop to open a window on (always, off Linux).
-fn has_display() -> bool {
-    cfg!(not(all(unix, not(target_os = "macos"))))
-        || std::env::var_os("DISPLAY").is_some()
-        || std::env::var_os("WAYLAND_DISPLAY").is_some()
 }
 
 pub fn run() {
@@ -548,7 +151,7 @@ pub fn run() {
     }
     #[cfg(target_os = "windows")]
     if let Err(e) = tauri::webview_version() {
-        without_webview2(&e.to_string());
+        crate::cannot_start::without_webview2(&e.to_string());
     }
     match build(tauri::Builder::default()).build(context) {
         Ok(app) => app.run(|_, event| {

@@ -15,6 +15,42 @@
 //! makes the guard exactly reversible: [`unguard`] gives back the very
 //! cell that was written, also one that held an apostrophe of its own.
 
+use serde::Serialize;
+
+/// What separates the cells: a comma, or a semicolon as Excel writes
+/// "CSV" where the decimal mark is a comma.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum Separator {
+    Comma,
+    Semicolon,
+}
+
+impl Separator {
+    pub const fn byte(self) -> u8 {
+        match self {
+            Separator::Comma => b',',
+            Separator::Semicolon => b';',
+        }
+    }
+
+    /// The character as a manager sees it in the file.
+    pub const fn shown(self) -> &'static str {
+        match self {
+            Separator::Comma => ",",
+            Separator::Semicolon => ";",
+        }
+    }
+
+    /// As the screen says it: "cells separated by commas (“,”)".
+    pub const fn words(self) -> &'static str {
+        match self {
+            Separator::Comma => "commas (“,”)",
+            Separator::Semicolon => "semicolons (“;”)",
+        }
+    }
+}
+
 /// What a cell a spreadsheet would run as a formula starts with.
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 

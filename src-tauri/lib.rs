@@ -15,6 +15,7 @@ pub mod history;
 pub mod recent;
 pub mod sandbox;
 pub mod secret;
+pub mod sending;
 mod wiped;
 
 #[cfg(test)]
@@ -23,13 +24,19 @@ mod freed_memory;
 #[cfg(feature = "desktop")]
 mod app;
 #[cfg(feature = "desktop")]
+mod cannot_start;
+#[cfg(feature = "desktop")]
 pub mod commands;
 #[cfg(feature = "desktop")]
 mod core_dumps;
 #[cfg(feature = "desktop")]
 mod logging;
 #[cfg(feature = "desktop")]
-mod sandbox_place;
+mod webview_tuning;
 
 #[cfg(feature = "desktop")]
-pub use app::{build, run, specta_builder, typescript, JIT_ENV, SANDBOX_URL_ENV};
+pub use app::{build, run, SANDBOX_URL_ENV};
+#[cfg(feature = "desktop")]
+pub use commands::{specta_builder, typescript};
+#[cfg(feature = "desktop")]
+pub use webview_tuning::JIT_ENV;

@@ -4,9 +4,11 @@
 //!
 //! Regenerate with: `UPDATE_BINDINGS=1 cargo test --test bindings`
 //!
-//! It also ties the app's three lists of commands together: the names in
-//! `src-tauri/commands/names.rs` (permissions), the handlers registered in
-//! `app::specta_builder`, and the grants in `src-tauri/capabilities/main.json`.
+//! It also checks that what the window is granted is the one list of
+//! commands (`src-tauri/commands/list.rs`): every command it can invoke, and
+//! nothing else, through the default permission set build.rs makes of the
+//! list (`permissions/default.toml`), which the capability
+//! (`src-tauri/capabilities/main.json`) grants alone.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -63,100 +65,91 @@ fn handled(bindings: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// The commands a capability file grants (`allow-group-members` →
-/// `group_members`); anything else it grants is returned as is.
+/// The permissions a capability grants (`"permissions": [...]`).
 fn granted(capability: &str) -> BTreeSet<String> {
     let json: serde_json::Value = serde_json::from_str(capability).expect("the capability is JSON");
     json["permissions"]
         .as_array()
         .expect("the capability lists permissions")
         .iter()
-        .map(|p| {
-            let p = p.as_str().expect("a permission is a string");
-            p.strip_prefix("allow-")
-                .map_or_else(|| p.to_owned(), |c| c.replace('-', "_"))
-        })
+        .map(|p| p.as_str().expect("a permission is a string").to_owned())
         .collect()
 }
 
-/// Commands listed in one list and missing from another, and what that
-/// means in words.
-type Disagreement<'a> = (
-    &'a BTreeSet<String>,
-    &'a BTreeSet<String>,
-    fn(&str) -> String,
-);
-
-/// Every disagreement between the three lists, in words.
-fn disagreements(
-    names: &BTreeSet<String>,
-    handled: &BTreeSet<String>,
-    granted: &BTreeSet<String>,
-) -> Vec<String> {
-    let rules: [Disagreement; 4] = [
-        (handled, names, |c| {
-            format!("`{c}` has a handler but no permission: add it to src-tauri/commands/names.rs")
-        }),
-        (names, handled, |c| {
-            format!("`{c}` is in names.rs but has no handler in app::specta_builder")
-        }),
-        (names, granted, |c| {
-            format!("`{c}` is missing from capabilities/main.json: the window cannot call it")
-        }),
-        (granted, names, |c| {
-            format!("capabilities/main.json grants `{c}`, which is not one of this app's commands")
-        }),
-    ];
-    rules
-        .iter()
-        .flat_map(|(listed, missing_from, words)| listed.difference(missing_from).map(|c| words(c)))
+/// The permissions a permission set holds (`permissions = [...]`).
+fn in_set(toml: &str) -> BTreeSet<String> {
+    let list = &toml[toml.find("permissions = [").expect("a list of permissions")..];
+    list[..list.find(']').expect("the list's end")]
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
         .collect()
+}
+
+/// What the window may invoke, in permissions: `allow-` and the name in kebab case.
+fn allowed(commands: &BTreeSet<String>) -> BTreeSet<String> {
+    commands
+        .iter()
+        .map(|c| format!("allow-{}", c.replace('_', "-")))
+        .collect()
+}
+
+/// Where two lists that must be the same differ, in words.
+fn differences(expected: &BTreeSet<String>, found: &BTreeSet<String>, what: &str) -> Vec<String> {
+    let missing = expected
+        .difference(found)
+        .map(|c| format!("{what} lacks `{c}`"));
+    let stray = found
+        .difference(expected)
+        .map(|c| format!("{what} has `{c}`, which the list of commands does not"));
+    missing.chain(stray).collect()
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path))
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 #[test]
-fn one_list_of_commands() {
-    let names: BTreeSet<String> = deepcall_desk::commands::COMMANDS
+fn the_window_may_invoke_the_commands_of_the_list_and_nothing_else() {
+    let commands: BTreeSet<String> = deepcall_desk::commands::COMMANDS
         .iter()
         .map(|c| c.to_string())
         .collect();
     assert_eq!(
-        names.len(),
+        commands.len(),
         deepcall_desk::commands::COMMANDS.len(),
-        "a name is listed twice in src-tauri/commands/names.rs"
+        "a command is listed twice in src-tauri/commands/list.rs"
     );
-    let capability = std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src-tauri/capabilities/main.json"),
-    )
-    .expect("the capability file is readable");
-    let problems = disagreements(&names, &handled(&fresh_bindings()), &granted(&capability));
+    let mut problems = differences(&commands, &handled(&fresh_bindings()), "the bindings");
+    problems.extend(differences(
+        &allowed(&commands),
+        &in_set(&read("permissions/default.toml")),
+        "permissions/default.toml",
+    ));
+    let granted = granted(&read("src-tauri/capabilities/main.json"));
+    problems.extend(differences(
+        &BTreeSet::from(["default".to_owned()]),
+        &granted,
+        "the capability (src-tauri/capabilities/main.json)",
+    ));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]
 fn the_check_fails_for_a_missing_and_a_stray_permission() {
     let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
-    let names = set(&["app_status", "group_members"]);
-    let handled = set(&["app_status", "group_members"]);
-    let missing = granted(r#"{"permissions": ["allow-app-status"]}"#);
-    let problems = disagreements(&names, &handled, &missing);
-    assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(
-        problems[0].contains("`group_members` is missing"),
-        "{problems:?}"
-    );
+    let commands = set(&["app_status", "group_members"]);
+    let missing = in_set("permissions = [\"allow-app-status\"]");
+    let problems = differences(&allowed(&commands), &missing, "the set");
+    assert_eq!(problems, ["the set lacks `allow-group-members`"]);
     let stray = granted(
         r#"{"permissions": ["allow-app-status", "allow-group-members", "dialog:allow-save"]}"#,
     );
-    let problems = disagreements(&names, &handled, &stray);
-    assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(
-        problems[0].contains("grants `dialog:allow-save`"),
-        "{problems:?}"
+    let problems = differences(&allowed(&commands), &stray, "the set");
+    assert_eq!(
+        problems,
+        ["the set has `dialog:allow-save`, which the list of commands does not"]
     );
-    let unhandled = disagreements(
-        &names,
-        &set(&["app_status"]),
-        &granted(r#"{"permissions": ["allow-app-status", "allow-group-members"]}"#),
-    );
-    assert!(unhandled[0].contains("no handler"), "{unhandled:?}");
 }

@@ -3,7 +3,7 @@
 //! the editor's labels. Only a proposal: the manager sees every choice in
 //! the Columns step and may change it.
 
-use super::mapping::Target;
+use super::target::Target;
 use crate::deepcall::directory::{ContactField, KnownField};
 
 /// What a header word names.

@@ -7,8 +7,7 @@
 
 use std::io::Write;
 
-use super::file::Table;
-use crate::csv_guard::{push_row, unguard};
+use crate::csv_guard::push_row;
 use crate::history::batch::Columns;
 use crate::history::{ExportError, History};
 
@@ -42,24 +41,6 @@ pub fn results_csv(
         push_row(&mut text, &row, separator);
         out.write_all(text.as_bytes())
     })
-}
-
-/// A results file (its last two columns are [`ADDED`]) read back: the
-/// app's own guard is taken off every cell. Any other file is left as it
-/// is, apostrophes included.
-pub fn read_back(mut table: Table) -> Table {
-    if table.headers.ends_with(&ADDED.map(String::from)) {
-        let unguard_all = |cells: &mut Vec<String>| {
-            for cell in cells {
-                *cell = unguard(cell);
-            }
-        };
-        unguard_all(&mut table.headers);
-        for row in &mut table.rows {
-            unguard_all(&mut row.cells);
-        }
-    }
-    table
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use serde::Serialize;
 use tauri::State;
 
 use super::accounts::KeyringNotice;
+use super::AppState;
 use super::{blocking, AppError, ErrorKind};
-use crate::app::AppState;
 use crate::credentials::vault::PLATFORM_STORE;
 use crate::logging;
 

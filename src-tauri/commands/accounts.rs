@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
+use super::AppState;
 use super::{blocking, AppError};
-use crate::app::AppState;
 use crate::credentials::{AccountInput, AccountRecord, KeyringProblem, SignIn};
 use crate::deepcall::{Client, ConnectionCheck};
 use crate::secret::Secret;

@@ -5,12 +5,13 @@
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
+use super::AppState;
 use super::{blocking, AppError, ErrorKind};
-use crate::app::AppState;
 use crate::deepcall::directory::form::{self, ChangeReview, ContactForm, FieldChange};
 use crate::deepcall::directory::ContactNumber;
 use crate::deepcall::{ApiErrorKind, Client, DeepCallError};
-use crate::history::{send, Change, Entry, Purpose};
+use crate::history::{Change, Entry, Purpose};
+use crate::sending::send;
 
 /// A contact ready to edit.
 #[derive(Debug, Clone, Serialize, specta::Type)]

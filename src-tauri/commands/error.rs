@@ -4,10 +4,11 @@
 
 use serde::Serialize;
 
+use crate::bulk::{Busy, RunError};
 use crate::credentials::{AccountError, KeyringProblem};
 use crate::deepcall::{ApiErrorKind, DeepCallError};
-use crate::history::send::SendError;
 use crate::history::HistoryError;
+use crate::sending::send::SendError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 pub enum ErrorKind {
@@ -103,6 +104,21 @@ impl From<AccountError> for AppError {
             AccountError::Storage { .. } => Self::new(ErrorKind::Storage, e.to_string()),
             AccountError::NotFound => Self::new(ErrorKind::NotFound, e.to_string()),
         }
+    }
+}
+
+impl From<RunError> for AppError {
+    fn from(e: RunError) -> Self {
+        match e {
+            RunError::History(e) => e.into(),
+            RunError::Broke => AppError::new(ErrorKind::Internal, e.to_string()),
+        }
+    }
+}
+
+impl From<Busy> for AppError {
+    fn from(e: Busy) -> Self {
+        AppError::new(ErrorKind::Rejected, e.to_string())
     }
 }
 

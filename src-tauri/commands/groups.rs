@@ -3,12 +3,13 @@
 use serde::Serialize;
 use tauri::{Runtime, State, Window};
 
+use super::AppState;
 use super::{blocking, save, AppError};
-use crate::app::AppState;
 use crate::deepcall::group::{ChangeOutcome, GroupId, GroupMembers, GroupSummary, ReceivingChange};
 use crate::export;
-use crate::history::{send, Purpose};
+use crate::history::Purpose;
 use crate::recent::RecentGroup;
+use crate::sending::send;
 
 /// A group with its members and who receives its calls. Remembered as a
 /// recent group of the active account.

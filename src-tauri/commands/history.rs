@@ -4,10 +4,11 @@
 use serde::Serialize;
 use tauri::{Runtime, State, Window};
 
+use super::AppState;
 use super::{blocking, save, AppError};
-use crate::app::AppState;
 use crate::history::tidy::{self, Tidied, TidyEstimate};
-use crate::history::{self, check, AccountRef, Entry, Page, Query};
+use crate::history::{self, AccountRef, Entry, Page, Query};
+use crate::sending::check;
 
 /// What the History screen needs besides its entries.
 #[derive(Debug, Clone, Serialize, specta::Type)]

@@ -1,25 +1,27 @@
 //! The thin seam to the webview: check input, call the domain, map errors.
-//! Each command is named once in `names.rs` (its permission and its grant to
-//! the window) and registered in `app::specta_builder` (its handler and
-//! TypeScript binding); tests/bindings.rs fails when the two disagree.
+//! Each command is written once, in `list.rs`: its permission, its grant to
+//! the window, its handler and its TypeScript binding all come from there.
 
 pub mod about;
 pub mod accounts;
+mod bindings;
 pub mod bulk;
 pub mod contacts;
 mod error;
 pub mod groups;
 pub mod history;
+mod sandbox_place;
 mod save;
+mod state;
 
 use serde::Serialize;
 use tauri::State;
 
+pub use bindings::{specta_builder, typescript, COMMANDS};
 pub use error::{AppError, ErrorKind};
 
-include!("names.rs");
-
-use crate::app::AppState;
+pub(crate) use sandbox_place::SandboxPlace;
+pub(crate) use state::{blocking, AppState};
 
 /// Which DeepCall the app is talking to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
@@ -40,16 +42,6 @@ pub struct AppStatus {
     /// The DeepCall address in use (no credentials); empty in Sandbox mode
     /// while the Sandbox could not start (the screen that needs it says why).
     pub host: String,
-}
-
-/// Runs keyring and file work off the async runtime: it blocks (D-Bus, and
-/// possibly an unlock prompt the manager has to answer).
-pub(crate) async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
-) -> Result<T, AppError> {
-    tauri::async_runtime::spawn_blocking(work)
-        .await
-        .map_err(|_| AppError::internal("DeepCall Desk stopped a task unexpectedly. Try again."))?
 }
 
 /// What the window frame shows: version, mode and the active account.

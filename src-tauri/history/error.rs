@@ -83,6 +83,12 @@ impl HistoryError {
     pub fn unavailable(why: &str) -> Self {
         Self::cannot_open(why, TRY_AGAIN)
     }
+
+    /// A refusal already in the manager's words, said as it is (a run
+    /// another copy sends, a run no longer in History).
+    pub(crate) fn said(words: impl Into<String>) -> Self {
+        Self(words.into())
+    }
 }
 
 const FREE_SPACE: &str = "Free some space on the disk, then try again.";

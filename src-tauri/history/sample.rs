@@ -127,7 +127,7 @@ pub fn ended_run(
         &NewBatch {
             account,
             source: "vip-customers.csv",
-            separator: crate::bulk::Separator::Comma,
+            separator: crate::csv_guard::Separator::Comma,
             headers: &headers,
             rows: &sent,
             left_out: &left_out,

@@ -1,23 +1,7 @@
-use std::path::PathBuf;
-
 use rusqlite::Connection;
 
-use super::check::{contact_finding, receiving_finding};
-use super::send::{recorded, settled_by, SendError};
+use super::test_support::*;
 use super::*;
-use crate::deepcall::directory::field::{ContactField, FieldValue, KnownField};
-use crate::deepcall::directory::form::{ContactForm, FieldChange};
-use crate::deepcall::group::{Group, GroupMembers, Member};
-use crate::deepcall::{DeepCallError, Module, NetworkStage};
-
-fn scratch(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "deepcall-history-{tag}-{}",
-        uuid::Uuid::new_v4().simple()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(FILE_NAME)
-}
 
 /// What the export writes for `query`, as text.
 fn export_text(h: &History, query: &Query) -> String {
@@ -54,38 +38,6 @@ fn the_export_read_a_few_hundred_at_a_time_holds_every_entry_in_the_screens_orde
         let shown: Vec<i64> = h.matching(&query).unwrap().iter().map(|e| e.id).collect();
         assert!(shown.len() > 100, "{}", shown.len());
         assert_eq!(ids, shown);
-    }
-}
-
-fn head_office() -> AccountRef {
-    AccountRef {
-        id: "acc-1".into(),
-        name: "Head office".into(),
-        sandbox: false,
-        host: "https://s-ct3.sarv.com".into(),
-    }
-}
-
-fn switch(agent: u64, before: bool, after: bool) -> Change {
-    Change::Receiving {
-        group: 28,
-        group_name: "Evening".into(),
-        agent_id: agent,
-        agent_name: Some(format!("agent {agent}")),
-        before: Some(before),
-        after,
-    }
-}
-
-fn blacklisting(number: &str, name: &str) -> Change {
-    Change::Contact {
-        number: number.into(),
-        name: Some(name.into()),
-        changes: vec![FieldChange {
-            field: ContactField::BLACKLIST,
-            before: FieldValue::Flag(false),
-            after: FieldValue::Flag(true),
-        }],
     }
 }
 
@@ -233,7 +185,7 @@ fn an_unfinished_run_of_version_three_still_knows_which_rows_blacklist() {
     // Its results file is written with commas, as before.
     assert_eq!(
         h.batch_columns(1).unwrap().unwrap().separator,
-        crate::bulk::Separator::Comma
+        crate::csv_guard::Separator::Comma
     );
 }
 
@@ -416,61 +368,6 @@ fn history_locked_by_another_process_refuses_to_send_keeps_the_file_and_says_why
     History::open(&path).unwrap();
 }
 
-#[tokio::test]
-async fn the_entry_is_committed_before_the_sender_is_called() {
-    let path = scratch("durable");
-    let h = History::open(&path).unwrap();
-    let seen = recorded(
-        &h,
-        &head_office(),
-        Purpose::Change,
-        vec![switch(3, true, false), switch(8, false, true)],
-        |submission| {
-            // Another connection (another process, as after a crash) sees
-            // both entries, committed, before anything is sent.
-            let other = Connection::open(&path).unwrap();
-            let rows: Vec<(i64, String)> = other
-                .prepare("SELECT submission, outcome FROM entries ORDER BY id")
-                .unwrap()
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap();
-            async move {
-                Ok::<_, SendError>(
-                    rows.into_iter()
-                        .map(|r| (r.0 == submission, r.1))
-                        .collect::<Vec<_>>(),
-                )
-            }
-        },
-    )
-    .await
-    .unwrap();
-    assert_eq!(seen, [(true, "sending".into()), (true, "sending".into())]);
-}
-
-#[tokio::test]
-async fn a_change_history_cannot_write_is_not_sent() {
-    let path = scratch("readonly");
-    let h = History::open(&path).unwrap();
-    h.conn().execute_batch("PRAGMA query_only = ON").unwrap();
-    let mut called = false;
-    let r = recorded(
-        &h,
-        &head_office(),
-        Purpose::Change,
-        vec![switch(3, true, false)],
-        |_| {
-            called = true;
-            async { Ok::<_, SendError>(()) }
-        },
-    )
-    .await;
-    assert!(matches!(r, Err(SendError::History(_))), "{r:?}");
-    assert!(!called, "the sender was never called");
-}
-
 #[test]
 fn entries_left_sending_become_unknown_at_the_next_opening() {
     let path = scratch("crash");
@@ -640,141 +537,6 @@ fn the_export_starts_no_formula_after_a_separator_either() {
 }
 
 #[test]
-fn an_error_settles_as_failed_only_when_deepcall_cannot_have_applied_it() {
-    let api = DeepCallError::api(Module::Directory, 1012, "Contact not found in directory");
-    let (o, m) = settled_by(&api);
-    assert_eq!(o, Outcome::Failed);
-    assert!(
-        m.contains("DeepCall said: “Contact not found in directory”"),
-        "{m}"
-    );
-    let connect = DeepCallError::Network {
-        stage: NetworkStage::Connect,
-        detail: String::new(),
-    };
-    assert_eq!(settled_by(&connect).0, Outcome::Failed);
-    // A rate limit refuses before anything is done.
-    let limited = DeepCallError::RateLimited { retry_after: None };
-    assert_eq!(settled_by(&limited).0, Outcome::Failed);
-    for maybe in [
-        DeepCallError::Timeout { seconds: 20 },
-        DeepCallError::Network {
-            stage: NetworkStage::Exchange,
-            detail: String::new(),
-        },
-        DeepCallError::HttpStatus { status: 502 },
-    ] {
-        assert_eq!(settled_by(&maybe).0, Outcome::Unknown, "{maybe:?}");
-    }
-    assert_eq!(
-        settled_by(&DeepCallError::NotApplied).0,
-        Outcome::NotApplied
-    );
-}
-
-fn group(members: &[(u64, bool)]) -> GroupMembers {
-    GroupMembers {
-        group: Group {
-            id: 28,
-            name: "Evening".into(),
-            status: None,
-            created_at: None,
-            created_by: None,
-        },
-        members: members
-            .iter()
-            .map(|(id, on)| Member {
-                agent_id: *id,
-                name: None,
-                in_agent_list: true,
-                receives_calls: *on,
-            })
-            .collect(),
-        other_agents: vec![],
-    }
-}
-
-#[test]
-fn a_check_compares_a_fresh_read_with_the_change() {
-    let change = switch(3, true, false);
-    assert_eq!(
-        receiving_finding(&change, &group(&[(3, false)])).outcome,
-        Outcome::Confirmed
-    );
-    assert_eq!(
-        receiving_finding(&change, &group(&[(3, true)])).outcome,
-        Outcome::NotApplied
-    );
-    assert_eq!(
-        receiving_finding(&change, &group(&[(8, true)])).outcome,
-        Outcome::Unknown
-    );
-
-    let change = blacklisting("9876543210", "Ravi");
-    let mut now = ContactForm::empty();
-    now.blacklist = Some(true);
-    assert_eq!(contact_finding(&change, &now).outcome, Outcome::Confirmed);
-    now.blacklist = Some(false);
-    assert_eq!(contact_finding(&change, &now).outcome, Outcome::NotApplied);
-
-    let email = Change::Contact {
-        number: "9876543210".into(),
-        name: None,
-        changes: vec![
-            FieldChange {
-                field: ContactField::Known(KnownField::Email),
-                before: FieldValue::Text("a@x.in".into()),
-                after: FieldValue::Text("b@x.in".into()),
-            },
-            FieldChange {
-                field: ContactField::Known(KnownField::Vip),
-                before: FieldValue::NotKnown,
-                after: FieldValue::Flag(true),
-            },
-        ],
-    };
-    let mut now = ContactForm::empty();
-    now.info.insert("email".into(), "b@x.in".into());
-    now.vip = Some(true);
-    assert_eq!(contact_finding(&email, &now).outcome, Outcome::Confirmed);
-    now.info.insert("email".into(), "a@x.in".into());
-    now.vip = Some(false);
-    assert_eq!(contact_finding(&email, &now).outcome, Outcome::NotApplied);
-    // The email as it was: not applied, whatever VIP (not known before) is.
-    now.vip = Some(true);
-    assert_eq!(contact_finding(&email, &now).outcome, Outcome::NotApplied);
-    now.info.insert("email".into(), "c@x.in".into());
-    let f = contact_finding(&email, &now);
-    assert_eq!(f.outcome, Outcome::Unknown);
-    assert!(f.message.contains("email"), "{}", f.message);
-
-    // A bulk row knows no value before. The contact already had its name;
-    // VIP is not on: the row was not applied, and is sent again.
-    let row = Change::Contact {
-        number: "9876543210".into(),
-        name: Some("Asha Rao".into()),
-        changes: vec![
-            FieldChange {
-                field: ContactField::Known(KnownField::Name),
-                before: FieldValue::NotKnown,
-                after: FieldValue::Text("Asha Rao".into()),
-            },
-            FieldChange {
-                field: ContactField::Known(KnownField::Vip),
-                before: FieldValue::NotKnown,
-                after: FieldValue::Flag(true),
-            },
-        ],
-    };
-    let mut now = ContactForm::empty();
-    now.info.insert("name".into(), "Asha Rao".into());
-    now.vip = Some(false);
-    assert_eq!(contact_finding(&row, &now).outcome, Outcome::NotApplied);
-    now.vip = Some(true);
-    assert_eq!(contact_finding(&row, &now).outcome, Outcome::Confirmed);
-}
-
-#[test]
 fn revert_is_offered_for_confirmed_contact_changes_with_known_values() {
     let h = History::in_memory();
     let s = h
@@ -809,7 +571,7 @@ fn a_run_whose_copy_stopped_is_offered_at_the_next_start_without_waiting() {
             .create_batch(&NewBatch {
                 account: &head_office(),
                 source: "b.csv",
-                separator: crate::bulk::Separator::Comma,
+                separator: crate::csv_guard::Separator::Comma,
                 headers: &[],
                 rows: &[RunRow {
                     line: 2,

@@ -1,4 +1,4 @@
-//! Bulk runs (`history::run`) against the sandbox: a few rows at a time,
+//! Bulk runs (`sending::run`) against the sandbox: a few rows at a time,
 //! backing off, pausing and cancelling, resuming after a crash; and, with
 //! a rate limit, random 5xx and dropped connections, every row ends
 //! confirmed or failed with a reason, none is lost and none is applied
@@ -11,9 +11,9 @@ use deepcall_desk::deepcall::directory::field::{ContactField, FieldValue, KnownF
 use deepcall_desk::deepcall::directory::form::FieldChange;
 use deepcall_desk::deepcall::directory::{ContactNumber, ContactUpdate};
 use deepcall_desk::history::batch::{BatchState, BatchSummary, Held, NewBatch, RunRow};
-use deepcall_desk::history::run::{self, Control, RunOptions, RunProgress, Start};
 use deepcall_desk::history::{self, AccountRef, Change, History, Outcome, Purpose};
 use deepcall_desk::sandbox::{extra_contact, Fault, Misbehaviour, Options, RateLimit, Sandbox};
+use deepcall_desk::sending::run::{self, Control, RunOptions, RunProgress, Start};
 use tokio::sync::watch;
 
 use crate::common::*;

@@ -5,10 +5,10 @@ use deepcall_desk::deepcall::group::{
     Assignment, ChangeOutcome, GroupId, GroupMembers, GroupSummary, ReceivingChange,
 };
 use deepcall_desk::deepcall::{ApiErrorKind, Auth, Client, DeepCallError, Module};
-use deepcall_desk::history::send::{self, SendError};
 use deepcall_desk::history::{AccountRef, History, Outcome, Purpose, Query};
 use deepcall_desk::sandbox::{Fault, Options, Sandbox};
 use deepcall_desk::secret::Secret;
+use deepcall_desk::sending::send::{self, SendError};
 use serde_json::{json, Value};
 
 use crate::common::*;

@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex};
 use deepcall_desk::deepcall::group::{GroupId, ReceivingChange};
 use deepcall_desk::deepcall::server_text::MAX_CHARS;
 use deepcall_desk::deepcall::DeepCallError;
-use deepcall_desk::history::send::{self, SendError};
 use deepcall_desk::history::{AccountRef, History, Outcome, Purpose, Query};
 use deepcall_desk::sandbox::Fault;
+use deepcall_desk::sending::send::{self, SendError};
 
 use crate::common::*;
 

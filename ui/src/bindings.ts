@@ -474,7 +474,7 @@ export type Change = Change_Serialize | Change_Deserialize;
 
 /**
  *  How a change of who receives calls ended (see
- *  `history::send::change_receiving`, the one place that sends one: it
+ *  `sending::send::change_receiving`, the one place that sends one: it
  *  reads the group, sends the complete member and receive-call lists with
  *  the changes applied, because the docs do not say whether
  *  `submitAssignGroupToAgent` replaces or merges, then reads again). Every variant carries the
@@ -484,7 +484,7 @@ export type ChangeOutcome = ChangeOutcome_Serialize | ChangeOutcome_Deserialize;
 
 /**
  *  How a change of who receives calls ended (see
- *  `history::send::change_receiving`, the one place that sends one: it
+ *  `sending::send::change_receiving`, the one place that sends one: it
  *  reads the group, sends the complete member and receive-call lists with
  *  the changes applied, because the docs do not say whether
  *  `submitAssignGroupToAgent` replaces or merges, then reads again). Every variant carries the
@@ -506,7 +506,7 @@ export type ChangeOutcome_Deserialize =
 
 /**
  *  How a change of who receives calls ended (see
- *  `history::send::change_receiving`, the one place that sends one: it
+ *  `sending::send::change_receiving`, the one place that sends one: it
  *  reads the group, sends the complete member and receive-call lists with
  *  the changes applied, because the docs do not say whether
  *  `submitAssignGroupToAgent` replaces or merges, then reads again). Every variant carries the

@@ -39,7 +39,7 @@ fn unsent_run(h: &History, days: i64, state: BatchState) -> i64 {
             &NewBatch {
                 account: &sandbox(),
                 source: "held.csv",
-                separator: crate::bulk::Separator::Comma,
+                separator: crate::csv_guard::Separator::Comma,
                 headers: &["Phone".into(), "Name".into()],
                 rows: &[row(2), row(3)],
                 left_out: &[LeftOut {

@@ -24,8 +24,7 @@ export function groupLabel(g: Pick<Group, "id" | "name">): string {
 const PLAIN = /^[\x20-\x7e]*$/;
 
 /** Case and accents do not count: "émile" sorts with "Emile". Plain names
- * skip the Unicode work (on 10,000 names in WebKit: 24 ms of a 46 ms sort,
- * as measured). */
+ * skip the Unicode work, most of a long list's sort (docs/performance.md). */
 function sortKey(name: string): string {
   let key = sortKeys.get(name);
   if (key === undefined) {

@@ -28,10 +28,9 @@ use tokio::sync::watch;
 
 use crate::deepcall::Client;
 
-use super::batch::{BatchState, BatchSummary};
-use super::owner;
-use super::send::on_disk;
-use super::{History, HistoryError, Outcome, Purpose};
+use crate::history::batch::{BatchState, BatchSummary};
+use crate::history::owner;
+use crate::history::{on_disk, History, HistoryError, Outcome, Purpose};
 use limit::{Limiter, Limits};
 use pace::{Gate, Stops};
 use row::{Ended, Step, Work};
@@ -243,13 +242,13 @@ pub async fn run(
 ) -> Result<BatchSummary, HistoryError> {
     let (rows, summary) = on_disk(history, move |h| {
         if !h.claim_batch(batch)? {
-            return Err(HistoryError(owner::SENT_ELSEWHERE.into()));
+            return Err(HistoryError::said(owner::SENT_ELSEWHERE));
         }
         h.set_batch_note(batch, None)?;
         h.set_batch_state(batch, BatchState::Running)?;
         let summary = h
             .batch(batch)?
-            .ok_or_else(|| HistoryError("This run is no longer in History.".into()))?;
+            .ok_or_else(|| HistoryError::said("This run is no longer in History."))?;
         Ok::<_, HistoryError>((h.batch_rows(batch)?, summary))
     })
     .await?;
@@ -397,7 +396,7 @@ pub async fn run(
     on_disk(history, move |h| -> Result<_, HistoryError> {
         h.set_batch_state(batch, state)?;
         h.let_go(batch)?;
-        let gone = || HistoryError("This run is no longer in History.".into());
+        let gone = || HistoryError::said("This run is no longer in History.");
         let note = match halted {
             None => None,
             Some(Halt::Refused(trip)) => Some(trip.words().to_owned()),

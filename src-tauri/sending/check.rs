@@ -7,8 +7,8 @@ use crate::deepcall::directory::ContactNumber;
 use crate::deepcall::group::{GroupId, GroupMembers};
 use crate::deepcall::Client;
 
-use super::send::{on_disk, SendError};
-use super::{Change, Entry, History, HistoryError, Outcome};
+use super::send::SendError;
+use crate::history::{on_disk, Change, Entry, History, HistoryError, Outcome};
 
 /// What a fresh read says of one entry.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use crate::deepcall::directory::ContactNumber;
 use crate::deepcall::group::{self, Assignment, ChangeOutcome, GroupId, Plan, ReceivingChange};
 use crate::deepcall::{Client, DeepCallError};
 
-use super::{AccountRef, Change, History, HistoryError, Outcome, Purpose};
+use crate::history::{on_disk, AccountRef, Change, History, HistoryError, Outcome, Purpose};
 
 /// Why a recorded change did not go through.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -17,22 +17,6 @@ pub enum SendError {
     /// History could not write it down, so it was not sent.
     #[error(transparent)]
     History(#[from] HistoryError),
-}
-
-/// Runs History's disk work off the async threads. Work that never ran
-/// (the app is closing, and the runtime cancelled it before it started) is
-/// an error like any other History error: whatever waited on it was not
-/// written, so it is not sent.
-pub(super) async fn on_disk<T: Send + 'static>(
-    history: &History,
-    work: impl FnOnce(&History) -> Result<T, HistoryError> + Send + 'static,
-) -> Result<T, HistoryError> {
-    let history = history.clone();
-    match tokio::task::spawn_blocking(move || work(&history)).await {
-        Ok(v) => v,
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(_) => Err(HistoryError::closing()),
-    }
 }
 
 /// How a request that went wrong leaves its entries: whether DeepCall may
