@@ -117,8 +117,10 @@ export class TidyModel {
     try {
       const r = await commands.historyTidy(e.days);
       if (r.status === "error") throw r.error;
-      this.done = doneWords(r.data);
+      // The offer is read again before the removal is announced, so that
+      // "Removed…" never stands beside an offer of what was just removed.
       await this.start();
+      this.done = doneWords(r.data);
     } catch (err) {
       this.error = asAppError(err);
     } finally {
