@@ -201,7 +201,8 @@ impl AppState {
 
     /// Blocking: reads the account's secret from the keyring.
     fn account_client(&self, record: &AccountRecord) -> Result<Client, AppError> {
-        Ok(self.accounts().client(self.http(), record)?)
+        let (base, auth) = self.accounts().address_and_auth(record)?;
+        Ok(Client::new(self.http().clone(), base, auth))
     }
 
     async fn sandbox_client(&self) -> Result<Client, AppError> {

@@ -8,7 +8,7 @@ use super::model::invalid;
 use super::rules::{check_input, check_secret, name_is_free, secret_prompt};
 use super::store::{self, AccountsFile, Disk};
 use super::*;
-use crate::deepcall::{Auth, BaseUrl, Client, Http};
+use crate::deepcall::{Auth, BaseUrl};
 use crate::secret::Secret;
 
 /// Opens the keyring store; the app passes the platform's, tests an in-memory one.
@@ -268,10 +268,11 @@ impl Accounts {
             .ok_or_else(|| invalid("secret", "This account's token or session ID is missing from the keyring: edit the account and enter it again."))
     }
 
-    /// A client for a saved account.
-    pub fn client(&self, http: &Http, record: &AccountRecord) -> Result<Client, AccountError> {
+    /// Where a saved account's requests go, and how they sign in (the
+    /// secret from the keyring): what a DeepCall client for it is made of.
+    pub fn address_and_auth(&self, record: &AccountRecord) -> Result<(BaseUrl, Auth), AccountError> {
         let base = BaseUrl::parse(&record.host).map_err(|e| invalid("host", e.to_string()))?;
-        Ok(Client::new(http.clone(), base, self.auth(record)?))
+        Ok((base, self.auth(record)?))
     }
 
     /// Why editing `id` to this address and sign-in needs its token or
