@@ -270,7 +270,10 @@ impl Accounts {
 
     /// Where a saved account's requests go, and how they sign in (the
     /// secret from the keyring): what a DeepCall client for it is made of.
-    pub fn address_and_auth(&self, record: &AccountRecord) -> Result<(BaseUrl, Auth), AccountError> {
+    pub fn address_and_auth(
+        &self,
+        record: &AccountRecord,
+    ) -> Result<(BaseUrl, Auth), AccountError> {
         let base = BaseUrl::parse(&record.host).map_err(|e| invalid("host", e.to_string()))?;
         Ok((base, self.auth(record)?))
     }
