@@ -54,13 +54,12 @@ const SETTLE: std::time::Duration = std::time::Duration::from_secs(3);
 async fn main() {
     use support::launch::APP_BINARY_ENV;
 
-    let binary = std::env::var_os(APP_BINARY_ENV)
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            panic!("{APP_BINARY_ENV} names the release binary to measure (scripts/measure-release sets it)")
-        });
+    let Some(binary) = std::env::var_os(APP_BINARY_ENV) else {
+        eprintln!("Name the release binary to measure in {APP_BINARY_ENV} (scripts/measure-release does).");
+        std::process::exit(2);
+    };
     let report = match std::env::args().nth(1).as_deref() {
-        None => figures::measure(&binary).await,
+        None => figures::measure(binary.as_ref()).await,
         Some("bulk") => bulk::run().await.write(None),
         Some(other) => {
             eprintln!("No figure '{other}': measure-release measures every figure, or with 'bulk' the bulk run alone.");
