@@ -61,7 +61,7 @@ async fn account_screens_pass_axe() {
 
     // ---- the add-account form: User ID + token ---------------------------
     app.wait_heading("Welcome to DeepCall Desk").await;
-    app.start_connecting().await;
+    app.accounts().start_connecting().await;
     app.field("Token").await;
     check(&app, "Add-account form, User ID + token (empty)").await;
 
@@ -77,15 +77,16 @@ async fn account_screens_pass_axe() {
     check(&app, "Add-account form with field errors").await;
 
     // A failed check: wrong token, only "Save anyway".
-    app.fill_account("Head office", false, "not-the-token")
+    app.accounts()
+        .fill("Head office", false, "not-the-token")
         .await;
-    app.check_connection("Wrong credentials").await;
+    app.accounts().check_connection("Wrong credentials").await;
     app.button("Save anyway").await;
     check(&app, "Add-account form, failed check (Wrong credentials)").await;
 
     // A successful check, then save.
     app.type_into("Token", &creds.token).await;
-    app.check_connection("Connected").await;
+    app.accounts().check_connection("Connected").await;
     check(&app, "Add-account form, connected (User ID + token)").await;
     app.click_button("Save").await;
     app.wait_text("was added and is now the active account")
@@ -94,9 +95,9 @@ async fn account_screens_pass_axe() {
 
     // ---- the add-account form: Session ID --------------------------------
     app.click_button("Add a DeepCall account").await;
-    app.fill_account("Branch", true, &creds.ssid).await;
+    app.accounts().fill("Branch", true, &creds.ssid).await;
     check(&app, "Add-account form, Session ID (filled)").await;
-    app.check_connection("Connected").await;
+    app.accounts().check_connection("Connected").await;
     check(&app, "Add-account form, connected (Session ID)").await;
     app.click_button("Save").await;
     app.wait_text("“Branch” was added").await;
@@ -118,9 +119,9 @@ async fn account_screens_pass_axe() {
     check(&app, "Remove-account confirmation dialog").await;
 
     // Confirm, then remove the other one too: this cleans the shared keyring.
-    app.confirm_removal("Branch").await;
+    app.accounts().confirm_removal("Branch").await;
     app.click_button("Remove “Head office”").await;
-    app.confirm_removal("Head office").await;
+    app.accounts().confirm_removal("Head office").await;
     assert_eq!(app.active_account().await, "Sandbox");
 
     app.close().await;
@@ -140,13 +141,15 @@ async fn keyring_missing_notice_passes_axe() {
     app.find(By::Css("[data-testid='keyring-notice']")).await;
     check(&app, "Welcome with the keyring-missing notice").await;
 
-    app.start_connecting().await;
+    app.accounts().start_connecting().await;
     app.find(By::Css("[data-testid='keyring-notice']")).await;
     check(&app, "Add-account form with the keyring-missing notice").await;
 
     // Saving cannot work: the form says why.
-    app.fill_account("Head office", false, &creds.token).await;
-    app.check_connection("Connected").await;
+    app.accounts()
+        .fill("Head office", false, &creds.token)
+        .await;
+    app.accounts().check_connection("Connected").await;
     app.click_button("Save").await;
     app.wait_text("nowhere safe to keep").await;
     check(&app, "Add-account form, save failed without a keyring").await;

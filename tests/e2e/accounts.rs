@@ -12,7 +12,10 @@ use serde_json::json;
 use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
 
-use crate::support::{App, BareBus, Launch, TempDir, WAIT};
+use crate::support::home::{accounts_file, history_file, log_of};
+use crate::support::requests::RELATION;
+use crate::support::screens::accounts::saved_account_id;
+use crate::support::{App, BareBus, Launch, TempDir};
 
 /// Distinctive secrets: the leak check searches for these.
 const TOKEN: &str = "tok-E2E-LEAKCHECK-8c41f2d9";
@@ -24,20 +27,6 @@ fn secret_tool_search() -> String {
         .output()
         .expect("secret-tool runs");
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn account_id(home: &Path, name: &str) -> String {
-    let file = home.join("config/com.deepcalldesk.desk/accounts.json");
-    let v: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&file).expect("accounts.json exists")).unwrap();
-    v["accounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["name"] == name)
-        .and_then(|a| a["id"].as_str())
-        .unwrap_or_else(|| panic!("no account {name} in {v}"))
-        .to_owned()
 }
 
 /// Switches agent #8 of group 28 on or off with `account`, through the
@@ -104,10 +93,10 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
     let app = App::launch_with(launch()).await;
     app.record_ipc().await;
     app.wait_heading("Welcome to DeepCall Desk").await;
-    app.start_connecting().await;
-    app.fill_account("Head office", false, TOKEN).await;
+    app.accounts().start_connecting().await;
+    app.accounts().fill("Head office", false, TOKEN).await;
     app.screenshot("account-form-token").await;
-    app.check_connection("Connected").await;
+    app.accounts().check_connection("Connected").await;
     app.button("Save").await.click().await.unwrap();
     app.wait_text("was added and is now the active account")
         .await;
@@ -127,7 +116,7 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
         .click()
         .await
         .unwrap();
-    app.fill_account("Branch", true, SSID).await;
+    app.accounts().fill("Branch", true, SSID).await;
     app.screenshot("account-form-session").await;
     assert!(
         app.driver
@@ -137,7 +126,7 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
             .is_empty(),
         "the Session ID method shows no User ID field"
     );
-    app.check_connection("Connected").await;
+    app.accounts().check_connection("Connected").await;
     app.button("Save").await.click().await.unwrap();
     app.wait_text("“Branch” was added").await;
     assert_eq!(app.active_account().await, "Branch");
@@ -148,8 +137,8 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
         .click()
         .await
         .unwrap();
-    app.fill_account("Typo", false, "not-the-token").await;
-    app.check_connection("Wrong credentials").await;
+    app.accounts().fill("Typo", false, "not-the-token").await;
+    app.accounts().check_connection("Wrong credentials").await;
     assert!(app
         .driver
         .find_all(By::XPath("//button[normalize-space(.)='Save']"))
@@ -171,13 +160,13 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
         Some(3),
         "{ok}"
     );
-    let sent = sandbox.requests_to("Group/getGroupAgentRelation");
+    let sent = sandbox.requests_to(RELATION);
     let body = sent[0].json.as_ref().unwrap();
     assert_eq!(body["ssid"], SSID);
     assert!(body.get("token").is_none() && body.get("userId").is_none());
 
-    let head_id = account_id(&home.0, "Head office");
-    let branch_id = account_id(&home.0, "Branch");
+    let head_id = saved_account_id(&home.0, "Head office");
+    let branch_id = saved_account_id(&home.0, "Branch");
     // A change with it, so History holds an entry sent with a Session ID.
     let changed = change_receiving(&app, &branch_id, false).await;
     assert_eq!(changed["ok"]["outcome"], "applied", "{changed}");
@@ -221,10 +210,7 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
     sandbox.clear_requests();
     let ok = app.invoke("group_members", json!({ "group": "28" })).await;
     assert!(ok.get("ok").is_some(), "{ok}");
-    let body = sandbox.requests_to("Group/getGroupAgentRelation")[0]
-        .json
-        .clone()
-        .unwrap();
+    let body = sandbox.requests_to(RELATION)[0].json.clone().unwrap();
     assert_eq!(
         (body["userId"].as_str(), body["token"].as_str()),
         (Some(USER_ID), Some(TOKEN))
@@ -247,7 +233,7 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
         "Remove “Branch”?"
     );
     app.screenshot("account-remove-confirm").await;
-    app.confirm_removal("Branch").await;
+    app.accounts().confirm_removal("Branch").await;
     assert!(app
         .driver
         .find_all(By::XPath("//li[@aria-label='Branch']"))
@@ -267,7 +253,7 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
         .click()
         .await
         .unwrap();
-    app.confirm_removal("Head office").await;
+    app.accounts().confirm_removal("Head office").await;
     assert_eq!(app.active_account().await, "Sandbox");
 
     replies.extend(app.ipc_replies().await);
@@ -298,10 +284,9 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
     let history: Vec<u8> = ["", "-wal"]
         .iter()
         .flat_map(|suffix| {
-            std::fs::read(home.0.join(format!(
-                "data/com.deepcalldesk.desk/history.sqlite3{suffix}"
-            )))
-            .unwrap_or_default()
+            let mut file = history_file(&home.0).into_os_string();
+            file.push(suffix);
+            std::fs::read(file).unwrap_or_default()
         })
         .collect();
     let holds = |needle: &str| {
@@ -318,11 +303,9 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
     assert!(!printed.contains(TOKEN) && !printed.contains(SSID));
     // The log (in home, so searched above too) was written during the flow:
     // the calls to both accounts' DeepCall are in it, their secrets are not.
-    let log = crate::desktop::log_of(&home.0);
+    let log = log_of(&home.0);
     assert!(
-        log.matches("DeepCall Group/getGroupAgentRelation: ok")
-            .count()
-            >= 2,
+        log.matches(&format!("DeepCall {RELATION}: ok")).count() >= 2,
         "{log}"
     );
     // The wrong token's refusal: DeepCall's own words, for engineers only.
@@ -353,10 +336,11 @@ async fn without_a_secret_service_the_app_explains_and_the_sandbox_works() {
     app.screenshot("keyring-missing").await;
 
     // Saving an account says why it cannot, and keeps what was typed.
-    app.start_connecting().await;
-    app.fill_account("Head office", false, "sandbox-token")
+    app.accounts().start_connecting().await;
+    app.accounts()
+        .fill("Head office", false, "sandbox-token")
         .await;
-    app.check_connection("Connected").await;
+    app.accounts().check_connection("Connected").await;
     app.click_button("Save").await;
     let alert = app.wait_text("nowhere safe to keep").await;
     assert!(alert.is_displayed().await.unwrap());
@@ -381,38 +365,6 @@ async fn without_a_secret_service_the_app_explains_and_the_sandbox_works() {
     );
     assert_eq!(app.active_account().await, "Sandbox");
     app.close().await;
-}
-
-/// Asserts that the words announced with an input (its `aria-describedby`
-/// texts), by its label, contain `expected` within [`WAIT`] (the form asks
-/// Rust as the manager types, so they follow an edit by a moment).
-async fn assert_described(app: &App, label: &str, expected: &str) {
-    let until = std::time::Instant::now() + WAIT;
-    loop {
-        let now = field_description_now(app, label).await;
-        if now.contains(expected) {
-            return;
-        }
-        assert!(
-            std::time::Instant::now() <= until,
-            "{expected:?} is not in {now:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
-async fn field_description_now(app: &App, label: &str) -> String {
-    let input = app.field(label).await;
-    let ret = app
-        .driver
-        .execute(
-            r#"const ids = (arguments[0].getAttribute("aria-describedby") || "").split(" ");
-               return ids.map((id) => document.getElementById(id)?.textContent ?? "").join(" | ");"#,
-            vec![input.to_json().expect("element")],
-        )
-        .await
-        .expect("script runs");
-    ret.json().as_str().unwrap_or_default().to_owned()
 }
 
 /// Asks Rust directly, as the form would, to check a draft of the saved
@@ -464,27 +416,29 @@ async fn a_saved_token_is_never_sent_to_a_changed_address_or_sign_in() {
     })
     .await;
     app.wait_heading("Welcome to DeepCall Desk").await;
-    app.start_connecting().await;
-    app.fill_account("Head office", false, TOKEN).await;
-    app.check_connection("Connected").await;
+    app.accounts().start_connecting().await;
+    app.accounts().fill("Head office", false, TOKEN).await;
+    app.accounts().check_connection("Connected").await;
     app.click_button("Save").await;
     app.wait_text("was added and is now the active account")
         .await;
-    let id = account_id(&home.0, "Head office");
+    let id = saved_account_id(&home.0, "Head office");
     let token_sign_in = json!({ "method": "userToken", "userId": USER_ID });
 
     // ---- unchanged: the saved token is used, at its own address ----------
     app.click_button("Edit “Head office”").await;
-    assert_described(&app, "Token", "Leave this empty to keep it").await;
+    app.accounts()
+        .assert_described("Token", "Leave this empty to keep it")
+        .await;
     saved_at.clear_requests();
-    app.check_connection("Connected").await;
-    let sent = saved_at.requests_to("Group/getGroupAgentRelation");
+    app.accounts().check_connection("Connected").await;
+    let sent = saved_at.requests_to(RELATION);
     assert_eq!(sent[0].json.as_ref().unwrap()["token"], TOKEN);
 
     // ---- another address: the form asks for the token again --------------
     elsewhere.clear_requests();
     app.type_into("DeepCall address", &elsewhere.url()).await;
-    assert_described(&app, "Token", "The DeepCall address changed, so enter the token again: a saved token is only ever sent to the address it was saved for.").await;
+    app.accounts().assert_described("Token", "The DeepCall address changed, so enter the token again: a saved token is only ever sent to the address it was saved for.").await;
     app.click_button("Check connection").await;
     app.wait_text("Enter the token.").await;
     assert_eq!(
@@ -514,24 +468,23 @@ async fn a_saved_token_is_never_sent_to_a_changed_address_or_sign_in() {
             .map(|r| &r.path)
             .collect::<Vec<_>>()
     );
-    let file =
-        std::fs::read_to_string(home.0.join("config/com.deepcalldesk.desk/accounts.json")).unwrap();
+    let file = std::fs::read_to_string(accounts_file(&home.0)).unwrap();
     assert!(
         file.contains(&saved_at.url()) && !file.contains(&elsewhere.url()),
         "{file}"
     );
     // Typed again, the check reaches the new address with it.
     app.type_into("Token", TOKEN).await;
-    app.check_connection("Connected").await;
-    let sent = elsewhere.requests_to("Group/getGroupAgentRelation");
+    app.accounts().check_connection("Connected").await;
+    let sent = elsewhere.requests_to(RELATION);
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].json.as_ref().unwrap()["token"], TOKEN);
     app.click_button("Cancel").await;
 
     // ---- another sign-in method: the form asks for the session ID ----------
     app.click_button("Edit “Head office”").await;
-    app.choose_session_id().await;
-    assert_described(&app, "Session ID", "The sign-in method changed, so enter the session ID: a saved token is only ever sent with the sign-in method it was saved for.").await;
+    app.accounts().choose_session_id().await;
+    app.accounts().assert_described("Session ID", "The sign-in method changed, so enter the session ID: a saved token is only ever sent with the sign-in method it was saved for.").await;
     saved_at.clear_requests();
     app.click_button("Check connection").await;
     app.wait_text("Enter the session ID.").await;
@@ -544,8 +497,8 @@ async fn a_saved_token_is_never_sent_to_a_changed_address_or_sign_in() {
         "the saved token was sent as a session ID"
     );
     app.type_into("Session ID", SSID).await;
-    app.check_connection("Connected").await;
-    let sent = saved_at.requests_to("Group/getGroupAgentRelation");
+    app.accounts().check_connection("Connected").await;
+    let sent = saved_at.requests_to(RELATION);
     let body = sent[0].json.as_ref().unwrap();
     assert_eq!(body["ssid"], SSID);
     assert!(body.get("token").is_none());
@@ -553,6 +506,6 @@ async fn a_saved_token_is_never_sent_to_a_changed_address_or_sign_in() {
 
     // Clean the shared keyring for later runs.
     app.click_button("Remove “Head office”").await;
-    app.confirm_removal("Head office").await;
+    app.accounts().confirm_removal("Head office").await;
     app.close().await;
 }

@@ -4,40 +4,13 @@
 
 use std::sync::Arc;
 
-use deepcall_desk::sandbox::{Credentials, Options, Sandbox, USER_ID};
+use deepcall_desk::sandbox::{Options, Sandbox};
 use serde_json::json;
 
+use crate::support::requests::RELATION;
+use crate::support::screens::accounts::home_with_account;
 use crate::support::sockets::listening_ports;
-use crate::support::{App, Launch, TempDir};
-
-/// A home whose active account is a real one (User ID and token, kept in
-/// the keyring), pointed at `sandbox` as its DeepCall; and that account's id.
-pub async fn home_with_account(
-    sandbox: &Arc<Sandbox>,
-    tag: &'static str,
-) -> (Arc<TempDir>, String) {
-    let home = Arc::new(TempDir::new(tag));
-    let app = App::launch_with(Launch {
-        sandbox: Some(sandbox.clone()),
-        home: Some(home.clone()),
-        ..Launch::new(tag)
-    })
-    .await;
-    let draft = json!({
-        "id": null,
-        "name": "Head office",
-        "host": sandbox.url(),
-        "signIn": { "method": "userToken", "userId": USER_ID },
-        "secret": Credentials::default().token,
-    });
-    let saved = app.invoke("save_account", json!({ "draft": draft })).await;
-    let id = saved["ok"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("the account was saved: {saved}"))
-        .to_owned();
-    app.close().await;
-    (home, id)
-}
+use crate::support::{App, Launch};
 
 /// Group 28 (three members in the sandbox's sample data) is read through
 /// the app.
@@ -68,7 +41,7 @@ async fn a_real_account_starts_no_sandbox_and_the_sandbox_starts_when_chosen() {
     // The account really works, through its own DeepCall.
     deepcall.clear_requests();
     group_28_is_read(&app).await;
-    assert_eq!(deepcall.requests_to("Group/getGroupAgentRelation").len(), 1);
+    assert_eq!(deepcall.requests_to(RELATION).len(), 1);
     let with_account = listening_ports(app.pid());
     assert!(
         with_account.is_empty(),

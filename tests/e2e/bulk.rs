@@ -8,231 +8,19 @@
 //! each step.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use deepcall_desk::deepcall::directory::ContactNumber;
-use deepcall_desk::sandbox::{Misbehaviour, Options, RecordedRequest, Sandbox};
+use deepcall_desk::sandbox::RecordedRequest;
 use serde_json::{json, Map, Value};
 use thirtyfour::prelude::*;
 
-use crate::crash::kill_and_wait;
-use crate::support::x11::{open_in_dialog, save_in_dialog};
-use crate::support::{App, Launch, TempDir, WAIT};
+use crate::support::bulk_file::BAD_LINE;
+use crate::support::requests::{carried_per_contact, contact_of, UPDATE};
+use crate::support::screens::bulk;
+use crate::support::x11::save_in_dialog;
+use crate::support::{App, TempDir};
 
-pub(crate) const UPDATE: &str = "Directory/update";
-/// The file line of the row whose email is bad.
-const BAD_LINE: usize = 25;
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bulk-50.csv")
-}
-
-/// One row of the fixture: its file line, number as the app sends it, and
-/// its cells by header.
-pub(crate) struct CsvRow {
-    pub line: usize,
-    pub number: String,
-    cells: BTreeMap<String, String>,
-}
-
-impl CsvRow {
-    pub fn cell(&self, header: &str) -> &str {
-        self.cells.get(header).map(String::as_str).unwrap_or("")
-    }
-
-    fn blacklists(&self) -> bool {
-        flag(self.cell("Blacklisted")) == Some(true)
-    }
-
-    /// The `Directory/update` body's `contactinfo` and `other` this row
-    /// sets: only its non-empty cells.
-    fn expected(&self) -> (Map<String, Value>, Map<String, Value>) {
-        let mut info = Map::new();
-        for (header, key) in [
-            ("Name", "name"),
-            ("Email", "email"),
-            ("Custom field 1", "custom_field_1"),
-            ("custom_field_2", "custom_field_2"),
-        ] {
-            let v = self.cell(header).trim();
-            if !v.is_empty() {
-                info.insert(key.into(), json!(v));
-            }
-        }
-        let mut other = Map::new();
-        for (header, key) in [("VIP", "vip"), ("Blacklisted", "blacklist")] {
-            if let Some(on) = flag(self.cell(header)) {
-                other.insert(key.into(), json!(on));
-            }
-        }
-        (info, other)
-    }
-}
-
-fn flag(cell: &str) -> Option<bool> {
-    match cell.trim().to_ascii_lowercase().as_str() {
-        "" => None,
-        "yes" | "y" | "true" | "1" => Some(true),
-        "no" | "n" | "false" | "0" => Some(false),
-        other => panic!("the fixture's flag cell {other:?}"),
-    }
-}
-
-pub(crate) fn read_fixture() -> Vec<CsvRow> {
-    let mut reader = csv::Reader::from_path(fixture()).expect("the fixture reads");
-    let headers: Vec<String> = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    reader
-        .records()
-        .enumerate()
-        .map(|(i, r)| {
-            let r = r.unwrap();
-            // No cell of the fixture spans lines: the header is line 1.
-            let line = i + 2;
-            let cells: BTreeMap<String, String> = headers
-                .iter()
-                .cloned()
-                .zip(r.iter().map(str::to_owned))
-                .collect();
-            let number = ContactNumber::parse(&cells["Phone"])
-                .expect("the fixture's numbers are valid")
-                .as_str()
-                .to_owned();
-            CsvRow {
-                line,
-                number,
-                cells,
-            }
-        })
-        .collect()
-}
-
-/// Starts the app in Sandbox mode with the fixture's contacts in the
-/// sandbox's directory, and opens Bulk update.
-pub(crate) async fn launch(tag: &'static str) -> (App, Vec<CsvRow>) {
-    let sandbox = Arc::new(Sandbox::start(Options::default()).await.unwrap());
-    let rows = read_fixture();
-    assert_eq!(rows.len(), 50);
-    let bad = rows.iter().find(|r| r.line == BAD_LINE).unwrap();
-    assert_eq!(bad.cell("Email"), "sneha.rao@", "the fixture's bad row");
-    for r in &rows {
-        sandbox.add_contact(&r.number, r.cell("Name"));
-    }
-    (open_bulk_update(sandbox, tag).await, rows)
-}
-
-/// Starts the app against `sandbox`, chooses to try the Sandbox and opens
-/// Bulk update.
-pub(crate) async fn open_bulk_update(sandbox: Arc<Sandbox>, tag: &'static str) -> App {
-    let app = App::launch_with(Launch {
-        sandbox: Some(sandbox),
-        home: Some(Arc::new(TempDir::new(tag))),
-        ..Launch::new(tag)
-    })
-    .await;
-    app.wait_heading("Welcome to DeepCall Desk").await;
-    app.click_button("Try the Sandbox").await;
-    app.wait_heading("Groups").await;
-    app.go("Bulk update").await;
-    app
-}
-
-/// Waits for a step's heading (the screen's own heading is the `h1`).
-pub(crate) async fn wait_step(app: &App, heading: &str) {
-    app.find(By::XPath(format!("//h2[normalize-space(.)='{heading}']")))
-        .await;
-}
-
-/// Chooses the fixture through GTK's open dialog and checks its rows with
-/// the proposed columns; returns on the preview.
-async fn choose_and_check(app: &App, shots: bool) {
-    app.click_button("Choose a CSV file…").await;
-    open_in_dialog("Choose a CSV file", &fixture());
-    wait_step(app, "Match the columns").await;
-    app.wait_text("bulk-50.csv").await;
-    if shots {
-        app.screenshot("bulk-mapping").await;
-        app.assert_accessible("Bulk update, the columns").await;
-    }
-    app.click_button("Check the rows").await;
-    app.find(By::Css("[data-testid='bulk-preview-counts']"))
-        .await;
-    app.find(By::Css("[data-testid='bulk-preview-row']")).await;
-}
-
-/// The text of the element with `data-testid` `id`.
-pub(crate) async fn testid_text(app: &App, id: &str) -> String {
-    app.text_of(By::Css(format!("[data-testid='{id}']")))
-        .await
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// The texts of the elements matching `css`, in order.
-pub(crate) async fn items(app: &App, css: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for el in app.driver.find_all(By::Css(css)).await.unwrap() {
-        out.push(el.text().await.unwrap().trim().to_owned());
-    }
-    out
-}
-
-/// Presses the button whose text starts with `starts` in the open dialog.
-pub(crate) async fn press_in_dialog(app: &App, starts: &str) {
-    app.find(By::XPath(format!(
-        "//dialog[@open]//button[starts-with(normalize-space(.), '{starts}')]"
-    )))
-    .await
-    .click()
-    .await
-    .unwrap();
-}
-
-async fn focused_text(app: &App) -> String {
-    let ret = app
-        .driver
-        .execute(
-            "return document.activeElement ? document.activeElement.textContent.trim() : null;",
-            Vec::new(),
-        )
-        .await
-        .unwrap();
-    ret.json().as_str().unwrap_or_default().to_owned()
-}
-
-/// Waits for the Results step; returns its counts line.
-pub(crate) async fn wait_results(app: &App) -> String {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let found = app
-            .driver
-            .find_all(By::XPath("//h2[normalize-space(.)='Results']"))
-            .await
-            .unwrap();
-        if !found.is_empty() {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the run did not end");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    app.find(By::Css("[data-testid='bulk-result-row']")).await;
-    testid_text(app, "bulk-counts").await
-}
-
-pub(crate) fn contact_of(r: &RecordedRequest) -> String {
-    r.json.as_ref().expect("a JSON body")["contact"]
-        .as_str()
-        .expect("a contact number")
-        .to_owned()
-}
-
+/// What a contact change set in `key` (`contactinfo` or `other`).
 fn section(r: &RecordedRequest, key: &str) -> Map<String, Value> {
     r.json.as_ref().unwrap()[key]
         .as_object()
@@ -242,14 +30,14 @@ fn section(r: &RecordedRequest, key: &str) -> Map<String, Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_preview_counts_and_the_gate_send_no_blacklisting_row_without_a_yes() {
-    let (app, rows) = launch("bulk-gate").await;
+    let (app, rows) = bulk::launch_with_file("bulk-gate").await;
     let sb = app.sandbox.clone();
     app.screenshot("bulk-start").await;
     app.assert_accessible("Bulk update, start").await;
 
-    choose_and_check(&app, true).await;
+    app.bulk().choose_file_and_check(true).await;
     assert_eq!(
-        items(&app, "[data-testid='bulk-preview-counts'] li").await,
+        app.texts("[data-testid='bulk-preview-counts'] li").await,
         [
             "49 rows ready",
             "1 row with problems (will be skipped)",
@@ -312,11 +100,11 @@ async fn the_preview_counts_and_the_gate_send_no_blacklisting_row_without_a_yes(
     };
     assert!(dialog.contains("Blacklist 5 contacts?"), "{dialog}");
     assert!(dialog.contains("98765 00018"), "{dialog}");
-    assert_eq!(focused_text(&app).await, "Go back");
+    assert_eq!(app.focus_info().await["text"], "Go back");
     app.screenshot("bulk-gate").await;
     app.assert_accessible("Bulk update, the blacklist confirmation")
         .await;
-    press_in_dialog(&app, "Go back").await;
+    app.press_in_dialog("Go back").await;
     app.wait_dialog_closed().await;
     app.click_button("Send 49 rows").await;
     app.find(By::Css("dialog[open]")).await;
@@ -333,8 +121,8 @@ async fn the_preview_counts_and_the_gate_send_no_blacklisting_row_without_a_yes(
 
     // Send only the other 44 rows.
     app.click_button("Send 49 rows").await;
-    press_in_dialog(&app, "Send only the other 44 rows").await;
-    let counts = wait_results(&app).await;
+    app.press_in_dialog("Send only the other 44 rows").await;
+    let counts = app.bulk().wait_results().await;
     assert_eq!(counts, "44 confirmed · 6 left out");
     let sent = sb.requests_to(UPDATE);
     assert_eq!(sent.len(), 44);
@@ -356,12 +144,12 @@ async fn the_preview_counts_and_the_gate_send_no_blacklisting_row_without_a_yes(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn confirming_sends_one_update_per_ready_row_and_the_results_file_matches_the_log() {
-    let (app, rows) = launch("bulk-all").await;
+    let (app, rows) = bulk::launch_with_file("bulk-all").await;
     let sb = app.sandbox.clone();
-    choose_and_check(&app, false).await;
+    app.bulk().choose_file_and_check(false).await;
     app.click_button("Send 49 rows").await;
-    press_in_dialog(&app, "Blacklist 5 and send all 49").await;
-    let counts = wait_results(&app).await;
+    app.press_in_dialog("Blacklist 5 and send all 49").await;
+    let counts = app.bulk().wait_results().await;
     assert_eq!(counts, "49 confirmed · 1 left out");
     app.screenshot("bulk-results").await;
     app.assert_accessible("Bulk update, the results").await;
@@ -395,7 +183,7 @@ async fn confirming_sends_one_update_per_ready_row_and_the_results_file_matches_
     app.click_button("Save the results…").await;
     save_in_dialog("Save the results", &target);
     app.wait_text("Saved to").await;
-    let saved = testid_text(&app, "bulk-saved").await;
+    let saved = app.testid_text("bulk-saved").await;
     assert!(saved.contains("results.csv"), "{saved}");
     app.screenshot("bulk-results-saved").await;
     let text = std::fs::read_to_string(&target).expect("the results file");
@@ -449,37 +237,12 @@ async fn confirming_sends_one_update_per_ready_row_and_the_results_file_matches_
     app.close().await;
 }
 
-/// Slows the sandbox's answers to `delay_ms` each, sends the whole file
-/// (blacklisting confirmed) and returns once `sent` updates have arrived.
-pub(crate) async fn start_slow_run(app: &App, delay_ms: u64, sent: usize) {
-    let sb = app.sandbox.clone();
-    let delay = Duration::from_millis(delay_ms);
-    sb.set_misbehaviour(Misbehaviour {
-        delay: Some(delay..=delay),
-        ..Misbehaviour::default()
-    })
-    .unwrap();
-    choose_and_check(app, false).await;
-    app.click_button("Send 49 rows").await;
-    press_in_dialog(app, "Blacklist 5 and send all 49").await;
-    wait_step(app, "Sending").await;
-    assert!(
-        sb.wait_for_log(WAIT, |log| log
-            .iter()
-            .filter(|r| r.endpoint() == UPDATE)
-            .count()
-            >= sent)
-            .await,
-        "the run started"
-    );
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pause_stops_new_rows_and_resume_finishes_them() {
-    let (app, rows) = launch("bulk-pause").await;
+    let (app, rows) = bulk::launch_with_file("bulk-pause").await;
     let sb = app.sandbox.clone();
     // Some rows done, then a picture of the run.
-    start_slow_run(&app, 400, 8).await;
+    app.bulk().start_slow_run(400, 8).await;
     app.wait_until(
         r#"const p = document.querySelector("[data-testid='bulk-progress']");
            return !!p && /^[1-9]\d* of 49 rows done/.test(p.textContent.trim());"#,
@@ -506,14 +269,14 @@ async fn pause_stops_new_rows_and_resume_finishes_them() {
     assert_eq!(sb.requests_to(UPDATE).len(), settled, "no new row starts");
     app.screenshot("bulk-paused").await;
     assert_eq!(
-        focused_text(&app).await,
+        app.focus_info().await["text"],
         "Resume",
         "the focus stays on the button"
     );
 
     // Resume: every row finishes, each sent once.
     app.click_button("Resume").await;
-    let counts = wait_results(&app).await;
+    let counts = app.bulk().wait_results().await;
     assert_eq!(counts, "49 confirmed · 1 left out");
     let numbers: BTreeSet<String> = sb.requests_to(UPDATE).iter().map(contact_of).collect();
     assert_eq!(sb.requests_to(UPDATE).len(), 49);
@@ -528,54 +291,15 @@ async fn pause_stops_new_rows_and_resume_finishes_them() {
     app.close().await;
 }
 
-/// "Resume" on an unfinished run, answering the blacklist question again
-/// when it is asked (rows still to send blacklist).
-pub(crate) async fn resume_unfinished(app: &App) {
-    app.click_button("Resume").await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let asked = !app
-        .driver
-        .find_all(By::Css("dialog[open]"))
-        .await
-        .unwrap()
-        .is_empty();
-    if asked {
-        let dialog = app.open_dialog_text().await.unwrap();
-        assert!(dialog.contains("started just now"), "{dialog}");
-        app.screenshot("bulk-resume-blacklist").await;
-        press_in_dialog(app, "Blacklist and resume").await;
-    }
-}
-
-/// A sandbox holding the fixture's contacts, and how to start the app on it
-/// again and again with the same home (its History kept between starts).
-pub(crate) async fn relaunchable(
-    tag: &'static str,
-) -> (Arc<Sandbox>, impl Fn() -> Launch, Vec<CsvRow>) {
-    let sandbox = Arc::new(Sandbox::start(Options::default()).await.unwrap());
-    let rows = read_fixture();
-    for r in &rows {
-        sandbox.add_contact(&r.number, r.cell("Name"));
-    }
-    let home = Arc::new(TempDir::new(tag));
-    let sb = sandbox.clone();
-    let launch = move || Launch {
-        sandbox: Some(sb.clone()),
-        home: Some(home.clone()),
-        ..Launch::new(tag)
-    };
-    (sandbox, launch, rows)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_cut_off_by_a_crash_is_offered_at_the_next_start_and_resumed() {
-    let (sandbox, launch, _rows) = relaunchable("bulk-resume").await;
+    let (sandbox, launch, _rows) = bulk::relaunchable("bulk-resume").await;
 
     // ---- a run killed mid-way ---------------------------------------------
     let app = App::launch_with(launch()).await;
     app.go("Bulk update").await;
-    start_slow_run(&app, 300, 10).await;
-    kill_and_wait(app.pid());
+    app.bulk().start_slow_run(300, 10).await;
+    app.kill();
     app.close().await;
     let before = sandbox.requests_to(UPDATE).len();
     assert!(before < 49, "killed mid-run ({before} sent)");
@@ -585,7 +309,7 @@ async fn a_run_cut_off_by_a_crash_is_offered_at_the_next_start_and_resumed() {
     let badge = app.text_of(By::Css("[data-testid='bulk-badge']")).await;
     assert_eq!(badge, "1 unfinished");
     app.go("Bulk update").await;
-    let notice = testid_text(&app, "bulk-unfinished").await;
+    let notice = app.testid_text("bulk-unfinished").await;
     assert!(
         notice.contains("A bulk update from “bulk-50.csv”, started just now, was not finished"),
         "{notice}"
@@ -593,16 +317,13 @@ async fn a_run_cut_off_by_a_crash_is_offered_at_the_next_start_and_resumed() {
     app.screenshot("bulk-unfinished").await;
     app.assert_accessible("Bulk update, an unfinished run")
         .await;
-    resume_unfinished(&app).await;
-    let counts = wait_results(&app).await;
+    app.bulk().resume_unfinished().await;
+    let counts = app.bulk().wait_results().await;
     assert_eq!(counts, "49 confirmed · 1 left out");
     app.screenshot("bulk-resumed-results").await;
 
     // No row sent twice; every ready row carried out once.
-    let mut carried: BTreeMap<String, usize> = BTreeMap::new();
-    for r in sandbox.requests_to(UPDATE) {
-        *carried.entry(contact_of(&r)).or_default() += usize::from(r.carried_out);
-    }
+    let carried = carried_per_contact(&sandbox);
     assert_eq!(sandbox.requests_to(UPDATE).len(), 49, "none sent twice");
     assert_eq!(carried.len(), 49);
     assert!(carried.values().all(|n| *n == 1), "{carried:?}");
@@ -618,25 +339,29 @@ async fn a_run_cut_off_by_a_crash_is_offered_at_the_next_start_and_resumed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancel_asks_first_and_leaves_the_rows_not_sent_unsent() {
-    let (app, _rows) = launch("bulk-cancel").await;
+    let (app, _rows) = bulk::launch_with_file("bulk-cancel").await;
     let sb = app.sandbox.clone();
-    start_slow_run(&app, 400, 4).await;
+    app.bulk().start_slow_run(400, 4).await;
 
     // "Keep sending" is the safe choice, with the focus.
     app.click_button("Cancel").await;
     app.find(By::Css("dialog[open]")).await;
     let dialog = app.open_dialog_text().await.unwrap();
     assert!(dialog.contains("Stop sending?"), "{dialog}");
-    assert_eq!(focused_text(&app).await, "Keep sending");
+    assert_eq!(app.focus_info().await["text"], "Keep sending");
     app.screenshot("bulk-cancel-confirm").await;
-    press_in_dialog(&app, "Keep sending").await;
+    app.press_in_dialog("Keep sending").await;
     app.wait_dialog_closed().await;
-    assert_eq!(focused_text(&app).await, "Cancel", "the focus comes back");
-    wait_step(&app, "Sending").await;
+    assert_eq!(
+        app.focus_info().await["text"],
+        "Cancel",
+        "the focus comes back"
+    );
+    app.bulk().wait_step("Sending").await;
 
     app.click_button("Cancel").await;
-    press_in_dialog(&app, "Stop sending").await;
-    let counts = wait_results(&app).await;
+    app.press_in_dialog("Stop sending").await;
+    let counts = app.bulk().wait_results().await;
     let sent = sb.requests_to(UPDATE).len();
     assert!(sent < 49, "stopped mid-run ({sent} sent)");
     assert!(counts.contains("not sent"), "{counts}");

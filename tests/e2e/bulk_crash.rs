@@ -14,14 +14,10 @@ use std::time::Duration;
 use deepcall_desk::sandbox::{extra_contact, Answer, Fault, Misbehaviour, Options, Sandbox};
 use thirtyfour::prelude::*;
 
-use crate::bulk::wait_step;
-use crate::crash::kill_and_wait;
-use crate::support::x11::open_in_dialog;
+use crate::support::requests::{GET_INFO, UPDATE};
 use crate::support::{App, Launch, TempDir, WAIT};
 
 const ROWS: usize = 400;
-const UPDATE: &str = "Directory/update";
-const GET_INFO: &str = "Directory/getInfo";
 
 /// A name of letters only (the editor's rule for names), one per row.
 fn name_of(i: usize) -> String {
@@ -67,12 +63,11 @@ async fn a_run_killed_mid_way_resumes_at_the_next_start_and_sends_no_row_twice()
     // ---- the run, cut off --------------------------------------------------
     let app = App::launch_with(launch()).await;
     app.go("Bulk update").await;
-    app.click_button("Choose a CSV file").await;
-    open_in_dialog("Choose a CSV file", &file);
-    wait_step(&app, "Match the columns").await;
+    app.bulk().choose(&file).await;
+    app.bulk().wait_step("Match the columns").await;
     app.click_button("Check the rows").await;
     app.click_button(&format!("Send {ROWS} rows")).await;
-    wait_step(&app, "Sending").await;
+    app.bulk().wait_step("Sending").await;
     assert!(
         sb.wait_for_log(WAIT, |log| log.iter().filter(|r| r.carried_out).count()
             >= 100)
@@ -92,7 +87,7 @@ async fn a_run_killed_mid_way_resumes_at_the_next_start_and_sends_no_row_twice()
         "two rows are in flight"
     );
     app.screenshot("bulk-crash-before").await;
-    kill_and_wait(app.pid());
+    app.kill();
     app.close().await;
     sb.release_held();
     // Slowed answers still under way end (the longest wait is 40 ms).
@@ -114,7 +109,7 @@ async fn a_run_killed_mid_way_resumes_at_the_next_start_and_sends_no_row_twice()
     app.wait_text("was not finished").await;
     app.screenshot("bulk-crash-resume-offer").await;
     app.click_button("Resume").await;
-    wait_step(&app, "Results").await;
+    app.bulk().wait_step("Results").await;
     // Rows on their way that never arrived (the held one, and any the
     // kill caught before they reached DeepCall) are not sent over values
     // that may be newer; every other row is confirmed.

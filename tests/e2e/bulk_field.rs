@@ -3,38 +3,23 @@
 //! finishes it; a contact changed on the Contacts screen after the run was
 //! cut off is not overwritten when it is resumed.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
-use deepcall_desk::sandbox::Sandbox;
 use thirtyfour::prelude::*;
 
-use crate::bulk::{
-    contact_of, launch, relaunchable, resume_unfinished, start_slow_run, testid_text, wait_results,
-    UPDATE,
-};
-use crate::contacts::{find, press_save};
-use crate::crash::kill_and_wait;
+use crate::support::requests::{carried_per_contact, UPDATE};
+use crate::support::screens::bulk;
 use crate::support::App;
-
-/// Each contact's updates the sandbox carried out.
-fn carried(sb: &Sandbox) -> BTreeMap<String, usize> {
-    let mut carried: BTreeMap<String, usize> = BTreeMap::new();
-    for r in sb.requests_to(UPDATE) {
-        *carried.entry(contact_of(&r)).or_default() += usize::from(r.carried_out);
-    }
-    carried
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_sign_in_pauses_the_run_with_words_and_resume_finishes_it() {
-    let (app, _rows) = launch("bulk-sign-in").await;
+    let (app, _rows) = bulk::launch_with_file("bulk-sign-in").await;
     let sb = app.sandbox.clone();
-    start_slow_run(&app, 100, 5).await;
+    app.bulk().start_slow_run(100, 5).await;
     // The token expires mid-run.
     sb.revoke_sign_in();
     app.wait_text("did not accept this account").await;
-    let notice = testid_text(&app, "bulk-unfinished").await;
+    let notice = app.testid_text("bulk-unfinished").await;
     assert!(
         notice.contains("Accounts") && notice.contains("Resume"),
         "{notice}"
@@ -52,10 +37,10 @@ async fn a_refused_sign_in_pauses_the_run_with_words_and_resume_finishes_it() {
 
     // The sign-in works again (the manager updated it): Resume finishes.
     sb.set_token("sandbox-token");
-    resume_unfinished(&app).await;
-    let counts = wait_results(&app).await;
+    app.bulk().resume_unfinished().await;
+    let counts = app.bulk().wait_results().await;
     assert_eq!(counts, "49 confirmed · 1 left out");
-    let carried = carried(&sb);
+    let carried = carried_per_contact(&sb);
     assert_eq!(carried.len(), 49);
     assert!(carried.values().all(|n| *n == 1), "{carried:?}");
     app.screenshot("bulk-sign-in-resumed").await;
@@ -64,38 +49,38 @@ async fn a_refused_sign_in_pauses_the_run_with_words_and_resume_finishes_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_contact_changed_since_is_left_alone_when_the_run_is_resumed() {
-    let (sandbox, launch, rows) = relaunchable("bulk-changed-since").await;
+    let (sandbox, launch, rows) = bulk::relaunchable("bulk-changed-since").await;
 
     // ---- a run cut off -----------------------------------------------------
     let app = App::launch_with(launch()).await;
     app.go("Bulk update").await;
-    start_slow_run(&app, 300, 10).await;
-    kill_and_wait(app.pid());
+    app.bulk().start_slow_run(300, 10).await;
+    app.kill();
     app.close().await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     // The file's last row, not sent yet.
     let last = rows.last().unwrap();
     assert!(
-        !carried(&sandbox).contains_key(&last.number),
+        !carried_per_contact(&sandbox).contains_key(&last.number),
         "the last row was not sent before the run was cut off"
     );
 
     // ---- the manager renames that contact, then resumes ----------------------
     let app = App::launch_with(launch()).await;
     app.go("Contacts").await;
-    find(&app, &last.number).await;
+    app.contacts().look_up(&last.number).await;
     app.type_into("Name", "Changed Since").await;
-    press_save(&app).await;
+    app.contacts().press_save().await;
     app.find(By::XPath(
         "//*[@data-testid='saved']//li[contains(normalize-space(.), 'Changed Since')]",
     ))
     .await;
     app.go("Bulk update").await;
     app.wait_text("was not finished").await;
-    let notice = testid_text(&app, "bulk-unfinished").await;
+    let notice = app.testid_text("bulk-unfinished").await;
     assert!(notice.contains("started just now"), "{notice}");
-    resume_unfinished(&app).await;
-    let counts = wait_results(&app).await;
+    app.bulk().resume_unfinished().await;
+    let counts = app.bulk().wait_results().await;
     assert!(counts.contains("1 changed since — not sent"), "{counts}");
     // The row is the file's last: scrolled to, its result reads so.
     app.driver

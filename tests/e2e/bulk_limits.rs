@@ -6,23 +6,22 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::bulk::{items, open_bulk_update};
-use crate::support::x11::open_in_dialog;
-use crate::support::TempDir;
 use deepcall_desk::sandbox::{Options, Sandbox};
+
+use crate::support::screens::bulk;
+use crate::support::TempDir;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_of_a_million_columns_is_refused_and_the_window_still_answers() {
     let sandbox = Arc::new(Sandbox::start(Options::default()).await.unwrap());
-    let app = open_bulk_update(sandbox, "bulk-wide").await;
+    let app = bulk::launch(sandbox, "bulk-wide").await;
     let dir = TempDir::new("bulk-wide-file");
     let path = dir.0.join("wide.csv");
     let mut wide = "a,".repeat(999_999);
     wide.push_str("a\n9876543210\n");
     std::fs::write(&path, &wide).unwrap();
 
-    app.click_button("Choose a CSV file…").await;
-    open_in_dialog("Choose a CSV file", &path);
+    app.bulk().choose(&path).await;
     let chosen = Instant::now();
     app.wait_text("This file has 1,000,000 columns; DeepCall Desk reads at most 500.")
         .await;
@@ -35,12 +34,12 @@ async fn a_file_of_a_million_columns_is_refused_and_the_window_still_answers() {
     )
     .await;
     app.screenshot("bulk-too-wide").await;
-    let steps = items(&app, "h2").await;
+    let steps = app.texts("h2").await;
     assert!(
         !steps.iter().any(|h| h == "Match the columns"),
         "no column of it was drawn: {steps:?}"
     );
-    assert!(items(&app, "select").await.len() < 10);
+    assert!(app.texts("select").await.len() < 10);
 
     // The window answers: another screen and back.
     app.go("History").await;

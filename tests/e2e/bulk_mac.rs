@@ -9,11 +9,9 @@ use std::sync::Arc;
 use deepcall_desk::sandbox::{Options, Sandbox};
 use thirtyfour::prelude::*;
 
-use crate::bulk::{
-    contact_of, items, open_bulk_update, testid_text, wait_results, wait_step, UPDATE,
-};
-use crate::bulk_numbers::rows;
-use crate::support::x11::{open_in_dialog, save_in_dialog};
+use crate::support::requests::{contact_of, UPDATE};
+use crate::support::screens::bulk;
+use crate::support::x11::save_in_dialog;
 use crate::support::TempDir;
 
 const FILE: &str =
@@ -27,27 +25,26 @@ async fn an_old_mac_file_sends_each_row_and_its_results_hold_each_row() {
     let dir = TempDir::new("bulk-mac-file");
     let file = dir.0.join("mac.csv");
     std::fs::write(&file, FILE).unwrap();
-    let app = open_bulk_update(sandbox.clone(), "bulk-mac").await;
+    let app = bulk::launch(sandbox.clone(), "bulk-mac").await;
 
-    app.click_button("Choose a CSV file…").await;
-    open_in_dialog("Choose a CSV file", &file);
-    wait_step(&app, "Match the columns").await;
+    app.bulk().choose(&file).await;
+    app.bulk().wait_step("Match the columns").await;
     app.wait_text("mac.csv").await;
     app.click_button("Check the rows").await;
     app.find(By::Css("[data-testid='bulk-preview-row'][data-line='3']"))
         .await;
     assert_eq!(
-        items(&app, "[data-testid='bulk-preview-counts'] li").await,
+        app.texts("[data-testid='bulk-preview-counts'] li").await,
         ["2 rows ready"]
     );
     assert_eq!(
-        rows(&app).await,
+        app.bulk().preview_rows().await,
         [("2".into(), "ready".into()), ("3".into(), "ready".into())]
     );
     app.screenshot("bulk-mac-preview").await;
 
     app.click_button("Send 2 rows").await;
-    assert_eq!(wait_results(&app).await, "2 confirmed");
+    assert_eq!(app.bulk().wait_results().await, "2 confirmed");
     let mut sent: Vec<String> = sandbox.requests_to(UPDATE).iter().map(contact_of).collect();
     sent.sort();
     assert_eq!(sent, ["9876500101", "9876500102"]);
@@ -56,9 +53,7 @@ async fn an_old_mac_file_sends_each_row_and_its_results_hold_each_row() {
     app.click_button("Save the results…").await;
     save_in_dialog("Save the results", &target);
     app.wait_text("Saved to").await;
-    assert!(testid_text(&app, "bulk-saved")
-        .await
-        .contains("results.csv"));
+    assert!(app.testid_text("bulk-saved").await.contains("results.csv"));
     app.screenshot("bulk-mac-results-saved").await;
     let text = std::fs::read_to_string(&target).expect("the results file");
     let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());

@@ -15,11 +15,9 @@ use deepcall_desk::sandbox::{Options, Sandbox};
 use serde_json::json;
 use thirtyfour::prelude::*;
 
-use crate::bulk::{contact_of, items, open_bulk_update, testid_text, wait_results, wait_step};
-use crate::support::x11::open_in_dialog;
+use crate::support::requests::{contact_of, UPDATE};
+use crate::support::screens::bulk;
 use crate::support::App;
-
-const UPDATE: &str = "Directory/update";
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bulk-numbers.csv")
@@ -44,35 +42,17 @@ async fn chosen(app: &App, label: &str) -> String {
     select.prop("value").await.unwrap().unwrap_or_default()
 }
 
-/// The preview's rows now drawn: (file line, state).
-pub(crate) async fn rows(app: &App) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for el in app
-        .driver
-        .find_all(By::Css("[data-testid='bulk-preview-row']"))
-        .await
-        .unwrap()
-    {
-        out.push((
-            el.attr("data-line").await.unwrap().unwrap_or_default(),
-            el.attr("data-state").await.unwrap().unwrap_or_default(),
-        ));
-    }
-    out
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_caller_written_two_ways_is_named_and_keep_the_last_sends_only_the_last() {
     let sandbox = Arc::new(Sandbox::start(Options::default()).await.unwrap());
     for (number, name) in CONTACTS {
         sandbox.add_contact(number, name);
     }
-    let app = open_bulk_update(sandbox.clone(), "bulk-numbers").await;
+    let app = bulk::launch(sandbox.clone(), "bulk-numbers").await;
 
     // ---- the columns, proposed from the spreadsheet's headers -------------
-    app.click_button("Choose a CSV file…").await;
-    open_in_dialog("Choose a CSV file", &fixture());
-    wait_step(&app, "Match the columns").await;
+    app.bulk().choose(&fixture()).await;
+    app.bulk().wait_step("Match the columns").await;
     app.wait_text("bulk-numbers.csv").await;
     assert_eq!(
         chosen(&app, "Field for column “Customer Name”").await,
@@ -89,13 +69,13 @@ async fn a_caller_written_two_ways_is_named_and_keep_the_last_sends_only_the_las
     app.click_button("Check the rows").await;
     app.find(By::Css("[data-testid='bulk-same-caller']")).await;
     assert_eq!(
-        items(&app, "[data-testid='bulk-preview-counts'] li").await,
+        app.texts("[data-testid='bulk-preview-counts'] li").await,
         [
             "4 rows ready",
             "2 rows may be the same caller as another row: each is sent to its number as written"
         ]
     );
-    let choice = testid_text(&app, "bulk-same-caller").await;
+    let choice = app.testid_text("bulk-same-caller").await;
     assert!(
         choice.starts_with("2 rows may be the same caller: which to send?"),
         "{choice}"
@@ -119,7 +99,7 @@ async fn a_caller_written_two_ways_is_named_and_keep_the_last_sends_only_the_las
     )
     .await;
     assert_eq!(
-        rows(&app).await,
+        app.bulk().preview_rows().await,
         [("2".into(), "ready".into()), ("5".into(), "ready".into())]
     );
     let two = app
@@ -148,7 +128,7 @@ async fn a_caller_written_two_ways_is_named_and_keep_the_last_sends_only_the_las
         .unwrap());
     assert_eq!(app.focused().await.0, "bulk-keepLast", "the focus stays");
     assert_eq!(
-        items(&app, "[data-testid='bulk-preview-counts'] li").await,
+        app.texts("[data-testid='bulk-preview-counts'] li").await,
         [
             "3 rows ready",
             "2 rows may be the same caller as another row: only the last of each is sent, 1 left out"
@@ -187,7 +167,7 @@ async fn a_caller_written_two_ways_is_named_and_keep_the_last_sends_only_the_las
 
     // ---- Send: only the last of the two ------------------------------------
     app.click_button("Send 3 rows").await;
-    let counts = wait_results(&app).await;
+    let counts = app.bulk().wait_results().await;
     assert_eq!(counts, "3 confirmed · 1 left out");
     let sent: BTreeSet<String> = sandbox.requests_to(UPDATE).iter().map(contact_of).collect();
     assert_eq!(sandbox.requests_to(UPDATE).len(), 3);

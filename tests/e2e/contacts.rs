@@ -5,184 +5,51 @@
 //! nothing; every documented Directory error, network and timeout keep the
 //! form; keyboard only; axe-core on every state; screenshots of each.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use deepcall_desk::deepcall::{ApiErrorKind, Module};
-use deepcall_desk::sandbox::{Fault, Options, RecordedRequest, Sandbox};
-use serde_json::{json, Map, Value};
+use deepcall_desk::sandbox::Fault;
+use serde_json::json;
 use thirtyfour::prelude::*;
 
-use crate::support::{App, Launch, TempDir};
+use crate::support::requests::{updates, without_auth, GET_INFO};
+use crate::support::screens::contacts;
 
 const RAVI: &str = "9876543210";
 const ANITA: &str = "9123456780";
 
-async fn launch(tag: &'static str) -> App {
-    let sandbox = Arc::new(Sandbox::start(Options::default()).await.unwrap());
-    let app = App::launch_with(Launch {
-        sandbox: Some(sandbox),
-        home: Some(Arc::new(TempDir::new(tag))),
-        ..Launch::new(tag)
-    })
-    .await;
-    app.wait_heading("Welcome to DeepCall Desk").await;
-    app.button("Try the Sandbox").await.click().await.unwrap();
-    app.wait_heading("Groups").await;
-    app.go("Contacts").await;
-    // The Groups screen asked for the account's group list when it opened;
-    // let that request land, then start the log clean for this screen.
-    let deadline = Instant::now() + crate::support::WAIT;
-    while app.sandbox.requests_to("Group/list").is_empty() {
-        assert!(
-            Instant::now() < deadline,
-            "the Groups screen's list request never came"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    app.sandbox.clear_requests();
-    app
-}
-
-/// Types a number into the finder and presses Find contact.
-pub(crate) async fn find(app: &App, number: &str) {
-    app.type_into("Phone number", number).await;
-    app.button("Find contact").await.click().await.unwrap();
-}
-
-/// A request's body without the credentials.
-fn without_auth(r: &RecordedRequest) -> Value {
-    let mut body: Map<String, Value> = r.json.clone().unwrap().as_object().unwrap().clone();
-    for k in ["ssid", "userId", "token"] {
-        body.remove(k);
-    }
-    Value::Object(body)
-}
-
-/// The `Directory/update` requests the sandbox received.
-fn updates(app: &App) -> Vec<Value> {
-    app.sandbox
-        .requests_to("Directory/update")
-        .iter()
-        .map(without_auth)
-        .collect()
-}
-
-/// The review's lines, as shown.
-async fn review_lines(app: &App) -> Vec<String> {
-    let items = app
-        .driver
-        .find_all(By::Css("[data-testid='review'] li"))
-        .await
-        .unwrap();
-    let mut out = Vec::new();
-    for i in items {
-        out.push(i.text().await.unwrap());
-    }
-    out
-}
-
-async fn save_button(app: &App) -> WebElement {
-    app.button("Save changes").await
-}
-
-/// Clicks Save as a person would: with the button in view inside the
-/// app's scrolling area and the page at rest. (WebKitGTK's WebDriver does
-/// not scroll that inner area, so a click on a button below its fold can
-/// land beside it; under load this happened.)
-pub(crate) async fn press_save(app: &App) {
-    app.scroll_to("#contact-save").await;
-    app.driver
-        .execute_async(
-            "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-            Vec::new(),
-        )
-        .await
-        .expect("the page settles");
-    save_button(app).await.click().await.unwrap();
-}
-
-async fn save_enabled(app: &App) -> bool {
-    save_button(app).await.is_enabled().await.unwrap()
-}
-
-/// Waits until Save can be pressed (the Rust check has answered).
-pub(crate) async fn wait_save_enabled(app: &App) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !save_enabled(app).await {
-        assert!(Instant::now() < deadline, "Save did not become enabled");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn value_of(app: &App, label: &str) -> String {
-    app.field(label)
-        .await
-        .value()
-        .await
-        .unwrap()
-        .unwrap_or_default()
-}
-
-/// The text beside a field that describes its problem, when there is one.
-async fn problem_of(app: &App, label: &str) -> Option<String> {
-    let input = app.field(label).await;
-    let id = input.id().await.unwrap().unwrap();
-    let described = input
-        .attr("aria-describedby")
-        .await
-        .unwrap()
-        .unwrap_or_default();
-    let problem_id = format!("{id}-problem");
-    if !described.split(' ').any(|d| d == problem_id) {
-        return None;
-    }
-    let el = app.driver.find(By::Id(&problem_id)).await.ok()?;
-    Some(el.text().await.unwrap())
-}
-
-async fn wait_problem(app: &App, label: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(p) = problem_of(app, label).await {
-            return p;
-        }
-        assert!(Instant::now() < deadline, "no problem shown beside {label}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn page_text(app: &App) -> String {
-    app.find(By::Tag("main")).await.text().await.unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_field_type_reaches_deepcall_and_one_edit_sends_one_field() {
-    let app = launch("contacts-fields").await;
+    let app = contacts::launch("contacts-fields").await;
 
     // ---- a number that cannot be one: a message, and no request at all ----
-    find(&app, "98765-abc").await;
-    let p = wait_problem(&app, "Phone number").await;
+    app.contacts().look_up("98765-abc").await;
+    let p = app.contacts().wait_problem("Phone number").await;
     assert!(p.contains("only digits"), "{p}");
     assert!(app.sandbox.requests().is_empty(), "nothing was sent");
     app.screenshot("contacts-number-invalid").await;
 
     // ---- pre-filled from Directory/getInfo ----------------------------------
-    find(&app, "+91 98765-43210").await;
+    app.contacts().look_up("+91 98765-43210").await;
     // With the country code, DeepCall's directory has no such number.
     app.wait_text("This number is not in your DeepCall directory")
         .await;
-    find(&app, "98765 43210").await;
-    app.find(By::Id("contact-title")).await;
-    assert_eq!(value_of(&app, "Name").await, "Ravi Verma");
-    assert_eq!(value_of(&app, "Email").await, "ravi.verma@example.in");
-    assert_eq!(value_of(&app, "Date of birth").await, "1986-08-14");
-    assert_eq!(value_of(&app, "Total calls").await, "12");
-    assert_eq!(value_of(&app, "Last call date").await, "2026-11-18");
+    app.contacts().open("98765 43210").await;
+    assert_eq!(app.contacts().value_of("Name").await, "Ravi Verma");
+    assert_eq!(
+        app.contacts().value_of("Email").await,
+        "ravi.verma@example.in"
+    );
+    assert_eq!(app.contacts().value_of("Date of birth").await, "1986-08-14");
+    assert_eq!(app.contacts().value_of("Total calls").await, "12");
+    assert_eq!(
+        app.contacts().value_of("Last call date").await,
+        "2026-11-18"
+    );
     assert!(!app.switch_is_on("VIP").await);
     assert!(!app.switch_is_on("Blacklisted").await);
-    assert!(!save_enabled(&app).await, "nothing to save yet");
-    let lookups = app.sandbox.requests_to("Directory/getInfo");
+    assert!(!app.contacts().save_enabled().await, "nothing to save yet");
+    let lookups = app.sandbox.requests_to(GET_INFO);
     assert_eq!(
         without_auth(lookups.last().unwrap()),
         json!({"cn": RAVI, "field": "all"})
@@ -193,12 +60,12 @@ async fn every_field_type_reaches_deepcall_and_one_edit_sends_one_field() {
     // ---- one edit sends exactly that field -----------------------------------
     app.sandbox.clear_requests();
     app.type_into("Email", "a@b.in").await;
-    wait_save_enabled(&app).await;
+    app.contacts().wait_save_enabled().await;
     assert_eq!(
-        review_lines(&app).await,
+        app.contacts().review_lines().await,
         ["Email: ravi.verma@example.in → a@b.in"]
     );
-    press_save(&app).await;
+    app.contacts().press_save().await;
     let saved = app.find(By::Css("[data-testid='saved']")).await;
     assert!(saved
         .text()
@@ -206,7 +73,7 @@ async fn every_field_type_reaches_deepcall_and_one_edit_sends_one_field() {
         .unwrap()
         .contains("Email: ravi.verma@example.in → a@b.in"));
     assert_eq!(
-        updates(&app),
+        updates(&app.sandbox),
         [json!({"contact": RAVI, "contactinfo": {"email": "a@b.in"}})]
     );
     assert_eq!(app.sandbox.requests().len(), 1, "one request, nothing else");
@@ -227,9 +94,9 @@ async fn every_field_type_reaches_deepcall_and_one_edit_sends_one_field() {
     app.type_into("Total calls", "13").await;
     app.type_into("Source", "0").await;
     app.pick_date("Last call date", "2026-11-20").await;
-    wait_save_enabled(&app).await;
+    app.contacts().wait_save_enabled().await;
     assert_eq!(
-        review_lines(&app).await,
+        app.contacts().review_lines().await,
         [
             "Name: Ravi Verma → Sunil Singh",
             "Date of birth: 14-08-1986 → 05-11-1990",
@@ -245,13 +112,13 @@ async fn every_field_type_reaches_deepcall_and_one_edit_sends_one_field() {
     );
     app.scroll_to("[data-testid='review']").await;
     app.screenshot("contacts-review").await;
-    press_save(&app).await;
+    app.contacts().press_save().await;
     app.find(By::XPath(
         "//*[@data-testid='saved']//li[normalize-space(.)='VIP: off → on']",
     ))
     .await;
     assert_eq!(
-        updates(&app),
+        updates(&app.sandbox),
         [json!({
             "contact": RAVI,
             "contactinfo": {"name": "Sunil Singh", "dob": "05-11-1990", "company": "Singh & Sons",
@@ -266,13 +133,13 @@ async fn every_field_type_reaches_deepcall_and_one_edit_sends_one_field() {
     assert_eq!(held["other"]["totalcalls"], 13);
     assert_eq!(held["contactinfo"]["address"], "12 MG Road, Pune", "kept");
     // Saved: nothing left to save.
-    assert!(!save_enabled(&app).await);
+    assert!(!app.contacts().save_enabled().await);
     app.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keyboard_only_blacklist_warning_both_ways_then_save() {
-    let app = launch("contacts-keyboard").await;
+    let app = contacts::launch("contacts-keyboard").await;
     // From the screen's heading, Tab reaches the number field first.
     app.tab_to("find-number", 3).await;
     app.press("98765 43210").await;
@@ -311,7 +178,8 @@ async fn keyboard_only_blacklist_warning_both_ways_then_save() {
     app.wait_dialog_closed().await;
     assert!(!app.switch_is_on("Blacklisted").await);
     assert!(
-        review_lines(&app)
+        app.contacts()
+            .review_lines()
             .await
             .iter()
             .all(|l| !l.starts_with("Blacklisted")),
@@ -348,14 +216,14 @@ async fn keyboard_only_blacklist_warning_both_ways_then_save() {
 
     // Review and save by keyboard.
     assert_eq!(
-        review_lines(&app).await[0],
+        app.contacts().review_lines().await[0],
         "Name: Ravi Verma → Ravi K. Verma"
     );
     app.tab_to("contact-save", 40).await;
     app.press(Key::Enter).await;
     app.find(By::Css("[data-testid='saved']")).await;
     assert_eq!(
-        updates(&app),
+        updates(&app.sandbox),
         [
             json!({"contact": RAVI, "contactinfo": {"name": "Ravi K. Verma"},
                 "other": {"blacklist": true}})
@@ -376,36 +244,50 @@ async fn keyboard_only_blacklist_warning_both_ways_then_save() {
         "no warning to turn it off"
     );
     assert!(!app.switch_is_on("Blacklisted").await);
-    wait_save_enabled(&app).await;
-    assert_eq!(review_lines(&app).await, ["Blacklisted: on → off"]);
+    app.contacts().wait_save_enabled().await;
+    assert_eq!(
+        app.contacts().review_lines().await,
+        ["Blacklisted: on → off"]
+    );
     app.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_input_sends_nothing_and_every_error_keeps_the_form() {
-    let app = launch("contacts-errors").await;
-    find(&app, ANITA).await;
-    app.find(By::Id("contact-title")).await;
+    let app = contacts::launch("contacts-errors").await;
+    app.contacts().open(ANITA).await;
     app.sandbox.clear_requests();
 
     // ---- inline problems from the Rust rules, as the manager types ----------
     app.type_into("Name", "R2D2").await;
-    assert!(wait_problem(&app, "Name")
+    assert!(app
+        .contacts()
+        .wait_problem("Name")
         .await
         .contains("only letters, spaces and dots"));
     app.type_into("Email", "anita@desai").await;
-    assert!(wait_problem(&app, "Email")
+    assert!(app
+        .contacts()
+        .wait_problem("Email")
         .await
         .contains("name@example.com"));
     app.type_into("Total calls", "-1").await;
-    assert!(wait_problem(&app, "Total calls")
+    assert!(app
+        .contacts()
+        .wait_problem("Total calls")
         .await
         .contains("whole number"));
     app.type_into("Source", "1.5").await;
-    assert!(wait_problem(&app, "Source").await.contains("whole number"));
+    assert!(app
+        .contacts()
+        .wait_problem("Source")
+        .await
+        .contains("whole number"));
     app.type_into("Add a field by name", "tier-2").await;
     app.button("Add field").await.click().await.unwrap();
-    assert!(wait_problem(&app, "Add a field by name")
+    assert!(app
+        .contacts()
+        .wait_problem("Add a field by name")
         .await
         .contains("underscores"));
     // A reserved name (one JavaScript objects give a meaning to) is refused
@@ -414,7 +296,7 @@ async fn invalid_input_sends_nothing_and_every_error_keeps_the_form() {
     app.button("Add field").await.click().await.unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let p = wait_problem(&app, "Add a field by name").await;
+        let p = app.contacts().wait_problem("Add a field by name").await;
         if p.contains("reserved name") {
             assert!(p.contains("\"__proto__\""), "{p}");
             break;
@@ -429,7 +311,7 @@ async fn invalid_input_sends_nothing_and_every_error_keeps_the_form() {
         .is_err());
     app.scroll_to("#contact-new-field").await;
     app.screenshot("contacts-reserved-name").await;
-    assert!(!save_enabled(&app).await, "Save stays disabled");
+    assert!(!app.contacts().save_enabled().await, "Save stays disabled");
     app.scroll_to("#contact-title").await;
     app.screenshot("contacts-validation").await;
     app.assert_accessible("Contacts, inline validation errors")
@@ -437,15 +319,18 @@ async fn invalid_input_sends_nothing_and_every_error_keeps_the_form() {
     // Enter in a field submits the form: still nothing is sent.
     app.field("Name").await.send_keys(Key::Enter).await.unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(updates(&app).is_empty(), "invalid input sends nothing");
+    assert!(
+        updates(&app.sandbox).is_empty(),
+        "invalid input sends nothing"
+    );
 
     // Fixed, the problems go away.
     app.type_into("Name", "Anita D. Rao").await;
     app.type_into("Email", "anita@desai.in").await;
     app.type_into("Total calls", "41").await;
     app.type_into("Source", "2").await;
-    wait_save_enabled(&app).await;
-    assert_eq!(problem_of(&app, "Name").await, None);
+    app.contacts().wait_save_enabled().await;
+    assert_eq!(app.contacts().problem_of("Name").await, None);
 
     // ---- every documented Directory error, in plain words, form intact -------
     let codes = [
@@ -457,7 +342,7 @@ async fn invalid_input_sends_nothing_and_every_error_keeps_the_form() {
             code,
             message: format!("vendor text {code}"),
         });
-        press_save(&app).await;
+        app.contacts().press_save().await;
         let expected = ApiErrorKind::classify(Module::Directory, code).plain_message();
         let notice = app.find(By::Css("[role='alert']")).await;
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -465,7 +350,7 @@ async fn invalid_input_sends_nothing_and_every_error_keeps_the_form() {
             assert!(Instant::now() < deadline, "{code}: {expected} not shown");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let text = page_text(&app).await;
+        let text = app.contacts().page_text().await;
         assert!(
             !text.contains(&code.to_string()),
             "no raw code {code}: {text}"
@@ -476,13 +361,17 @@ async fn invalid_input_sends_nothing_and_every_error_keeps_the_form() {
             assert!(!text.contains("AGENT_TO_AGENT_CALL"), "{text}");
         }
         assert_eq!(
-            value_of(&app, "Name").await,
+            app.contacts().value_of("Name").await,
             "Anita D. Rao",
             "{code}: form intact"
         );
-        assert_eq!(value_of(&app, "Email").await, "anita@desai.in");
-        assert_eq!(value_of(&app, "Total calls").await, "41");
-        assert_eq!(updates(&app).len(), i + 1, "{code}: one request per Save");
+        assert_eq!(app.contacts().value_of("Email").await, "anita@desai.in");
+        assert_eq!(app.contacts().value_of("Total calls").await, "41");
+        assert_eq!(
+            updates(&app.sandbox).len(),
+            i + 1,
+            "{code}: one request per Save"
+        );
         if code == 1012 {
             app.screenshot("contacts-error-1012").await;
             app.assert_accessible("Contacts, DeepCall error").await;
@@ -496,20 +385,25 @@ async fn invalid_input_sends_nothing_and_every_error_keeps_the_form() {
 
     // ---- network: the connection drops -------------------------------------
     app.sandbox.fail_next(Fault::DropConnection);
-    press_save(&app).await;
+    app.contacts().press_save().await;
     app.wait_text("DeepCall could not be reached").await;
-    assert_eq!(value_of(&app, "Name").await, "Anita D. Rao");
+    assert_eq!(app.contacts().value_of("Name").await, "Anita D. Rao");
     app.screenshot("contacts-error-network").await;
 
     // ---- timeout: DeepCall takes longer than the app waits (30 s) -----------
     app.sandbox.fail_next(Fault::Delay(Duration::from_secs(40)));
-    press_save(&app).await;
+    app.contacts().press_save().await;
     let deadline = Instant::now() + Duration::from_secs(45);
-    while !page_text(&app).await.contains("did not answer within") {
+    while !app
+        .contacts()
+        .page_text()
+        .await
+        .contains("did not answer within")
+    {
         assert!(Instant::now() < deadline, "no timeout message");
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    assert_eq!(value_of(&app, "Name").await, "Anita D. Rao");
+    assert_eq!(app.contacts().value_of("Name").await, "Anita D. Rao");
 
     // ---- and then it works: the same values saved -----------------------------
     app.sandbox.clear_faults();
@@ -523,39 +417,39 @@ async fn invalid_input_sends_nothing_and_every_error_keeps_the_form() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_current_values_the_form_starts_empty_and_changes_only_what_is_filled() {
-    let app = launch("contacts-empty").await;
+    let app = contacts::launch("contacts-empty").await;
     // getInfo answers with a proxy's error page: the form starts empty.
     app.sandbox.fail_next(Fault::BadGatewayHtml);
-    find(&app, RAVI).await;
+    app.contacts().look_up(RAVI).await;
     let note = app.find(By::Css("[data-testid='empty-note']")).await;
     let note = note.text().await.unwrap();
     assert!(
         note.contains("only the fields you fill in will change"),
         "{note}"
     );
-    assert_eq!(value_of(&app, "Name").await, "");
-    assert_eq!(value_of(&app, "Email").await, "");
+    assert_eq!(app.contacts().value_of("Name").await, "");
+    assert_eq!(app.contacts().value_of("Email").await, "");
     app.screenshot("contacts-empty").await;
     app.assert_accessible("Contacts, empty form").await;
 
     app.sandbox.clear_requests();
     app.type_into("Address", "1 Park Street, Kolkata").await;
-    wait_save_enabled(&app).await;
+    app.contacts().wait_save_enabled().await;
     assert_eq!(
-        review_lines(&app).await,
+        app.contacts().review_lines().await,
         ["Address: (empty) → 1 Park Street, Kolkata"]
     );
-    press_save(&app).await;
+    app.contacts().press_save().await;
     app.find(By::Css("[data-testid='saved']")).await;
     assert_eq!(
-        updates(&app),
+        updates(&app.sandbox),
         [json!({"contact": RAVI, "contactinfo": {"address": "1 Park Street, Kolkata"}})]
     );
     let held = app.sandbox.contact(RAVI).unwrap();
     assert_eq!(held["contactinfo"]["name"], "Ravi Verma", "the rest kept");
 
     // A number DeepCall does not have: said plainly, no form.
-    find(&app, "8000000009").await;
+    app.contacts().look_up("8000000009").await;
     app.wait_text("This number is not in your DeepCall directory")
         .await;
     assert!(app.driver.find(By::Id("contact-title")).await.is_err());

@@ -6,16 +6,15 @@
 //! Nothing is sent again.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use deepcall_desk::sandbox::{Fault, Options, Sandbox};
 use rusqlite::{Connection, OpenFlags};
 use thirtyfour::prelude::*;
 
+use crate::support::home::history_file;
+use crate::support::requests::{SUBMIT, UPDATE};
 use crate::support::{App, Launch, TempDir, WAIT};
 
-const SUBMIT: &str = "Group/submitAssignGroupToAgent";
-const UPDATE: &str = "Directory/update";
 const RAVI: &str = "9876543210";
 
 /// The change the crash cuts off.
@@ -52,23 +51,20 @@ impl Cut {
         match self {
             Cut::Receiving => {
                 app.go("Groups").await;
-                app.type_into("Group number", "28").await;
-                app.click_button("Open group").await;
-                let manoj =
-                    By::XPath("//button[@role='switch'][@aria-label='manoj (#8) receives calls']");
-                app.find(manoj.clone()).await;
+                app.groups().open("28").await;
+                app.groups().switch("manoj (#8)").await;
                 app.sandbox
                     .fail_next_on(SUBMIT, Fault::Hold { apply: applied });
-                app.find(manoj).await.click().await.unwrap();
+                app.groups().flip("manoj (#8)").await;
             }
             Cut::ContactVip => {
                 app.go("Contacts").await;
-                crate::contacts::find(app, RAVI).await;
+                app.contacts().look_up(RAVI).await;
                 app.switch("VIP").await.click().await.unwrap();
-                crate::contacts::wait_save_enabled(app).await;
+                app.contacts().wait_save_enabled().await;
                 app.sandbox
                     .fail_next_on(UPDATE, Fault::Hold { apply: applied });
-                crate::contacts::press_save(app).await;
+                app.contacts().press_save().await;
             }
         }
     }
@@ -84,26 +80,13 @@ impl Cut {
 
 /// The outcomes in the app's History file, read without changing it.
 fn recorded_outcomes(home: &TempDir) -> Vec<String> {
-    let file = home.0.join("data/com.deepcalldesk.desk/history.sqlite3");
-    let conn = Connection::open_with_flags(&file, OpenFlags::SQLITE_OPEN_READ_ONLY)
+    let conn = Connection::open_with_flags(history_file(&home.0), OpenFlags::SQLITE_OPEN_READ_ONLY)
         .expect("the History file exists");
     let mut stmt = conn
         .prepare("SELECT outcome FROM entries ORDER BY id")
         .unwrap();
     let rows = stmt.query_map([], |r| r.get(0)).unwrap();
     rows.collect::<Result<_, _>>().unwrap()
-}
-
-pub(crate) fn kill_and_wait(pid: u32) {
-    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
-    let deadline = Instant::now() + WAIT;
-    // Gone, or a zombie its parent (WebKitWebDriver) has not reaped yet.
-    while std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .is_ok_and(|s| !s.split(") ").nth(1).is_some_and(|r| r.starts_with('Z')))
-    {
-        assert!(Instant::now() < deadline, "the app did not die");
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 async fn cut_off(tag: &'static str, cut: Cut, applied: bool) {
@@ -125,7 +108,7 @@ async fn cut_off(tag: &'static str, cut: Cut, applied: bool) {
     );
     // Written down, committed, before the request left.
     assert_eq!(recorded_outcomes(&home), ["sending"]);
-    kill_and_wait(app.pid());
+    app.kill();
     app.close().await;
     sandbox.release_held();
     assert_eq!(cut.on_server(&sandbox), applied);

@@ -2,27 +2,17 @@
 //! brings the first window forward), the window's size kept across a
 //! restart, the log file, and the About & help screen.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use thirtyfour::prelude::*;
 
-use crate::support::launch::{app_binary, app_environment};
+use crate::support::home::{app_environment, config_dir, data_dir, log_dir, log_of};
+use crate::support::launch::app_binary;
 use crate::support::x11::xdotool;
 use crate::support::{App, Launch, TempDir, POLL, WAIT};
-
-/// Everything the app wrote to its log files under `home` (the e2e home's
-/// `XDG_DATA_HOME` is `home/data`).
-pub fn log_of(home: &Path) -> String {
-    let dir = home.join("data/com.deepcalldesk.desk/logs");
-    let mut text = String::new();
-    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-        text.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
-    }
-    text
-}
 
 /// Waits until the app's log holds `needle`.
 fn wait_log(home: &Path, needle: &str) -> String {
@@ -215,9 +205,7 @@ async fn the_window_keeps_its_size_and_place_across_a_restart() {
     // Closed with the window's close button: the app saves and exits.
     let pid = app_processes();
     ask_to_close(&window);
-    let state = home
-        .0
-        .join("config/com.deepcalldesk.desk/.window-state.json");
+    let state = config_dir(&home.0).join(".window-state.json");
     wait_for("the app did not exit when its window closed", || {
         app_processes().is_empty()
     });
@@ -243,8 +231,7 @@ async fn about_shows_version_keyring_and_the_log_folder() {
     app.wait_heading("About & help").await;
 
     let folder = app.text_of(By::Css("[data-testid='log-folder']")).await;
-    let expected: PathBuf = home.0.join("data/com.deepcalldesk.desk/logs");
-    assert_eq!(folder, expected.display().to_string());
+    assert_eq!(folder, log_dir(&home.0).display().to_string());
     let version = app.text_of(By::Css("[data-testid='about-version']")).await;
     assert_eq!(version, env!("CARGO_PKG_VERSION"));
     app.wait_text("the Secret Service (GNOME Keyring or KWallet)")
@@ -267,9 +254,8 @@ async fn about_shows_version_keyring_and_the_log_folder() {
     // While the app runs: its folders are the user's only, and its own files
     // in them (History, its WAL and shared memory, the log) too. (WebKit
     // keeps files of its own there, inside the private folder.)
-    let data = home.0.join("data/com.deepcalldesk.desk");
     let mut seen = Vec::new();
-    for dir in [data.clone(), data.join("logs")] {
+    for dir in [data_dir(&home.0), log_dir(&home.0)] {
         assert_eq!(mode_of(&dir), 0o700, "{}", dir.display());
         for entry in std::fs::read_dir(&dir).unwrap().flatten() {
             let path = entry.path();

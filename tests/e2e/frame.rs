@@ -3,6 +3,7 @@
 use serde_json::json;
 use thirtyfour::prelude::*;
 
+use crate::support::requests::RELATION;
 use crate::support::x11::xdotool;
 use crate::support::App;
 
@@ -95,7 +96,7 @@ async fn ipc_reaches_the_sandbox_and_errors_are_plain() {
     assert_eq!(members.len(), 3);
     assert_eq!(members[0]["name"], "bhawesh");
     assert_eq!(members[0]["agentId"], 3);
-    let requests = app.sandbox.requests_to("Group/getGroupAgentRelation");
+    let requests = app.sandbox.requests_to(RELATION);
     assert_eq!(requests.len(), 1, "exactly one request reached the sandbox");
     let body = requests[0].json.as_ref().expect("a JSON body");
     assert_eq!(body["groupId"], 28);

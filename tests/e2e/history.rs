@@ -9,172 +9,29 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use deepcall_desk::sandbox::{Fault, Options, Sandbox};
+use deepcall_desk::sandbox::{Fault, Sandbox};
 use serde_json::json;
 use thirtyfour::prelude::*;
 
-use crate::support::x11::save_in_dialog;
+use crate::support::requests::{wait_requests, SUBMIT, UPDATE};
+use crate::support::screens::history::Entry;
 use crate::support::{App, Launch, TempDir, WAIT};
 
-const SUBMIT: &str = "Group/submitAssignGroupToAgent";
-const UPDATE: &str = "Directory/update";
-
-/// Starts the app on `home` (kept across restarts) in Sandbox mode.
-pub(crate) async fn launch(
-    tag: &'static str,
-    home: Arc<TempDir>,
-    sandbox: Option<Arc<Sandbox>>,
-) -> App {
-    let sandbox = match sandbox {
-        Some(s) => s,
-        None => Arc::new(Sandbox::start(Options::default()).await.unwrap()),
-    };
+/// Starts the app on `home` (kept across restarts) against `sandbox` (a
+/// new one when `None`), and chooses the Sandbox.
+async fn launch(tag: &'static str, home: Arc<TempDir>, sandbox: Option<Arc<Sandbox>>) -> App {
     let app = App::launch_with(Launch {
-        sandbox: Some(sandbox),
+        sandbox,
         home: Some(home),
         ..Launch::new(tag)
     })
     .await;
-    app.wait_heading("Welcome to DeepCall Desk").await;
-    app.click_button("Try the Sandbox").await;
-    app.wait_heading("Groups").await;
+    app.try_the_sandbox().await;
     app
 }
 
-/// One drawn History row, as the page has it.
-#[derive(Debug, Clone, serde::Deserialize)]
-struct Row {
-    id: String,
-    outcome: String,
-    /// The entry's sentence.
-    text: String,
-    /// DeepCall's words beneath it, if any.
-    message: String,
-    buttons: Vec<String>,
-}
-
-/// Every drawn entry, top to bottom.
-async fn rows(app: &App) -> Vec<Row> {
-    let ret = app
-        .driver
-        .execute(
-            r#"return Array.from(document.querySelectorAll("[data-testid='history-entry']"))
-                 .sort((a, b) => Number(a.dataset.row) - Number(b.dataset.row))
-                 .map((li) => ({
-                   id: li.dataset.entryId,
-                   outcome: li.dataset.outcome,
-                   text: li.querySelector('.sentence').textContent.trim(),
-                   message: (li.querySelector('.message') || {}).textContent?.trim() ?? '',
-                   buttons: Array.from(li.querySelectorAll('button'), (b) => b.textContent.trim()),
-                 }));"#,
-            Vec::new(),
-        )
-        .await
-        .unwrap();
-    serde_json::from_value(ret.json().clone()).unwrap()
-}
-
-/// Waits until the count reads `count` and that many rows are drawn.
-async fn wait_count(app: &App, count: &str, drawn: usize) {
-    app.wait_until(
-        &format!(
-            r#"const c = document.querySelector("[data-testid='history-count']");
-               return !!c && c.textContent.trim() === {count}
-                 && document.querySelectorAll("[data-testid='history-entry']").length === {drawn};"#,
-            count = serde_json::to_string(count).unwrap()
-        ),
-        &format!("History shows “{count}”"),
-    )
-    .await;
-}
-
-/// Chooses `option` (its text) in the select labelled `label`, as a person does.
-async fn choose(app: &App, label: &str, option: &str) {
-    let select = app
-        .find(By::XPath(format!(
-            "//select[@id=//label[normalize-space(.)='{label}']/@for]"
-        )))
-        .await;
-    select
-        .find(By::XPath(format!(
-            "./option[normalize-space(.)='{option}']"
-        )))
-        .await
-        .unwrap_or_else(|e| panic!("{label} offers “{option}”: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
-
-/// Presses the button `text` in the row of entry `id`.
-async fn press_in_row(app: &App, id: &str, text: &str) {
-    let button = app
-        .find(By::XPath(format!(
-            "//li[@data-entry-id='{id}']//button[normalize-space(.)='{text}']"
-        )))
-        .await;
-    button.click().await.unwrap();
-}
-
-/// Waits until the sandbox has received `n` requests to `endpoint`.
-async fn wait_requests(sb: &Sandbox, endpoint: &str, n: usize) {
-    let deadline = Instant::now() + WAIT;
-    while sb.requests_to(endpoint).len() < n {
-        assert!(Instant::now() < deadline, "{n} requests to {endpoint}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// On Groups: opens group `number`.
-async fn open_group(app: &App, number: &str) {
-    app.type_into("Group number", number).await;
-    app.click_button("Open group").await;
-    app.find(By::XPath(format!(
-        "//h2[@id='group-title'][contains(normalize-space(.), '#{number}')]"
-    )))
-    .await;
-}
-
-/// On Groups: flips the switch of `member` and waits until nothing is pending.
-async fn flip(app: &App, member: &str) {
-    app.find(By::XPath(format!(
-        "//button[@role='switch'][@aria-label=\"{member} receives calls\"]"
-    )))
-    .await
-    .click()
-    .await
-    .unwrap();
-    settle_groups(app).await;
-}
-
-async fn settle_groups(app: &App) {
-    app.wait_until(
-        r#"const s = document.querySelector("[data-testid='change-status']");
-           return !document.querySelector('li[aria-busy]') && !!s && s.textContent.trim() !== '';"#,
-        "the change finished",
-    )
-    .await;
-}
-
-/// On Contacts: looks `number` up and waits for the editor.
-async fn find_contact(app: &App, number: &str) {
-    app.type_into("Phone number", number).await;
-    app.click_button("Find contact").await;
-    app.find(By::Id("contact-title")).await;
-}
-
-/// Presses Save once it can be pressed.
-async fn press_save(app: &App) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !app.button("Save changes").await.is_enabled().await.unwrap() {
-        assert!(Instant::now() < deadline, "Save did not become enabled");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    app.click_at_rest("#contact-save").await;
-}
-
 /// Sentences without their time ("Tue 24 Nov, 14:05 — "): what the test can know.
-fn without_time(rows: &[Row]) -> Vec<String> {
+fn without_time(rows: &[Entry]) -> Vec<String> {
     rows.iter()
         .map(|r| {
             r.text
@@ -194,14 +51,6 @@ fn exported_ids(csv: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// Saves through GTK's save dialog to `target` (see the Groups export
-/// test); waits for the screen's "Saved …" sentence.
-async fn export_to(app: &App, target: &std::path::Path, saved: &str) {
-    app.click_button("Export the entries shown").await;
-    save_in_dialog("Save the History entries", target);
-    app.wait_text(saved).await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changes_appear_with_before_and_after_filter_export_and_survive_a_restart() {
     let home = Arc::new(TempDir::new("history-main"));
@@ -217,22 +66,24 @@ async fn changes_appear_with_before_and_after_filter_export_and_survive_a_restar
 
     // A receive-calls change and its undo, then a contact edit.
     app.go("Groups").await;
-    open_group(&app, "28").await;
-    flip(&app, "manoj (#8)").await;
+    app.groups().open("28").await;
+    app.groups().flip("manoj (#8)").await;
+    app.groups().settle().await;
     app.click_button("Undo").await;
     wait_requests(&sb, SUBMIT, 2).await;
-    settle_groups(&app).await;
+    app.groups().settle().await;
     app.wait_text("The change was undone").await;
     app.go("Contacts").await;
-    find_contact(&app, "98765 43210").await;
+    app.contacts().open("98765 43210").await;
     app.switch("VIP").await.click().await.unwrap();
-    press_save(&app).await;
+    app.contacts().wait_save_enabled().await;
+    app.contacts().press_save().await;
     app.find(By::Css("[data-testid='saved']")).await;
 
     // History: newest first, each with its values before and after.
     app.go("History").await;
-    wait_count(&app, "3 entries", 3).await;
-    let all = rows(&app).await;
+    app.history().wait_count("3 entries", 3).await;
+    let all = app.history().entries().await;
     assert_eq!(
         without_time(&all),
         [
@@ -263,42 +114,48 @@ async fn changes_appear_with_before_and_after_filter_export_and_survive_a_restar
     assert_eq!(app.focused().await.1, "Revert");
 
     // Kind, outcome, and search by number, by name and by group.
-    choose(&app, "Kind", "Groups").await;
-    wait_count(&app, "2 of 3 entries", 2).await;
+    app.history().choose("Kind", "Groups").await;
+    app.history().wait_count("2 of 3 entries", 2).await;
     app.screenshot("history-filtered").await;
-    let groups: BTreeSet<String> = rows(&app).await.into_iter().map(|r| r.id).collect();
+    let groups: BTreeSet<String> = app
+        .history()
+        .entries()
+        .await
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
 
     // Export: exactly the entries shown.
     let out = TempDir::new("history-export-out");
     let target = out.0.join("history-groups.csv");
-    export_to(&app, &target, "Saved 2 entries to").await;
+    app.history().export_to(&target, "Saved 2 entries to").await;
     let csv = std::fs::read_to_string(&target).expect("the file was written");
     assert_eq!(exported_ids(&csv), groups, "{csv}");
     assert!(csv.contains("manoj"), "{csv}");
 
-    choose(&app, "Kind", "Contacts").await;
-    wait_count(&app, "1 of 3 entries", 1).await;
-    choose(&app, "Kind", "Groups and contacts").await;
-    wait_count(&app, "3 entries", 3).await;
-    choose(&app, "Outcome", "Failed").await;
+    app.history().choose("Kind", "Contacts").await;
+    app.history().wait_count("1 of 3 entries", 1).await;
+    app.history().choose("Kind", "Groups and contacts").await;
+    app.history().wait_count("3 entries", 3).await;
+    app.history().choose("Outcome", "Failed").await;
     app.wait_text("No entries match these filters.").await;
     app.screenshot("history-filtered-empty").await;
     app.click_button("Clear filters").await;
-    wait_count(&app, "3 entries", 3).await;
+    app.history().wait_count("3 entries", 3).await;
 
     app.type_into("Search", "98765").await;
-    wait_count(&app, "1 of 3 entries", 1).await;
-    assert!(rows(&app).await[0].text.contains("Ravi Verma"));
+    app.history().wait_count("1 of 3 entries", 1).await;
+    assert!(app.history().entries().await[0].text.contains("Ravi Verma"));
     app.type_into("Search", "ravi").await;
-    wait_count(&app, "1 of 3 entries", 1).await;
+    app.history().wait_count("1 of 3 entries", 1).await;
     app.type_into("Search", "manoj").await;
-    wait_count(&app, "2 of 3 entries", 2).await;
+    app.history().wait_count("2 of 3 entries", 2).await;
     app.type_into("Search", "Mahipal").await;
-    wait_count(&app, "2 of 3 entries", 2).await;
+    app.history().wait_count("2 of 3 entries", 2).await;
 
     // Dates are the manager's local days: today holds all three, tomorrow none.
     app.click_button("Clear filters").await;
-    wait_count(&app, "3 entries", 3).await;
+    app.history().wait_count("3 entries", 3).await;
     let today = app
         .driver
         .execute(
@@ -313,12 +170,14 @@ async fn changes_appear_with_before_and_after_filter_export_and_survive_a_restar
         .to_owned();
     app.pick_date("From", &today).await;
     app.pick_date("To", &today).await;
-    wait_count(&app, "3 entries", 3).await;
+    app.history().wait_count("3 entries", 3).await;
 
     // Open this contact: the Contacts screen with it looked up.
     app.click_button("Clear filters").await;
-    wait_count(&app, "3 entries", 3).await;
-    press_in_row(&app, &all[0].id, "Open this contact").await;
+    app.history().wait_count("3 entries", 3).await;
+    app.history()
+        .press_in_entry(&all[0].id, "Open this contact")
+        .await;
     app.wait_heading("Contacts").await;
     app.find(By::XPath(
         "//h2[@id='contact-title'][contains(normalize-space(.), 'Ravi Verma')]",
@@ -327,20 +186,19 @@ async fn changes_appear_with_before_and_after_filter_export_and_survive_a_restar
 
     // Open this group: the Groups screen with it open.
     app.go("History").await;
-    wait_count(&app, "3 entries", 3).await;
-    press_in_row(&app, &all[2].id, "Open this group").await;
+    app.history().wait_count("3 entries", 3).await;
+    app.history()
+        .press_in_entry(&all[2].id, "Open this group")
+        .await;
     app.wait_heading("Groups").await;
-    app.find(By::XPath(
-        "//h2[@id='group-title'][contains(normalize-space(.), '#28')]",
-    ))
-    .await;
+    app.groups().wait_open("28").await;
 
     // A restart on the same home: History is all still there.
     app.close().await;
     let app = launch("history-main", home.clone(), Some(sb)).await;
     app.go("History").await;
-    wait_count(&app, "3 entries", 3).await;
-    let after = rows(&app).await;
+    app.history().wait_count("3 entries", 3).await;
+    let after = app.history().entries().await;
     assert_eq!(
         after.iter().map(|r| &r.text).collect::<Vec<_>>(),
         all.iter().map(|r| &r.text).collect::<Vec<_>>()
@@ -355,7 +213,7 @@ async fn failed_and_unknown_outcomes_say_so_check_now_settles_and_try_again_rese
     let sb = app.sandbox.clone();
 
     // DeepCall refuses a group change: a failed entry with DeepCall's words.
-    open_group(&app, "29").await;
+    app.groups().open("29").await;
     sb.fail_next_on(
         SUBMIT,
         Fault::ApiError {
@@ -363,28 +221,23 @@ async fn failed_and_unknown_outcomes_say_so_check_now_settles_and_try_again_rese
             message: "Something went wrong".into(),
         },
     );
-    app.find(By::XPath(
-        "//button[@role='switch'][@aria-label=\"vijay developer (#4) receives calls\"]",
-    ))
-    .await
-    .click()
-    .await
-    .unwrap();
+    app.groups().flip("vijay developer (#4)").await;
     app.find(By::Css("[data-testid='change-failed']")).await;
 
     // A contact update whose answer is cut short: the outcome is unknown
     // (the sandbox carried the change out).
     app.go("Contacts").await;
-    find_contact(&app, "9123456780").await;
+    app.contacts().open("9123456780").await;
     sb.fail_next_on(UPDATE, Fault::TruncatedJson);
     app.switch("VIP").await.click().await.unwrap();
-    press_save(&app).await;
+    app.contacts().wait_save_enabled().await;
+    app.contacts().press_save().await;
     app.find(By::Css("[role='alert']")).await;
     wait_requests(&sb, UPDATE, 1).await;
 
     app.go("History").await;
-    wait_count(&app, "2 entries", 2).await;
-    let all = rows(&app).await;
+    app.history().wait_count("2 entries", 2).await;
+    let all = app.history().entries().await;
     let (unknown, failed) = (&all[0], &all[1]);
     assert_eq!(unknown.outcome, "unknown", "{all:?}");
     assert!(
@@ -423,18 +276,18 @@ async fn failed_and_unknown_outcomes_say_so_check_now_settles_and_try_again_rese
         .await;
 
     // Only the unknown entry.
-    choose(&app, "Outcome", "Outcome unknown").await;
-    wait_count(&app, "1 of 2 entries", 1).await;
+    app.history().choose("Outcome", "Outcome unknown").await;
+    app.history().wait_count("1 of 2 entries", 1).await;
     app.screenshot("history-unknown").await;
-    choose(&app, "Outcome", "Failed").await;
-    wait_count(&app, "1 of 2 entries", 1).await;
+    app.history().choose("Outcome", "Failed").await;
+    app.history().wait_count("1 of 2 entries", 1).await;
     app.screenshot("history-failed").await;
-    choose(&app, "Outcome", "Any outcome").await;
-    wait_count(&app, "2 entries", 2).await;
+    app.history().choose("Outcome", "Any outcome").await;
+    app.history().wait_count("2 entries", 2).await;
 
     // Check now reads DeepCall (which has the change) and sends nothing.
     sb.clear_requests();
-    press_in_row(&app, &unknown.id, "Check now").await;
+    app.history().press_in_entry(&unknown.id, "Check now").await;
     app.wait_text("Checked: DeepCall has this change").await;
     app.wait_until(
         &format!(
@@ -453,16 +306,16 @@ async fn failed_and_unknown_outcomes_say_so_check_now_settles_and_try_again_rese
 
     // Try again on the failed group change: the Groups screen sends it, as
     // a retry, and History records it.
-    press_in_row(&app, &failed.id, "Try again").await;
+    app.history().press_in_entry(&failed.id, "Try again").await;
     app.wait_heading("Groups").await;
     wait_requests(&sb, SUBMIT, 1).await;
-    settle_groups(&app).await;
+    app.groups().settle().await;
     app.screenshot("history-try-again-groups").await;
     app.wait_text("vijay developer (#4) no longer receives calls")
         .await;
     app.go("History").await;
-    wait_count(&app, "3 entries", 3).await;
-    let newest = rows(&app).await.remove(0);
+    app.history().wait_count("3 entries", 3).await;
+    let newest = app.history().entries().await.remove(0);
     assert!(
         newest
             .text
@@ -481,10 +334,11 @@ async fn revert_of_a_blacklist_off_change_warns_and_cancel_sends_nothing() {
 
     // Turn Blacklisted off for the blacklisted caller.
     app.go("Contacts").await;
-    find_contact(&app, "9988776655").await;
+    app.contacts().open("9988776655").await;
     assert!(app.switch_is_on("Blacklisted").await);
     app.switch("Blacklisted").await.click().await.unwrap();
-    press_save(&app).await;
+    app.contacts().wait_save_enabled().await;
+    app.contacts().press_save().await;
     app.find(By::Css("[data-testid='saved']")).await;
     assert_eq!(
         sb.contact("9988776655").unwrap()["other"]["blacklist"],
@@ -492,8 +346,8 @@ async fn revert_of_a_blacklist_off_change_warns_and_cancel_sends_nothing() {
     );
 
     app.go("History").await;
-    wait_count(&app, "1 entry", 1).await;
-    let entry = rows(&app).await.remove(0);
+    app.history().wait_count("1 entry", 1).await;
+    let entry = app.history().entries().await.remove(0);
     assert!(
         entry.text.ends_with(
             "— Sandbox — Blacklisted 99887 76655 (Unknown caller): on → off — confirmed"
@@ -503,7 +357,7 @@ async fn revert_of_a_blacklist_off_change_warns_and_cancel_sends_nothing() {
 
     // Revert: the editor with Blacklisted on again, for review.
     sb.clear_requests();
-    press_in_row(&app, &entry.id, "Revert").await;
+    app.history().press_in_entry(&entry.id, "Revert").await;
     app.wait_heading("Contacts").await;
     app.find(By::Css("[data-testid='from-history']")).await;
     assert!(app.switch_is_on("Blacklisted").await);
@@ -514,7 +368,8 @@ async fn revert_of_a_blacklist_off_change_warns_and_cancel_sends_nothing() {
     app.screenshot("history-revert-review").await;
 
     // Save asks first; Cancel sends nothing.
-    press_save(&app).await;
+    app.contacts().wait_save_enabled().await;
+    app.contacts().press_save().await;
     let deadline = Instant::now() + WAIT;
     let text = loop {
         if let Some(t) = app.open_dialog_text().await {
@@ -545,6 +400,6 @@ async fn revert_of_a_blacklist_off_change_warns_and_cancel_sends_nothing() {
 
     // History still has the one entry.
     app.go("History").await;
-    wait_count(&app, "1 entry", 1).await;
+    app.history().wait_count("1 entry", 1).await;
     app.close().await;
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use thirtyfour::prelude::*;
 
+use crate::support::home::{data_dir, history_file};
 use crate::support::{App, Launch, TempDir};
 
 const NOTE: &str = "[data-testid='history-note']";
@@ -12,10 +13,10 @@ const NOTE: &str = "[data-testid='history-note']";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_damaged_history_is_set_aside_and_its_note_stays_until_seen() {
     let home = Arc::new(TempDir::new("history-damaged"));
-    let data = home.0.join("data/com.deepcalldesk.desk");
+    let data = data_dir(&home.0);
     std::fs::create_dir_all(&data).unwrap();
     let junk = b"a file that is not a database\n".repeat(200);
-    std::fs::write(data.join("history.sqlite3"), &junk).unwrap();
+    std::fs::write(history_file(&home.0), &junk).unwrap();
     let launch = || Launch {
         home: Some(home.clone()),
         ..Launch::new("history-damaged")

@@ -10,9 +10,8 @@ use deepcall_desk::history::{self, sample, AccountRef, History, Query};
 use serde_json::json;
 use thirtyfour::prelude::*;
 
-use crate::bulk::press_in_dialog;
-use crate::history::launch;
-use crate::support::{App, TempDir};
+use crate::support::home::history_file;
+use crate::support::{App, Launch, TempDir};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -35,10 +34,7 @@ async fn shown(app: &App, testid: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_old_bulk_runs_copy_is_removed_after_asking_and_history_keeps_its_changes() {
     let home = Arc::new(TempDir::new("history-tidy"));
-    let file = home
-        .0
-        .join("data/com.deepcalldesk.desk")
-        .join(history::FILE_NAME);
+    let file = history_file(&home.0);
     let h = History::open(&file).expect("History opens");
     let sandbox = AccountRef::sandbox("http://127.0.0.1:8080");
     let now = history::now_ms();
@@ -48,7 +44,12 @@ async fn an_old_bulk_runs_copy_is_removed_after_asking_and_history_keeps_its_cha
     assert_eq!(entries, 399 + 19);
     drop(h);
 
-    let app = launch("history-tidy", home.clone(), None).await;
+    let app = App::launch_with(Launch {
+        home: Some(home.clone()),
+        ..Launch::new("history-tidy")
+    })
+    .await;
+    app.try_the_sandbox().await;
     app.go("History").await;
     app.wait_until(
         r#"const t = document.querySelector("[data-testid='history-tidy']");
@@ -90,7 +91,7 @@ async fn an_old_bulk_runs_copy_is_removed_after_asking_and_history_keeps_its_cha
         "{question}"
     );
     app.screenshot("history-tidy-confirm").await;
-    press_in_dialog(&app, "Remove the copies").await;
+    app.press_in_dialog("Remove the copies").await;
     app.wait_dialog_closed().await;
     app.wait_until(
         r#"const d = document.querySelector("[data-testid='history-tidy-done']");

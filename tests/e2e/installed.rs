@@ -5,31 +5,22 @@
 
 use thirtyfour::prelude::*;
 
+use crate::support::requests::RELATION;
 use crate::support::App;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn installed_app_welcomes_opens_the_sandbox_and_group_28() {
     let app = App::launch("installed").await;
 
-    app.wait_heading("Welcome to DeepCall Desk").await;
-    app.button("Try the Sandbox").await.click().await.unwrap();
-    app.wait_heading("Groups").await;
+    app.try_the_sandbox().await;
     assert_eq!(app.active_account().await, "Sandbox");
 
-    app.type_into("Group number", "28").await;
-    app.button("Open group").await.click().await.unwrap();
-    app.wait_until(
-        "const t = document.getElementById('group-title'); return !!t && t.textContent.includes('#28');",
-        "group 28's heading",
-    )
-    .await;
+    app.groups().open("28").await;
     let title = app.text_of(By::Id("group-title")).await;
     assert_eq!(title, "Mahipal singh #28");
     app.wait_text("bhawesh").await;
     assert!(
-        !app.sandbox
-            .requests_to("Group/getGroupAgentRelation")
-            .is_empty(),
+        !app.sandbox.requests_to(RELATION).is_empty(),
         "the group was read from the sandbox"
     );
     app.screenshot("installed-group-28").await;

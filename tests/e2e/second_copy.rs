@@ -8,34 +8,13 @@ use std::sync::Arc;
 use deepcall_desk::sandbox::{Options, Sandbox};
 use thirtyfour::prelude::*;
 
+use crate::support::requests::{wait_requests, SUBMIT};
 use crate::support::{App, Launch, TempDir, WAIT};
-
-const SUBMIT: &str = "Group/submitAssignGroupToAgent";
-
-fn member_switch(label: &str) -> By {
-    By::XPath(format!(
-        "//button[@role='switch'][@aria-label=\"{label} receives calls\"]"
-    ))
-}
-
-/// Flips the switch of `label`, as the manager clicks it.
-async fn flip(app: &App, label: &str) {
-    app.find(member_switch(label)).await.click().await.unwrap();
-}
-
-/// Waits for the switch of `label` to show `on`.
-async fn shows(app: &App, label: &str, on: bool) {
-    app.find(By::XPath(format!(
-        "//button[@role='switch'][@aria-label=\"{label} receives calls\"][@aria-checked='{on}']"
-    )))
-    .await;
-}
 
 async fn open_group_28(app: &App) {
     app.go("Groups").await;
-    app.type_into("Group number", "28").await;
-    app.click_button("Open group").await;
-    app.find(member_switch("manoj (#8)")).await;
+    app.groups().open("28").await;
+    app.groups().switch("manoj (#8)").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -53,19 +32,19 @@ async fn a_second_copy_without_a_desktop_bus_refuses_to_send_in_words() {
 
     let first = App::launch_with(launch()).await;
     open_group_28(&first).await;
-    flip(&first, "manoj (#8)").await;
+    first.groups().flip("manoj (#8)").await;
     assert!(
         sandbox.wait_for_request(SUBMIT, WAIT).await,
         "the first copy's change reached DeepCall"
     );
-    shows(&first, "manoj (#8)", false).await;
+    first.groups().wait_switch("manoj (#8)", false).await;
     assert_eq!(sandbox.requests_to(SUBMIT).len(), 1);
 
     // The second copy starts, and its window works...
     let second = App::launch_with(launch()).await;
     open_group_28(&second).await;
     // ...but a change is refused, in words, and nothing reaches DeepCall.
-    flip(&second, "bhawesh (#3)").await;
+    second.groups().flip("bhawesh (#3)").await;
     let notice = second.find(By::Css("[role='alert']")).await;
     let text = notice.text().await.unwrap();
     assert!(
@@ -82,16 +61,9 @@ async fn a_second_copy_without_a_desktop_bus_refuses_to_send_in_words() {
     second.close().await;
 
     // The first copy still sends, and its History is whole.
-    flip(&first, "manoj (#8)").await;
-    shows(&first, "manoj (#8)", true).await;
-    let deadline = std::time::Instant::now() + WAIT;
-    while sandbox.requests_to(SUBMIT).len() < 2 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the first copy still sends"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    first.groups().flip("manoj (#8)").await;
+    first.groups().wait_switch("manoj (#8)", true).await;
+    wait_requests(&sandbox, SUBMIT, 2).await;
     assert_eq!(sandbox.requests_to(SUBMIT).len(), 2);
     first.go("History").await;
     first

@@ -9,25 +9,28 @@ use serde_json::json;
 use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
 
-use super::*;
+use crate::support::requests::{ids, submits, RELATION, SUBMIT};
+use crate::support::screens::groups;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_toggle_sends_complete_lists_with_one_change_confirms_and_undo_restores() {
-    let app = launch_on_groups("groups-toggle", None).await;
+    let app = groups::launch("groups-toggle", None).await;
     let sb = app.sandbox.clone();
-    open_group(&app, "28").await;
+    app.groups().open("28").await;
     sb.clear_requests();
 
     // Pending: the row says so while DeepCall is slow.
     sb.fail_next_on(SUBMIT, Fault::Delay(Duration::from_millis(2500)));
-    switch(&app, "manoj (#8)").await.click().await.unwrap();
+    app.groups().flip("manoj (#8)").await;
     let row = app
         .find(By::XPath("//li[@data-agent='8'][@aria-busy='true']"))
         .await;
     assert!(row.text().await.unwrap().contains("Saving…"));
     app.screenshot("groups-pending").await;
-    wait_switch(&app, "manoj (#8)", false).await;
-    wait_status(&app, "manoj (#8) no longer receives calls").await;
+    app.groups().wait_switch("manoj (#8)", false).await;
+    app.groups()
+        .wait_status("manoj (#8) no longer receives calls")
+        .await;
 
     // Read, send the complete lists with exactly this one change, read again.
     let endpoints: Vec<String> = sb
@@ -51,8 +54,8 @@ async fn a_toggle_sends_complete_lists_with_one_change_confirms_and_undo_restore
 
     // Undo puts it back on the server, again with complete lists.
     app.click_button("Undo").await;
-    wait_switch(&app, "manoj (#8)", true).await;
-    wait_status(&app, "The change was undone").await;
+    app.groups().wait_switch("manoj (#8)", true).await;
+    app.groups().wait_status("The change was undone").await;
     let sent = submits(&sb);
     assert_eq!(sent.len(), 2);
     assert_eq!(ids(&sent[1], "agent_unique_id"), [2, 3, 8]);
@@ -62,7 +65,7 @@ async fn a_toggle_sends_complete_lists_with_one_change_confirms_and_undo_restore
         [(3, true), (8, true), (2, true)]
     );
     // An undo offers no undo of its own.
-    assert!(!status_text(&app).await.contains("Undo"));
+    assert!(!app.groups().status_text().await.contains("Undo"));
 
     // A change meant for another account than the active one is refused
     // before anything is read or sent (the manager switched accounts).
@@ -88,9 +91,9 @@ async fn a_toggle_sends_complete_lists_with_one_change_confirms_and_undo_restore
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_change_leaves_the_display_equal_to_the_server() {
-    let app = launch_on_groups("groups-fail", None).await;
+    let app = groups::launch("groups-fail", None).await;
     let sb = app.sandbox.clone();
-    open_group(&app, "29").await;
+    app.groups().open("29").await;
     let before = sb.group_members(29).unwrap();
 
     // DeepCall's generic failure: plain words, the switch back, a Retry.
@@ -101,13 +104,9 @@ async fn a_failed_change_leaves_the_display_equal_to_the_server() {
             message: "Something went wrong".into(),
         },
     );
-    switch(&app, "vijay developer (#4)")
-        .await
-        .click()
-        .await
-        .unwrap();
+    app.groups().flip("vijay developer (#4)").await;
     let alert = app.find(By::Css("[data-testid='change-failed']")).await;
-    wait_idle(&app).await;
+    app.groups().wait_idle().await;
     let text = alert.text().await.unwrap();
     assert!(
         text.contains("Could not change whether vijay developer (#4) receives calls"),
@@ -119,11 +118,11 @@ async fn a_failed_change_leaves_the_display_equal_to_the_server() {
     );
     assert!(!text.contains("1009"), "no raw code: {text}");
     assert_eq!(sb.group_members(29).unwrap(), before, "server unchanged");
-    let shown: Vec<bool> = switches(&app).await.iter().map(|s| s.1).collect();
+    let shown: Vec<bool> = app.groups().switches().await.iter().map(|s| s.1).collect();
     let server: Vec<bool> = {
         // Display order is by name then number; compare per agent.
         let mut out = Vec::new();
-        for (label, _) in switches(&app).await {
+        for (label, _) in app.groups().switches().await {
             let id: u64 = label
                 .split('#')
                 .nth(1)
@@ -142,7 +141,9 @@ async fn a_failed_change_leaves_the_display_equal_to_the_server() {
 
     // Retry applies it.
     app.click_button("Retry").await;
-    wait_switch(&app, "vijay developer (#4)", false).await;
+    app.groups()
+        .wait_switch("vijay developer (#4)", false)
+        .await;
     assert_eq!(
         sb.group_members(29).unwrap(),
         [(4, false), (12, false), (6, false), (10, true)]
@@ -150,7 +151,7 @@ async fn a_failed_change_leaves_the_display_equal_to_the_server() {
 
     // Missing permission: names AGENT_TO_AGENT_CALL and who can grant it; no Retry.
     sb.set_agent_to_agent_call(false);
-    switch(&app, "Agent #12").await.click().await.unwrap();
+    app.groups().flip("Agent #12").await;
     app.wait_until(
         "const a = document.querySelector(\"[data-testid='change-failed']\"); return !!a && a.textContent.includes('AGENT_TO_AGENT_CALL') && !document.querySelector('li[aria-busy]');",
         "permission message",
@@ -166,7 +167,9 @@ async fn a_failed_change_leaves_the_display_equal_to_the_server() {
         .await
         .is_err());
     sb.set_agent_to_agent_call(true);
-    let (_, on) = switches(&app)
+    let (_, on) = app
+        .groups()
+        .switches()
         .await
         .into_iter()
         .find(|s| s.0.starts_with("Agent #12"))
@@ -176,19 +179,15 @@ async fn a_failed_change_leaves_the_display_equal_to_the_server() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quick_clicks_on_several_rows_are_applied_in_order() {
-    let app = launch_on_groups("groups-quick", None).await;
+    let app = groups::launch("groups-quick", None).await;
     let sb = app.sandbox.clone();
-    open_group(&app, "29").await;
+    app.groups().open("29").await;
     sb.clear_requests();
     // The first change is slow, so the next clicks arrive while it runs.
     sb.fail_next_on(SUBMIT, Fault::Delay(Duration::from_millis(1500)));
-    switch(&app, "Agent #12").await.click().await.unwrap();
-    switch(&app, "Bhawna (#6)").await.click().await.unwrap();
-    switch(&app, "Manoj Kumar111 (#10)")
-        .await
-        .click()
-        .await
-        .unwrap();
+    app.groups().flip("Agent #12").await;
+    app.groups().flip("Bhawna (#6)").await;
+    app.groups().flip("Manoj Kumar111 (#10)").await;
     // All three show what was asked while they wait their turn.
     let busy = app
         .driver
@@ -196,7 +195,7 @@ async fn quick_clicks_on_several_rows_are_applied_in_order() {
         .await
         .unwrap();
     assert_eq!(busy.len(), 3);
-    wait_idle(&app).await;
+    app.groups().wait_idle().await;
     assert_eq!(
         sb.group_members(29).unwrap(),
         [(4, true), (12, true), (6, true), (10, false)]
@@ -210,19 +209,27 @@ async fn quick_clicks_on_several_rows_are_applied_in_order() {
     for body in &sent {
         assert_eq!(ids(body, "agent_unique_id"), [4, 6, 10, 12]);
     }
-    assert_eq!(switches(&app).await.into_iter().filter(|s| s.1).count(), 3);
+    assert_eq!(
+        app.groups()
+            .switches()
+            .await
+            .into_iter()
+            .filter(|s| s.1)
+            .count(),
+        3
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keyboard_only_open_move_flip_and_answer_the_nobody_warning() {
-    let app = launch_on_groups("groups-keyboard", None).await;
+    let app = groups::launch("groups-keyboard", None).await;
     let sb = app.sandbox.clone();
     // The screen's heading has the focus; Tab reaches the number field.
     assert_eq!(app.focus_info().await["tag"], "H1");
     app.press(Key::Tab).await;
     assert_eq!(app.focus_info().await["id"], "group-number");
     app.press("28" + Key::Enter).await;
-    wait_group(&app, "28").await;
+    app.groups().wait_open("28").await;
     sb.clear_requests();
 
     // Tab to the first member's switch.
@@ -237,7 +244,7 @@ async fn keyboard_only_open_move_flip_and_answer_the_nobody_warning() {
         "bhawesh (#2) receives calls"
     );
     app.press(Key::Space).await;
-    wait_switch(&app, "bhawesh (#2)", false).await;
+    app.groups().wait_switch("bhawesh (#2)", false).await;
     // Down moves to the next member's switch.
     app.press(Key::Down).await;
     assert_eq!(
@@ -245,7 +252,7 @@ async fn keyboard_only_open_move_flip_and_answer_the_nobody_warning() {
         "bhawesh (#3) receives calls"
     );
     app.press(Key::Space).await;
-    wait_switch(&app, "bhawesh (#3)", false).await;
+    app.groups().wait_switch("bhawesh (#3)", false).await;
     app.press(Key::Down).await;
     assert_eq!(app.focus_info().await["label"], "manoj (#8) receives calls");
     assert_eq!(submits(&sb).len(), 2);
@@ -264,8 +271,8 @@ async fn keyboard_only_open_move_flip_and_answer_the_nobody_warning() {
     app.screenshot("groups-nobody-warning").await;
     // Escape: nothing is sent, the switch stays on.
     app.press(Key::Escape).await;
-    wait_status(&app, "Nothing was changed.").await;
-    wait_switch(&app, "manoj (#8)", true).await;
+    app.groups().wait_status("Nothing was changed.").await;
+    app.groups().wait_switch("manoj (#8)", true).await;
     assert_eq!(submits(&sb).len(), 2, "cancelled: nothing sent");
     assert_eq!(sb.group_members(28).unwrap()[1], (8, true));
 
@@ -277,7 +284,7 @@ async fn keyboard_only_open_move_flip_and_answer_the_nobody_warning() {
     app.press(Key::Tab).await;
     assert_eq!(app.focus_info().await["text"], "Yes, nobody receives calls");
     app.press(Key::Enter).await;
-    wait_switch(&app, "manoj (#8)", false).await;
+    app.groups().wait_switch("manoj (#8)", false).await;
     assert_eq!(
         sb.group_members(28).unwrap(),
         [(3, false), (8, false), (2, false)]
@@ -290,9 +297,9 @@ async fn keyboard_only_open_move_flip_and_answer_the_nobody_warning() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_filter_sort_and_switch_a_selection_in_one_change() {
-    let app = launch_on_groups("groups-filter", None).await;
+    let app = groups::launch("groups-filter", None).await;
     let sb = app.sandbox.clone();
-    open_group(&app, "29").await;
+    app.groups().open("29").await;
     let labels = |v: Vec<(String, bool)>| -> Vec<String> {
         v.into_iter()
             .map(|(l, _)| l.trim_end_matches(" receives calls").to_owned())
@@ -300,7 +307,7 @@ async fn search_filter_sort_and_switch_a_selection_in_one_change() {
     };
     // By name (the default), then by number.
     assert_eq!(
-        labels(switches(&app).await),
+        labels(app.groups().switches().await),
         [
             "Agent #12",
             "Bhawna (#6)",
@@ -316,7 +323,7 @@ async fn search_filter_sort_and_switch_a_selection_in_one_change() {
         .await
         .unwrap();
     assert_eq!(
-        labels(switches(&app).await),
+        labels(app.groups().switches().await),
         [
             "vijay developer (#4)",
             "Bhawna (#6)",
@@ -332,7 +339,10 @@ async fn search_filter_sort_and_switch_a_selection_in_one_change() {
         .select_by_value("notReceiving")
         .await
         .unwrap();
-    assert_eq!(labels(switches(&app).await), ["Bhawna (#6)", "Agent #12"]);
+    assert_eq!(
+        labels(app.groups().switches().await),
+        ["Bhawna (#6)", "Agent #12"]
+    );
     assert_eq!(
         app.text_of(By::Css("[data-testid='showing']")).await,
         "Showing 2 of 4"
@@ -353,7 +363,7 @@ async fn search_filter_sort_and_switch_a_selection_in_one_change() {
         .click()
         .await
         .unwrap();
-    wait_status(&app, "2 agents now receive calls").await;
+    app.groups().wait_status("2 agents now receive calls").await;
     let sent = submits(&sb);
     assert_eq!(sent.len(), 1, "one change for the whole selection");
     assert_eq!(ids(&sent[0], "receive_call"), [4, 6, 10, 12]);
@@ -370,7 +380,10 @@ async fn search_filter_sort_and_switch_a_selection_in_one_change() {
         .await
         .unwrap();
     app.type_into("Search by name or number", "#12").await;
-    assert_eq!(labels(switches(&app).await), ["Agent #12"]);
+    assert_eq!(labels(app.groups().switches().await), ["Agent #12"]);
     app.type_into("Search by name or number", "MANOJ").await;
-    assert_eq!(labels(switches(&app).await), ["Manoj Kumar111 (#10)"]);
+    assert_eq!(
+        labels(app.groups().switches().await),
+        ["Manoj Kumar111 (#10)"]
+    );
 }

@@ -7,8 +7,9 @@ use deepcall_desk::sandbox::{Options, Sandbox, LARGE_GROUP_ID};
 use thirtyfour::prelude::*;
 
 use crate::support::measure::{memory_of_app, write_measurements, ClickTimes};
-
-use super::*;
+use crate::support::requests::submits;
+use crate::support::screens::groups;
+use crate::support::App;
 
 /// How many member rows are drawn (only those on screen should be).
 async fn rows_drawn(app: &App) -> usize {
@@ -30,7 +31,7 @@ async fn the_10000_member_group_opens_scrolls_and_is_measured() {
         .await
         .unwrap(),
     );
-    let app = launch_on_groups("groups-large", Some(sb.clone())).await;
+    let app = groups::launch("groups-large", Some(sb.clone())).await;
     let before = memory_of_app(&sb.url());
 
     // The IPC call alone (Rust reads and joins the group; the answer
@@ -51,7 +52,7 @@ async fn the_10000_member_group_opens_scrolls_and_is_measured() {
     let ClickTimes {
         painted_ms: first_rows_ms,
         arrived_ms,
-    } = open_group_timed(&app, &LARGE_GROUP_ID.to_string()).await;
+    } = app.groups().open_timed(&LARGE_GROUP_ID.to_string()).await;
     let counts = app.text_of(By::Css("[data-testid='group-counts']")).await;
     // Digits grouped as this computer's language does (or not at all).
     let digits: String = counts
@@ -93,7 +94,9 @@ async fn the_10000_member_group_opens_scrolls_and_is_measured() {
     let label = last.attr("aria-label").await.unwrap().unwrap();
     let was_on = last.attr("aria-checked").await.unwrap().as_deref() == Some("true");
     last.click().await.unwrap();
-    wait_switch(&app, label.trim_end_matches(" receives calls"), !was_on).await;
+    app.groups()
+        .wait_switch(label.trim_end_matches(" receives calls"), !was_on)
+        .await;
     let sent = submits(&sb);
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0]["agent_unique_id"].as_array().unwrap().len(), 10_000);

@@ -7,9 +7,9 @@ use deepcall_desk::sandbox::Fault;
 use serde_json::{json, Value};
 use thirtyfour::prelude::*;
 
-use crate::support::WAIT;
-
-use super::*;
+use crate::support::requests::{ids, submits, RELATION, SUBMIT};
+use crate::support::screens::groups;
+use crate::support::{App, WAIT};
 
 /// Group 29 as the seed has it, as the screen lists it (by name).
 const NIGHT_SHIFT: [(&str, bool); 4] = [
@@ -74,19 +74,19 @@ async fn watch_night_shift_until_note(app: &App, text: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_changes_finish_on_their_own_group_while_the_screen_stays_on_the_group_opened() {
-    let app = launch_on_groups("groups-left", None).await;
+    let app = groups::launch("groups-left", None).await;
     let sb = app.sandbox.clone();
     let night_shift = sb.group_members(29).unwrap();
-    open_group(&app, "28").await;
+    app.groups().open("28").await;
     sb.clear_requests();
 
     // DeepCall is slow to take each change.
     sb.fail_next_on(SUBMIT, Fault::Delay(Duration::from_millis(2500)));
     sb.fail_next_on(SUBMIT, Fault::Delay(Duration::from_millis(2500)));
-    switch(&app, "bhawesh (#2)").await.click().await.unwrap();
-    switch(&app, "manoj (#8)").await.click().await.unwrap();
+    app.groups().flip("bhawesh (#2)").await;
+    app.groups().flip("manoj (#8)").await;
     // At once, another group.
-    open_group(&app, "29").await;
+    app.groups().open("29").await;
     let screen =
         watch_night_shift_until_note(&app, "Still saving 2 changes to “Mahipal singh” (#28)…")
             .await;
@@ -100,7 +100,7 @@ async fn slow_changes_finish_on_their_own_group_while_the_screen_stays_on_the_gr
     assert_eq!(screen["notes"], json!([done]));
     // Nothing else is said, and no Undo is offered for a group not on screen.
     assert_eq!(screen["said"], json!([]), "{screen}");
-    assert!(!status_text(&app).await.contains("Undo"));
+    assert!(!app.groups().status_text().await.contains("Undo"));
     assert!(app
         .driver
         .find(By::Css("[data-testid='change-failed']"))
@@ -131,10 +131,10 @@ async fn slow_changes_finish_on_their_own_group_while_the_screen_stays_on_the_gr
 
     // The note's button opens group 28, as DeepCall has it now.
     app.click_button("Open “Mahipal singh” (#28)").await;
-    wait_group(&app, "28").await;
-    wait_switch(&app, "manoj (#8)", false).await;
+    app.groups().wait_open("28").await;
+    app.groups().wait_switch("manoj (#8)", false).await;
     assert_eq!(
-        switches(&app).await,
+        app.groups().switches().await,
         [
             ("bhawesh (#2) receives calls".to_owned(), false),
             ("bhawesh (#3) receives calls".to_owned(), true),
@@ -157,8 +157,8 @@ async fn slow_changes_finish_on_their_own_group_while_the_screen_stays_on_the_gr
             message: "Something went wrong".into(),
         },
     );
-    switch(&app, "manoj (#8)").await.click().await.unwrap();
-    open_group(&app, "29").await;
+    app.groups().flip("manoj (#8)").await;
+    app.groups().open("29").await;
     let screen = watch_night_shift_until_note(
         &app,
         "Your change to “Mahipal singh” (#28) was not saved. Could not let manoj (#8) receive calls.",

@@ -9,14 +9,14 @@ use deepcall_desk::sandbox::{Fault, Options, Sandbox};
 use serde_json::json;
 use thirtyfour::prelude::*;
 
+use crate::support::requests::{GROUP_LIST, RELATION, SUBMIT};
+use crate::support::screens::groups::{self, NOTICE_RETRY};
 use crate::support::x11::{screenshot_x, wait_for_x_window, xdotool};
 use crate::support::TempDir;
 
-use super::*;
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn opens_a_group_by_number_recent_list_and_shows_every_member() {
-    let app = launch_on_groups("groups-open", None).await;
+    let app = groups::launch("groups-open", None).await;
     let sb = app.sandbox.clone();
 
     // Not a number: a message beside the field, and nothing sent.
@@ -51,7 +51,7 @@ async fn opens_a_group_by_number_recent_list_and_shows_every_member() {
     let field = app.field("Group number").await;
     field.clear().await.unwrap();
     field.send_keys("28" + Key::Enter).await.unwrap();
-    wait_group(&app, "28").await;
+    app.groups().wait_open("28").await;
     let title = app.text_of(By::Id("group-title")).await;
     assert_eq!(title, "Mahipal singh #28");
     let meta = app.text_of(By::Css(".meta")).await;
@@ -62,7 +62,7 @@ async fn opens_a_group_by_number_recent_list_and_shows_every_member() {
     assert_eq!(counts, "3 members · 3 receive calls");
     // Three agents, two called "bhawesh": always name and number.
     assert_eq!(
-        switches(&app).await,
+        app.groups().switches().await,
         [
             ("bhawesh (#2) receives calls".to_owned(), true),
             ("bhawesh (#3) receives calls".to_owned(), true),
@@ -73,18 +73,18 @@ async fn opens_a_group_by_number_recent_list_and_shows_every_member() {
     app.screenshot("groups-loaded").await;
 
     // A member missing from the account's agent list is listed and marked.
-    open_group(&app, "29").await;
+    app.groups().open("29").await;
     let row = app.text_of(By::XPath("//li[@data-agent='12']")).await;
     assert!(row.contains("Agent #12"), "{row}");
     assert!(row.contains("Not in agent list"), "{row}");
-    switch(&app, "Agent #12").await;
+    app.groups().switch("Agent #12").await;
     assert_eq!(
         app.text_of(By::Css("[data-testid='group-counts']")).await,
         "4 members · 2 receive calls"
     );
 
     // An empty group says so.
-    open_group(&app, "30").await;
+    app.groups().open("30").await;
     app.wait_text("This group has no members yet.").await;
     assert!(app.text_of(By::Css(".meta")).await.contains("Inactive"));
 
@@ -108,7 +108,7 @@ async fn opens_a_group_by_number_recent_list_and_shows_every_member() {
         ])
     );
     app.click_button("Mahipal singh (#28)").await;
-    wait_group(&app, "28").await;
+    app.groups().wait_open("28").await;
 
     // The account's groups from Group/list, searchable.
     app.find(By::XPath(
@@ -129,7 +129,7 @@ async fn opens_a_group_by_number_recent_list_and_shows_every_member() {
         .unwrap();
     assert_eq!(shown.json(), &json!(["Night shift (#29)"]));
     app.click_button("Night shift (#29)").await;
-    wait_group(&app, "29").await;
+    app.groups().wait_open("29").await;
     app.screenshot("groups-choices").await;
 }
 
@@ -137,8 +137,8 @@ async fn opens_a_group_by_number_recent_list_and_shows_every_member() {
 async fn without_a_readable_group_list_the_number_field_still_works() {
     let sb = Arc::new(Sandbox::start(Options::default()).await.unwrap());
     // Group/list answers with something that is not a group list.
-    sb.fail_next_on("Group/list", Fault::WrongTypes);
-    let app = launch_on_groups("groups-no-list", Some(sb.clone())).await;
+    sb.fail_next_on(GROUP_LIST, Fault::WrongTypes);
+    let app = groups::launch("groups-no-list", Some(sb.clone())).await;
     app.find(By::Id("group-number")).await;
     // Quietly: no error, no list, and the number still opens the group.
     app.wait_until(
@@ -146,14 +146,14 @@ async fn without_a_readable_group_list_the_number_field_still_works() {
         "no list and no error",
     )
     .await;
-    assert_eq!(sb.requests_to("Group/list").len(), 1);
-    open_group(&app, "28").await;
+    assert_eq!(sb.requests_to(GROUP_LIST).len(), 1);
+    app.groups().open("28").await;
     assert!(app.driver.find(By::Css("details.choices")).await.is_err());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn errors_in_plain_words_with_retry_where_it_helps() {
-    let app = launch_on_groups("groups-errors", None).await;
+    let app = groups::launch("groups-errors", None).await;
     let sb = app.sandbox.clone();
 
     // Not this account's group (1503).
@@ -182,8 +182,8 @@ async fn errors_in_plain_words_with_retry_where_it_helps() {
     app.wait_text("The connection to DeepCall broke").await;
     app.assert_accessible("groups-network-error").await;
     app.screenshot("groups-network-error").await;
-    press_retry(&app).await;
-    wait_group(&app, "28").await;
+    app.groups().press_retry().await;
+    app.groups().wait_open("28").await;
 
     // An invalid request (1000) on a change: plain words, no raw code.
     sb.fail_next_on(
@@ -193,10 +193,10 @@ async fn errors_in_plain_words_with_retry_where_it_helps() {
             message: "Invalid parameters".into(),
         },
     );
-    switch(&app, "manoj (#8)").await.click().await.unwrap();
+    app.groups().flip("manoj (#8)").await;
     app.wait_text("DeepCall did not accept one of the values sent.")
         .await;
-    wait_switch(&app, "manoj (#8)", true).await;
+    app.groups().wait_switch("manoj (#8)", true).await;
 
     // No answer at all: the app gives up after its 30-second limit, says
     // so, and offers Retry. (The one slow step of this suite.)
@@ -211,16 +211,16 @@ async fn errors_in_plain_words_with_retry_where_it_helps() {
         .await
         .expect("the timeout message");
     app.screenshot("groups-timeout").await;
-    press_retry(&app).await;
-    wait_group(&app, "28").await;
+    app.groups().press_retry().await;
+    app.groups().wait_open("28").await;
 }
 
 /// The save dialog is GTK's own: it is driven with xdotool as a person
 /// would type into it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exports_the_member_list_to_csv_through_the_save_dialog() {
-    let app = launch_on_groups("groups-export", None).await;
-    open_group(&app, "29").await;
+    let app = groups::launch("groups-export", None).await;
+    app.groups().open("29").await;
     let out = TempDir::new("groups-export-out");
     let target = out.0.join("night-shift.csv");
     // The dialog plugin serves Rust only: the window may not call it.

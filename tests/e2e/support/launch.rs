@@ -1,6 +1,7 @@
 //! Starting the app: a sandbox, a private home, WebKitWebDriver and a
-//! WebDriver session whose browser is the built app; and a bare D-Bus for
-//! the tests that need no Secret Service at all.
+//! WebDriver session whose browser is the built app; stopping it as a
+//! crash would; and a bare D-Bus for the tests that need no Secret Service
+//! at all.
 
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
@@ -13,36 +14,25 @@ use deepcall_desk::sandbox::{Options, Sandbox};
 use serde_json::json;
 use thirtyfour::prelude::*;
 
+use super::home::{app_environment, TempDir};
+use super::measure::child_of;
 use super::WAIT;
 
 /// The WebDriver server WebKitGTK ships (Debian: `webkit2gtk-driver`).
 const WEBKIT_WEBDRIVER: &str = "/usr/bin/WebKitWebDriver";
 
-/// Names the app binary to test instead of the one cargo built for these
+/// Names the app binary to start instead of the one cargo built for the
 /// tests: the installed `/usr/bin/deepcall-desk`, or a release build.
 pub const APP_BINARY_ENV: &str = "DEEPCALL_DESK_APP";
 
-/// The app binary the tests start: `$DEEPCALL_DESK_APP`, else cargo's build.
+/// The app binary to start: `$DEEPCALL_DESK_APP`, else the one cargo built
+/// for the tests (cargo names it to test targets only, so a program that
+/// shares this code, such as the release figures, must name one).
 pub fn app_binary() -> PathBuf {
     std::env::var_os(APP_BINARY_ENV)
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_deepcall-desk")))
-}
-
-/// The environment an app gets: its own config, data and cache under
-/// `home`, and the sandbox to use (`None`: the app starts its own).
-pub fn app_environment(home: &Path, sandbox_url: Option<&str>) -> Vec<(String, String)> {
-    let dir = |name: &str| home.join(name).display().to_string();
-    let mut env = vec![
-        ("XDG_CONFIG_HOME".into(), dir("config")),
-        ("XDG_DATA_HOME".into(), dir("data")),
-        ("XDG_CACHE_HOME".into(), dir("cache")),
-        ("NO_AT_BRIDGE".into(), "1".into()),
-    ];
-    if let Some(url) = sandbox_url {
-        env.push((deepcall_desk::SANDBOX_URL_ENV.into(), url.into()));
-    }
-    env
+        .or_else(|| option_env!("CARGO_BIN_EXE_deepcall-desk").map(PathBuf::from))
+        .unwrap_or_else(|| panic!("{APP_BINARY_ENV} names the app binary to start"))
 }
 
 /// WebKitWebDriver and everything it started (the app and its WebKit
@@ -83,6 +73,7 @@ pub struct App {
     pub sandbox: Arc<Sandbox>,
     /// From starting the app to its first screen being ready.
     pub ready_after: Duration,
+    pid: u32,
     /// The app's own config, data and cache directories, and
     /// `app-output.log` with everything the app and the driver printed.
     _home: Arc<TempDir>,
@@ -114,35 +105,16 @@ impl Launch {
     }
 }
 
-/// A scratch directory removed on drop.
-pub struct TempDir(pub PathBuf);
-
-impl TempDir {
-    pub fn new(tag: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let dir =
-            std::env::temp_dir().join(format!("deepcall-e2e-{tag}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("create temp dir");
-        Self(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// A browser started by its own WebKitWebDriver, and the WebDriver session
-/// to it: the app, or (for the floor in `measure`) WebKitGTK's MiniBrowser.
+/// to it: the app, or (for the release figures' floor) WebKitGTK's
+/// MiniBrowser. Dropped, it stops them both.
 pub struct Browser {
     pub driver: WebDriver,
     /// When the session was asked for, which is when the browser was
     /// started: the zero of a start-up time.
     pub asked: Instant,
+    /// The process id of the browser itself (WebKitWebDriver's child).
+    pub pid: u32,
     webdriver: Driver,
 }
 
@@ -201,20 +173,14 @@ impl Browser {
             .request_timeout(Duration::from_secs(60))
             .await
             .unwrap_or_else(|e| panic!("a WebDriver session with {}: {e:?}", binary.display()));
+        // The session exists once the browser has started and connected.
+        let pid = child_of(webdriver.child.id());
         Self {
             driver,
             asked,
+            pid,
             webdriver,
         }
-    }
-
-    /// The process id of the browser itself (WebKitWebDriver's child).
-    pub fn pid(&self) -> u32 {
-        super::measure::child_of(self.webdriver.child.id())
-    }
-
-    pub async fn close(self) {
-        let _ = self.driver.quit().await;
     }
 }
 
@@ -248,17 +214,20 @@ impl App {
         let Browser {
             driver,
             asked,
+            pid,
             webdriver,
         } = Browser::start(&app_binary(), &[], &env, &output).await;
         let mut app = Self {
             driver,
             sandbox,
             ready_after: Duration::ZERO,
+            pid,
             _home: home,
             _webdriver: webdriver,
         };
         // The frame is ready once the active account is shown: looked for
-        // often, since this is also the start-up time `measure` reports.
+        // often, since this is also the start-up time the release figures
+        // report.
         app.driver
             .query(By::Css("[data-testid='active-account']"))
             .wait(WAIT, Duration::from_millis(10))
@@ -271,7 +240,21 @@ impl App {
 
     /// The app's own process id (WebKitWebDriver's child).
     pub fn pid(&self) -> u32 {
-        super::measure::child_of(self._webdriver.child.id())
+        self.pid
+    }
+
+    /// Kills the app with SIGKILL, as a crash or a power cut would, and
+    /// waits until it is gone. [`App::close`] still ends the session.
+    pub fn kill(&self) {
+        unsafe { libc::kill(self.pid as i32, libc::SIGKILL) };
+        let deadline = Instant::now() + WAIT;
+        // Gone, or a zombie its parent (WebKitWebDriver) has not reaped yet.
+        while std::fs::read_to_string(format!("/proc/{}/stat", self.pid))
+            .is_ok_and(|s| !s.split(") ").nth(1).is_some_and(|r| r.starts_with('Z')))
+        {
+            assert!(Instant::now() < deadline, "the app did not die");
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     pub async fn close(self) {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use thirtyfour::prelude::*;
 
-use super::{App, POLL, WAIT};
+use super::{tauri_conf, App, POLL, WAIT};
 
 pub fn screenshot_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
@@ -37,6 +37,25 @@ impl App {
     /// Waits for an element and returns its text as shown.
     pub async fn text_of(&self, by: By) -> String {
         self.find(by).await.text().await.expect("text")
+    }
+
+    /// Waits for the element whose `data-testid` is `id`; returns its text
+    /// with its white space folded.
+    pub async fn testid_text(&self, id: &str) -> String {
+        self.text_of(By::Css(format!("[data-testid='{id}']")))
+            .await
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The texts of the elements matching `css` now, in order.
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for el in self.driver.find_all(By::Css(css)).await.unwrap() {
+            out.push(el.text().await.unwrap().trim().to_owned());
+        }
+        out
     }
 
     /// A button by its accessible text, as a person would name it.
@@ -254,9 +273,7 @@ impl App {
 
 /// The app window's title, as `tauri.conf.json` gives it.
 fn window_title() -> String {
-    let conf: serde_json::Value =
-        serde_json::from_str(include_str!("../../../tauri.conf.json")).expect("tauri.conf.json");
-    conf["app"]["windows"][0]["title"]
+    tauri_conf()["app"]["windows"][0]["title"]
         .as_str()
         .expect("the window has a title")
         .to_owned()

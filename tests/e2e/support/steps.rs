@@ -1,8 +1,7 @@
-//! Steps a manager takes with the mouse and by typing into a field: open a
-//! screen, fill a field, pick a date, fill the account form, check a
-//! connection, confirm a removal.
+//! Steps a manager takes on any screen, with the mouse and by typing into
+//! a field: open a screen, press a button, fill a field, pick a date,
+//! answer a dialog, choose the Sandbox on the welcome screen.
 
-use deepcall_desk::sandbox::USER_ID;
 use thirtyfour::prelude::*;
 
 use super::App;
@@ -17,6 +16,26 @@ impl App {
     /// Presses the button named `starts_with` (see [`App::button`]).
     pub async fn click_button(&self, starts_with: &str) {
         self.button(starts_with).await.click().await.expect("click");
+    }
+
+    /// Presses the button whose text starts with `starts_with` in the open
+    /// dialog.
+    pub async fn press_in_dialog(&self, starts_with: &str) {
+        self.find(By::XPath(format!(
+            "//dialog[@open]//button[starts-with(normalize-space(.), '{starts_with}')]"
+        )))
+        .await
+        .click()
+        .await
+        .expect("click");
+    }
+
+    /// On the welcome screen of a first start, chooses to try the Sandbox
+    /// and waits for the Groups screen it opens.
+    pub async fn try_the_sandbox(&self) {
+        self.wait_heading("Welcome to DeepCall Desk").await;
+        self.click_button("Try the Sandbox").await;
+        self.wait_heading("Groups").await;
     }
 
     /// Replaces an input's value by typing, as a person does.
@@ -43,61 +62,5 @@ impl App {
             .await
             .expect("script runs");
         assert_eq!(input.value().await.unwrap().as_deref(), Some(iso));
-    }
-
-    /// On the welcome screen, presses "Connect a DeepCall account" and waits
-    /// for the account form.
-    pub async fn start_connecting(&self) {
-        self.click_button("Connect a DeepCall account").await;
-        self.wait_heading("Accounts").await;
-    }
-
-    /// Fills the open account form for the app's sandbox: `name`, its
-    /// address, then by Session ID when `session`, otherwise by the
-    /// sandbox's User ID and a token; `secret` is the session ID or token.
-    pub async fn fill_account(&self, name: &str, session: bool, secret: &str) {
-        self.type_into("Account name", name).await;
-        self.type_into("DeepCall address", &self.sandbox.url())
-            .await;
-        if session {
-            self.choose_session_id().await;
-            self.type_into("Session ID", secret).await;
-        } else {
-            self.type_into("User ID", USER_ID).await;
-            self.type_into("Token", secret).await;
-        }
-    }
-
-    /// In the account form, picks the Session ID sign-in method.
-    pub async fn choose_session_id(&self) {
-        self.find(By::XPath(
-            "//label[normalize-space(.)='Session ID']/input[@type='radio']",
-        ))
-        .await
-        .click()
-        .await
-        .expect("click");
-        self.field("Session ID").await;
-    }
-
-    /// Presses Check connection and waits for a verdict starting with `outcome`.
-    pub async fn check_connection(&self, outcome: &str) {
-        self.click_button("Check connection").await;
-        self.find(By::XPath(format!(
-            "//*[@data-testid='check-result'][starts-with(normalize-space(.), '{outcome}')]"
-        )))
-        .await;
-    }
-
-    /// Presses the open confirmation's "Remove “name”" and waits for the outcome.
-    pub async fn confirm_removal(&self, name: &str) {
-        self.find(By::XPath(format!(
-            "//dialog[@open]//button[normalize-space(.)='Remove “{name}”']"
-        )))
-        .await
-        .click()
-        .await
-        .expect("click");
-        self.wait_text(&format!("“{name}” was removed")).await;
     }
 }

@@ -1,46 +1,27 @@
-//! Release-build figures for `target/measurements/release.txt`: start-up
-//! and idle memory (also with a real account active, and with the built-in
-//! Sandbox), the 10,000-member group and one change on it, opening a
-//! 100,000-entry History, a 10,000-row bulk run (`bulk_figures.rs`), each beside
-//! WebKitGTK's own MiniBrowser started the same way in the same run (the
-//! floor). Measured, never asserted: these machines are noisy, and the ratio
-//! to the floor is the figure that means something.
-//!
-//! `scripts/measure-release` runs it against a release binary named by
-//! `DEEPCALL_DESK_APP` (and the .deb named by `DEEPCALL_DESK_DEB`, the
-//! Windows program and its MSI by `DEEPCALL_DESK_WINDOWS_EXE` and
-//! `DEEPCALL_DESK_MSI`).
+//! Every figure of `target/measurements/release.txt`, measured in one run
+//! in the order the machine's noise hits them least unevenly: start-ups
+//! alternating with the floor's, idle memory, the 10,000-member group,
+//! the long History, the bulk run; then the sizes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use deepcall_desk::deepcall::{BaseUrl, Module};
-use deepcall_desk::history::{self, History};
-use deepcall_desk::sandbox::{self, Options, Sandbox, LARGE_GROUP_ID};
+use deepcall_desk::sandbox::{Options, Sandbox, LARGE_GROUP_ID};
 use serde_json::{json, Value};
 
-use crate::builtin_sandbox::home_with_account;
-use crate::bulk_figures;
-use crate::groups::{list_change_timed, open_group_timed, submits, toggle_first_timed};
-use crate::support::launch::APP_BINARY_ENV;
-use crate::support::measure::{
-    memory_of_app, memory_of_tree, write_measurements, ClickTimes, Floor, WebKitMode,
-};
-use crate::support::{App, Launch, TempDir};
-
-/// History's length for its figure.
-const HISTORY_ENTRIES: usize = 100_000;
-
-/// Names the .deb whose installed size is reported.
-const DEB_ENV: &str = "DEEPCALL_DESK_DEB";
-
-/// Name the Windows program and its MSI whose sizes are reported.
-const WINDOWS_EXE_ENV: &str = "DEEPCALL_DESK_WINDOWS_EXE";
-const MSI_ENV: &str = "DEEPCALL_DESK_MSI";
-
-/// Raw round trips of each kind, for the medians.
-const RAW_RUNS: usize = 5;
+use crate::bulk;
+use crate::floor::{Floor, WebKitMode};
+use crate::groups::{list_change_timed, toggle_first_timed};
+use crate::history::open_long_history;
+use crate::raw::{RawTimes, RAW_RUNS};
+use crate::report::{median, median_f64, Table};
+use crate::sizes::{installed_mib, mib, webkit_libraries_mib, DEB_ENV, MSI_ENV, WINDOWS_EXE_ENV};
+use crate::support::measure::{memory_of_app, memory_of_tree, write_measurements, ClickTimes};
+use crate::support::requests::submits;
+use crate::support::screens::accounts::home_with_account;
+use crate::support::{App, Launch};
+use crate::SETTLE;
 
 /// Receive-calls changes timed, for their median.
 const CHANGES: usize = 5;
@@ -63,18 +44,9 @@ const STARTS: usize = 5;
 const ACCOUNT_ACTIVE: &str = "  a real account active (no Sandbox started)";
 const BUILTIN_SANDBOX: &str = "  Sandbox mode, the built-in Sandbox started";
 
-/// How long a freshly started window is left alone before its memory is read.
-const SETTLE: Duration = Duration::from_secs(3);
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "scripts/measure-release runs it against a release build"]
-async fn release_build_figures() {
-    let binary = std::env::var_os(APP_BINARY_ENV)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            panic!("{APP_BINARY_ENV} names the release binary to measure (scripts/measure-release sets it)")
-        });
-
+/// Measures the release app `binary`; writes `release.txt` and `bulk.txt`
+/// to `target/measurements` and returns what `release.txt` holds.
+pub async fn measure(binary: &Path) -> String {
     // Started as on a manager's computer (not told of a sandbox): with a
     // real account active, whose DeepCall is `deepcall`, and in Sandbox
     // mode, where the app starts its own.
@@ -102,7 +74,7 @@ async fn release_build_figures() {
     for _ in 0..STARTS - 1 {
         let floor = Floor::launch().await;
         floor_starts.push(floor.first_content);
-        floor.browser.close().await;
+        floor.close().await;
         let app = App::launch("release").await;
         app_starts.push(app.ready_after);
         app.close().await;
@@ -119,13 +91,13 @@ async fn release_build_figures() {
     floor_starts.push(floor.first_content);
     tokio::time::sleep(SETTLE).await;
     let floor_idle = floor.memory();
-    floor.browser.close().await;
+    floor.close().await;
     // For reference: MiniBrowser as WebKit is by default (composited, every JIT).
     let composited = Floor::launch_in(WebKitMode::Default).await;
     let composited_start = composited.first_content;
     tokio::time::sleep(SETTLE).await;
     let composited_idle = composited.memory();
-    composited.browser.close().await;
+    composited.close().await;
     let app = App::launch_with(with_account()).await;
     account_starts.push(app.ready_after);
     tokio::time::sleep(SETTLE).await;
@@ -166,7 +138,7 @@ async fn release_build_figures() {
     let ClickTimes {
         painted_ms: first_rows_ms,
         arrived_ms,
-    } = open_group_timed(&app, &LARGE_GROUP_ID.to_string()).await;
+    } = app.groups().open_timed(&LARGE_GROUP_ID.to_string()).await;
     // Read as idle memory is: after the same settling time. The moment
     // the rows are painted is also shown, for reference.
     let just_opened = memory_of_app(&sb.url());
@@ -199,11 +171,11 @@ async fn release_build_figures() {
     app.close().await;
 
     let (history_rows_ms, history_arrived_ms) = open_long_history().await;
-    let bulk = bulk_figures::bulk_run().await;
+    let bulk = bulk::run().await;
 
     let floor_start = median(&floor_starts);
     let app_start = median(&app_starts);
-    let binary_mib = mib(std::fs::metadata(&binary).expect("the binary").len());
+    let binary_mib = mib(std::fs::metadata(binary).expect("the binary").len());
     let installed = std::env::var_os(DEB_ENV).map(|deb| installed_mib(Path::new(&deb)));
 
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
@@ -220,7 +192,7 @@ async fn release_build_figures() {
          The app is in Sandbox mode with the sandbox server outside it (the figures\n\
          without a second line), or started as on a manager's computer: with a real\n\
          account active (its Groups screen), or in Sandbox mode (its welcome).\n\
-         The sandbox's own times: raw HTTP from the test process, the app open and\n\
+         The sandbox's own times: raw HTTP from the measuring process, the app open and\n\
          idle, just before the app's clicks, median of {RAW_RUNS}.\n\
          Each figure: value | against its floor | the target | met?",
         binary.display(),
@@ -427,120 +399,7 @@ async fn release_build_figures() {
     let report = t.text;
     write_measurements("release.txt", &report);
     bulk.write(Some(floor_idle.pss_mib));
-}
-
-/// Starts the app with a History of [`HISTORY_ENTRIES`] entries and times,
-/// in the page, a click on History until its first rows are painted (two
-/// animation frames after they are in the page), and until its first page
-/// of entries arrived.
-async fn open_long_history() -> (f64, f64) {
-    let home = Arc::new(TempDir::new("release-history"));
-    let file = home
-        .0
-        .join("data/com.deepcalldesk.desk")
-        .join(history::FILE_NAME);
-    let h = History::open(&file).expect("History opens");
-    h.record_settled(&history::sample::entries(
-        HISTORY_ENTRIES,
-        history::now_ms(),
-    ))
-    .expect("entries written");
-    drop(h);
-    let app = App::launch_with(Launch {
-        home: Some(home),
-        ..Launch::new("release-history")
-    })
-    .await;
-    // Let History open in the background as it does at every start.
-    tokio::time::sleep(SETTLE).await;
-    let opened = app
-        .click_timed(
-            "nav",
-            "History",
-            "document.querySelector(\"[data-testid='history-entry']\")",
-            "history_page",
-        )
-        .await;
-    let shown = app
-        .text_of(thirtyfour::By::Css("[data-testid='history-list']"))
-        .await;
-    assert!(!shown.is_empty(), "entries are shown");
-    app.close().await;
-    (opened.painted_ms, opened.arrived_ms)
-}
-
-/// The sandbox's own times, raw HTTP from this process (bytes out, bytes
-/// in, nothing parsed in the timing): what the network and DeepCall would
-/// cost the app, which the app's figures are set beside.
-struct RawTimes {
-    /// `Group/getGroupAgentRelation` of the large group, median.
-    read_ms: f64,
-    /// Read, `submitAssignGroupToAgent` with its complete lists, read: the
-    /// three round trips of one receive-calls change, median of the sums.
-    change_ms: f64,
-    reads: Vec<f64>,
-    changes: Vec<f64>,
-}
-
-impl RawTimes {
-    async fn measure(sb: &Sandbox) -> Self {
-        let base = BaseUrl::parse(&sb.url()).expect("the sandbox's address");
-        let credentials = sandbox::Credentials::default();
-        let auth = |mut body: Value| {
-            body["userId"] = json!(credentials.user_id);
-            body["token"] = json!(credentials.token);
-            body
-        };
-        let http = reqwest::Client::new();
-        let read_url = base.endpoint(Module::Group, "getGroupAgentRelation");
-        let read = auth(json!({"groupId": LARGE_GROUP_ID, "quick": true}));
-        // The change sends the group back as it is: the sandbox does the
-        // same work, and the group stays as it was.
-        let answer: Value = serde_json::from_slice(&round_trip(&http, &read_url, &read).await.1)
-            .expect("the group as JSON");
-        let relation = answer["response"]["relationData"]
-            .as_array()
-            .expect("members");
-        let id = |r: &Value| r["agent_id"].to_string().trim_matches('"').to_owned();
-        let send = auth(json!({
-            "groupId": LARGE_GROUP_ID,
-            "agent_unique_id": relation.iter().map(id).collect::<Vec<_>>(),
-            "receive_call": relation.iter().filter(|r| r["receive_call"] == "Y").map(id).collect::<Vec<_>>(),
-        }));
-        let send_url = base.endpoint(Module::Group, "submitAssignGroupToAgent");
-        let (mut reads, mut changes) = (Vec::new(), Vec::new());
-        for _ in 0..RAW_RUNS {
-            reads.push(round_trip(&http, &read_url, &read).await.0);
-            let mut sum = 0.0;
-            for (url, body) in [(&read_url, &read), (&send_url, &send), (&read_url, &read)] {
-                sum += round_trip(&http, url, body).await.0;
-            }
-            changes.push(sum);
-        }
-        let round = |v: &[f64]| v.iter().map(|x| x.round()).collect::<Vec<_>>();
-        Self {
-            read_ms: median_f64(&reads),
-            change_ms: median_f64(&changes),
-            reads: round(&reads),
-            changes: round(&changes),
-        }
-    }
-}
-
-/// One POST, timed from sending to the last byte of the answer.
-async fn round_trip(http: &reqwest::Client, url: &str, body: &Value) -> (f64, Vec<u8>) {
-    let payload = serde_json::to_vec(body).expect("JSON");
-    let started = std::time::Instant::now();
-    let answer = http
-        .post(url)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .body(payload)
-        .send()
-        .await
-        .expect("the sandbox answers");
-    assert!(answer.status().is_success(), "{url}: {}", answer.status());
-    let bytes = answer.bytes().await.expect("the answer's bytes").to_vec();
-    (started.elapsed().as_secs_f64() * 1000.0, bytes)
+    report
 }
 
 /// The criterion estimate of parsing and joining the 10,000-member answer
@@ -554,117 +413,4 @@ fn parse_and_join_ms() -> Option<(f64, f64)> {
     let ns = read("estimates.json")?["mean"]["point_estimate"].as_f64()?;
     let bytes = read("benchmark.json")?["throughput"]["Bytes"].as_f64()?;
     Some((ns / 1e6, bytes / (ns / 1e9) / (1024.0 * 1024.0)))
-}
-
-/// The report: one line per figure, with its floor and its target.
-#[derive(Default)]
-struct Table {
-    text: String,
-}
-
-impl Table {
-    fn note(&mut self, note: String) {
-        for line in note.lines() {
-            self.text += &format!("# {line}\n");
-        }
-    }
-
-    fn line(&mut self, what: &str, value: f64, unit: &str, against: String, target: String) {
-        self.text += &format!("{what:<56} {value:>8.1} {unit:<4} {against:<44} {target}\n");
-    }
-
-    /// A figure with nothing to set it against.
-    fn value(&mut self, what: &str, value: f64, unit: &str) {
-        self.line(what, value, unit, String::new(), String::new());
-    }
-
-    /// A figure as a ratio to its floor; `target` 0: none.
-    fn ratio(&mut self, what: &str, value: f64, unit: &str, floor: f64, name: &str, target: f64) {
-        let ratio = value / floor;
-        self.line(
-            what,
-            value,
-            unit,
-            format!("{ratio:>6.2} x {name}"),
-            verdict(target, ratio <= target, |t| format!("<= {t:.2} x")),
-        );
-    }
-
-    /// A memory figure less its floor's; `target` 0: none.
-    fn difference(&mut self, what: &str, value: f64, floor: f64, target: f64) {
-        let more = value - floor;
-        self.line(
-            what,
-            value,
-            "MiB",
-            format!("{more:>+6.1} MiB against the floor"),
-            verdict(target, more <= target, |t| format!("<= +{t:.0} MiB")),
-        );
-    }
-
-    /// A figure that is the app's work alone, against an absolute target.
-    fn absolute(&mut self, what: &str, value: f64, unit: &str, target: f64) {
-        self.line(
-            what,
-            value,
-            unit,
-            String::new(),
-            verdict(target, value <= target, |t| format!("<= {t:.0} {unit}")),
-        );
-    }
-}
-
-fn verdict(target: f64, met: bool, words: impl Fn(f64) -> String) -> String {
-    if target == 0.0 {
-        String::new()
-    } else {
-        format!(
-            "{:<12} {}",
-            words(target),
-            if met { "met" } else { "NOT MET" }
-        )
-    }
-}
-
-fn median_f64(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    sorted[sorted.len() / 2]
-}
-
-fn median(values: &[Duration]) -> Duration {
-    let mut sorted = values.to_vec();
-    sorted.sort();
-    sorted[sorted.len() / 2]
-}
-
-fn mib(bytes: u64) -> f64 {
-    bytes as f64 / (1024.0 * 1024.0)
-}
-
-/// The WebKitGTK and JavaScriptCore libraries every WebKitGTK app carries:
-/// what the binary and installed sizes are set beside.
-fn webkit_libraries_mib() -> f64 {
-    let dir = PathBuf::from(format!("/usr/lib/{}-linux-gnu", std::env::consts::ARCH));
-    ["libwebkit2gtk-4.1.so.0", "libjavascriptcoregtk-4.1.so.0"]
-        .iter()
-        .map(|lib| {
-            let path = std::fs::canonicalize(dir.join(lib))
-                .unwrap_or_else(|e| panic!("{lib} is installed: {e}"));
-            mib(std::fs::metadata(path).unwrap().len())
-        })
-        .sum()
-}
-
-/// The .deb's `Installed-Size` (KiB), in MiB.
-fn installed_mib(deb: &Path) -> f64 {
-    let out = std::process::Command::new("dpkg-deb")
-        .args(["-f", &deb.display().to_string(), "Installed-Size"])
-        .output()
-        .expect("dpkg-deb runs");
-    let kib: f64 = String::from_utf8_lossy(&out.stdout)
-        .trim()
-        .parse()
-        .unwrap_or_else(|e| panic!("Installed-Size of {}: {e}", deb.display()));
-    kib / 1024.0
 }

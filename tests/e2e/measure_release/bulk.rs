@@ -4,8 +4,7 @@
 //! `Directory/update` requests sent straight from this process with the
 //! app's HTTP client and no History, at the app's concurrency and at four
 //! times it. Also the app's memory while the run goes on. Measured, never
-//! asserted; `release::release_build_figures` calls it, and
-//! `bulk_figures::bulk_run_alone` runs it by itself (same binary choice).
+//! asserted; part of every figure, or measured by itself (`bulk`).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,12 +14,8 @@ use deepcall_desk::deepcall::{Auth, BaseUrl, Client, Http, HttpConfig};
 use deepcall_desk::sandbox::{self, extra_contact, Options, Sandbox};
 use deepcall_desk::secret::Secret;
 use futures_util::future::join_all;
-use thirtyfour::By;
 
-use crate::bulk::wait_step;
-use crate::support::launch::APP_BINARY_ENV;
 use crate::support::measure::{memory_of_app, write_measurements, Memory};
-use crate::support::x11::open_in_dialog;
 use crate::support::{App, Launch, TempDir};
 
 pub const BULK_ROWS: usize = 10_000;
@@ -76,7 +71,7 @@ async fn sandbox_rate(sb: &Sandbox, n: usize, concurrency: usize) -> f64 {
 }
 
 /// Sends [`BULK_ROWS`] VIP rows through the release app's Bulk update screen.
-pub async fn bulk_run() -> BulkFigures {
+pub async fn run() -> BulkFigures {
     let options = || Options {
         contacts: BULK_ROWS,
         ..Options::default()
@@ -104,11 +99,10 @@ pub async fn bulk_run() -> BulkFigures {
     })
     .await;
     app.go("Bulk update").await;
-    app.click_button("Choose a CSV file").await;
-    open_in_dialog("Choose a CSV file", &file);
-    wait_step(&app, "Match the columns").await;
+    app.bulk().choose(&file).await;
+    app.bulk().wait_step("Match the columns").await;
     app.click_button("Check the rows").await;
-    wait_step(&app, "Check what will be sent").await;
+    app.bulk().wait_step("Check what will be sent").await;
     let send = app.button("Send ").await;
     let started = Instant::now();
     send.click().await.expect("Send is clicked");
@@ -117,13 +111,7 @@ pub async fn bulk_run() -> BulkFigures {
     let deadline = started + Duration::from_secs(600);
     loop {
         samples.push(memory_of_app(&sb.url()));
-        let done = app
-            .driver
-            .find_all(By::XPath("//h2[normalize-space(.)='Results']"))
-            .await
-            .map(|f| !f.is_empty())
-            .unwrap_or(false);
-        if done {
+        if app.bulk().results_shown().await {
             break;
         }
         assert!(Instant::now() < deadline, "the run ended within 10 minutes");
@@ -155,9 +143,10 @@ pub async fn bulk_run() -> BulkFigures {
 }
 
 impl BulkFigures {
-    /// `target/measurements/bulk.txt`; `floor_idle_pss_mib` is MiniBrowser's
-    /// idle memory measured in the same run, when it was.
-    pub fn write(&self, floor_idle_pss_mib: Option<f64>) {
+    /// Writes `target/measurements/bulk.txt` and returns what it holds;
+    /// `floor_idle_pss_mib` is MiniBrowser's idle memory measured in the
+    /// same run, when it was.
+    pub fn write(&self, floor_idle_pss_mib: Option<f64>) -> String {
         let floor = match floor_idle_pss_mib {
             Some(f) => format!(
                 "floor idle memory (PSS): {f:.1} MiB; peak ÷ floor: {:.2}\n",
@@ -165,12 +154,10 @@ impl BulkFigures {
             ),
             None => "floor idle memory: not measured in this run\n".into(),
         };
-        write_measurements(
-            "bulk.txt",
-            &format!(
+        let report = format!(
                 "# A bulk run in the app: {BULK_ROWS} rows (Phone,VIP) sent to a sandbox with no \
                  faults, from the click on Send to the Results heading.\n\
-                 # The sandbox's own rate: the same updates sent from the test process with the \
+                 # The sandbox's own rate: the same updates sent from the measuring process with the \
                  app's HTTP client and no History, in the same run.\n\
                  app: {:.1} s, {:.0} rows a second\n\
                  sandbox, 4 at a time (the app's concurrency): {:.0} requests a second\n\
@@ -189,19 +176,8 @@ impl BulkFigures {
                 self.mean_pss_mib,
                 self.samples,
                 self.peak.rss_mib,
-            ),
-        );
+            );
+        write_measurements("bulk.txt", &report);
+        report
     }
-}
-
-/// The bulk figure by itself: `DEEPCALL_DESK_APP=target/release/deepcall-desk
-/// bash scripts/with-desktop cargo test --test e2e -- --ignored bulk_run_alone`.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "a measurement: run it against a release build"]
-async fn bulk_run_alone() {
-    assert!(
-        std::env::var_os(APP_BINARY_ENV).is_some(),
-        "{APP_BINARY_ENV} names the release binary to measure"
-    );
-    bulk_run().await.write(None);
 }
