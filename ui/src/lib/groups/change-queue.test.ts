@@ -4,19 +4,7 @@ import type { ConfirmRequest } from "../confirm.svelte";
 import type { Ask, SendChange } from "./change-queue.svelte";
 import type { GroupReads } from "./open-group.svelte";
 import { groupsScreen, type GroupsScreen } from "./screen";
-
-/** The value, or a failed test. */
-function must<T>(x: T | null | undefined): T {
-  if (x === null || x === undefined) throw new Error("missing");
-  return x;
-}
-
-const m = (agentId: number, name: string | null, receivesCalls: boolean): Member => ({
-  agentId,
-  name,
-  inAgentList: name !== null,
-  receivesCalls,
-});
+import { m, must } from "./test-support";
 
 /** What a change rejects with when DeepCall had a problem: an `AppError`
  * with the group as Rust last read it. */

@@ -3,19 +3,7 @@ import type { Member } from "../../bindings";
 import { groupLabel, memberLabel, visibleMembers } from "./members";
 import { readGroupNumber } from "./open-group.svelte";
 import { countWords, otherGroupWords, statusWords } from "./words";
-
-/** The value, or a failed test. */
-function must<T>(x: T | null | undefined): T {
-  if (x === null || x === undefined) throw new Error("missing");
-  return x;
-}
-
-const m = (agentId: number, name: string | null, receivesCalls: boolean): Member => ({
-  agentId,
-  name,
-  inAgentList: name !== null,
-  receivesCalls,
-});
+import { m, must } from "./test-support";
 
 describe("the member list", () => {
   const members = [
