@@ -199,11 +199,16 @@ pub async fn contact_from_history(
 }
 
 /// What the form would change, and every problem with it, for the UI to
-/// show beside each field as the manager types. Sends nothing.
+/// show beside each field as the manager types. Sends nothing, and never
+/// fails: it answers as every command does, so the window reads all their
+/// answers one way.
 #[tauri::command]
 #[specta::specta]
-pub async fn check_contact_changes(original: ContactForm, edited: ContactForm) -> ChangeReview {
-    form::review(&original, &edited)
+pub async fn check_contact_changes(
+    original: ContactForm,
+    edited: ContactForm,
+) -> Result<ChangeReview, AppError> {
+    Ok(form::review(&original, &edited))
 }
 
 /// Sends exactly the changes from `original` to `edited` in one

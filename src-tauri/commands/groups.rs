@@ -9,7 +9,7 @@ use crate::deepcall::group::{ChangeOutcome, GroupId, GroupMembers, GroupSummary,
 use crate::export;
 use crate::history::Purpose;
 use crate::recent::RecentGroup;
-use crate::sending::send;
+use crate::sending::send::{self, NotChanged};
 
 /// A group with its members and who receives its calls. Remembered as a
 /// recent group of the active account.
@@ -17,10 +17,9 @@ use crate::sending::send;
 #[specta::specta]
 pub async fn group_members(
     state: State<'_, AppState>,
-    group: String,
+    group: GroupId,
 ) -> Result<GroupMembers, AppError> {
-    let id = GroupId::parse(&group)?;
-    let members = state.client().await?.group_members(id).await?;
+    let members = state.client().await?.group_members(group).await?;
     let state = state.inner().clone();
     let recent = RecentGroup {
         id: members.group.id,
@@ -57,6 +56,31 @@ pub async fn group_choices(
     Ok(client.group_list().await.ok().flatten())
 }
 
+/// A change of who receives calls that failed: why, and the group as last
+/// read (`null` when it could not be read), which the screen shows instead
+/// of reading it again.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct ChangeFailed {
+    #[serde(flatten)]
+    pub error: AppError,
+    pub group: Option<Box<GroupMembers>>,
+}
+
+impl From<AppError> for ChangeFailed {
+    fn from(error: AppError) -> Self {
+        Self { error, group: None }
+    }
+}
+
+impl From<NotChanged> for ChangeFailed {
+    fn from(e: NotChanged) -> Self {
+        Self {
+            error: e.error.into(),
+            group: e.last_read,
+        }
+    }
+}
+
 /// Changes who receives a group's calls on `account` (the active one, or
 /// `null` for the Sandbox): reads the group, records the change in History,
 /// sends the complete lists with `changes` applied, reads again to confirm.
@@ -66,17 +90,13 @@ pub async fn group_choices(
 pub async fn change_receiving(
     state: State<'_, AppState>,
     account: Option<String>,
-    group: String,
+    group: GroupId,
     changes: Vec<ReceivingChange>,
     allow_nobody: bool,
     purpose: Purpose,
-) -> Result<ChangeOutcome, AppError> {
-    let id = GroupId::parse(&group)?;
+) -> Result<ChangeOutcome, ChangeFailed> {
     if changes.is_empty() {
-        return Err(AppError::field(
-            "changes",
-            "Choose at least one agent to change.",
-        ));
+        return Err(AppError::field("changes", "Choose at least one agent to change.").into());
     }
     let history = state.history().await?;
     let (client, sender) = state.sender_for(account).await?;
@@ -86,7 +106,7 @@ pub async fn change_receiving(
         &client,
         &sender,
         purpose,
-        id,
+        group,
         &changes,
         allow_nobody,
     )
@@ -108,14 +128,13 @@ pub struct ExportDone {
 pub async fn export_members<R: Runtime>(
     state: State<'_, AppState>,
     window: Window<R>,
-    group: String,
+    group: GroupId,
 ) -> Result<Option<ExportDone>, AppError> {
-    let id = GroupId::parse(&group)?;
-    let members = state.client().await?.group_members(id).await?;
+    let members = state.client().await?.group_members(group).await?;
     let Some(path) = save::choose(
         &window,
         "Save the member list",
-        &format!("group-{}-members.csv", id.get()),
+        &format!("group-{}-members.csv", group.get()),
     )
     .await?
     else {
@@ -128,4 +147,75 @@ pub async fn export_members<R: Runtime>(
         path,
         members: count,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::commands::ErrorKind;
+    use crate::deepcall::group::{Group, Member};
+    use crate::deepcall::DeepCallError;
+    use crate::sending::send::SendError;
+
+    /// Group 28 as DeepCall had it after a change that did not apply.
+    fn last_read() -> GroupMembers {
+        GroupMembers {
+            group: Group {
+                id: 28,
+                name: "Mahipal singh".into(),
+                status: Some(1),
+                created_at: None,
+                created_by: None,
+            },
+            members: vec![Member {
+                agent_id: 8,
+                name: Some("manoj".into()),
+                in_agent_list: true,
+                receives_calls: true,
+            }],
+            other_agents: vec![],
+        }
+    }
+
+    #[test]
+    fn a_failed_change_answers_its_error_with_the_group_as_last_read() {
+        let failed: ChangeFailed = NotChanged {
+            error: SendError::DeepCall(DeepCallError::NotApplied),
+            last_read: Some(Box::new(last_read())),
+        }
+        .into();
+        assert_eq!(failed.group, Some(Box::new(last_read())));
+        // The window reads it as an AppError that also has the group.
+        let sent = serde_json::to_value(&failed).unwrap();
+        let error = serde_json::to_value(AppError::from(DeepCallError::NotApplied)).unwrap();
+        for field in ["kind", "message", "field", "retryable"] {
+            assert_eq!(sent[field], error[field], "{field}");
+        }
+        assert_eq!(sent["kind"], "Rejected");
+        assert_eq!(sent["retryable"], true);
+        assert_eq!(sent["group"]["group"]["id"], 28);
+        assert_eq!(
+            sent["group"]["members"],
+            json!([{"agentId": 8, "name": "manoj", "inAgentList": true, "receivesCalls": true}])
+        );
+    }
+
+    #[test]
+    fn a_change_refused_before_any_read_carries_no_group() {
+        let refused: ChangeFailed =
+            AppError::field("changes", "Choose at least one agent to change.").into();
+        let sent = serde_json::to_value(&refused).unwrap();
+        assert_eq!(sent["kind"], "InvalidInput");
+        assert_eq!(sent["field"], "changes");
+        assert_eq!(sent["group"], json!(null));
+        let unread: ChangeFailed = NotChanged {
+            error: SendError::DeepCall(DeepCallError::Timeout { seconds: 30 }),
+            last_read: None,
+        }
+        .into();
+        assert_eq!(unread.group, None);
+        assert_eq!(unread.error.kind, ErrorKind::Timeout);
+    }
 }

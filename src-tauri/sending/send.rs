@@ -4,7 +4,9 @@
 
 use crate::deepcall::directory::form::Save;
 use crate::deepcall::directory::ContactNumber;
-use crate::deepcall::group::{self, Assignment, ChangeOutcome, GroupId, Plan, ReceivingChange};
+use crate::deepcall::group::{
+    self, Assignment, ChangeOutcome, GroupId, GroupMembers, Plan, ReceivingChange,
+};
 use crate::deepcall::{Client, DeepCallError};
 
 use crate::history::{on_disk, AccountRef, Change, History, HistoryError, Outcome, Purpose};
@@ -17,6 +19,26 @@ pub enum SendError {
     /// History could not write it down, so it was not sent.
     #[error(transparent)]
     History(#[from] HistoryError),
+}
+
+/// A change of who receives calls that did not go through, with the group
+/// as it was last read on the way (`None`: it could not be read at all), so
+/// that the screen shows that instead of reading it again.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{error}")]
+pub struct NotChanged {
+    pub error: SendError,
+    /// Boxed: a group of 10,000 members is no weight for every error.
+    pub last_read: Option<Box<GroupMembers>>,
+}
+
+impl NotChanged {
+    fn new(error: impl Into<SendError>, last_read: Option<GroupMembers>) -> Self {
+        Self {
+            error: error.into(),
+            last_read: last_read.map(Box::new),
+        }
+    }
 }
 
 /// How a request that went wrong leaves its entries: whether DeepCall may
@@ -75,7 +97,9 @@ where
 
 /// Changes who receives a group's calls on `client`'s account: reads the
 /// group, records one entry per member whose switch changes, sends the
-/// complete lists, and reads again to confirm.
+/// complete lists, and reads again to confirm. A change that fails carries
+/// the group as last read: the read before it when DeepCall refused it (so
+/// nothing changed), else a read after it.
 pub async fn change_receiving(
     history: &History,
     client: &Client,
@@ -84,8 +108,11 @@ pub async fn change_receiving(
     group: GroupId,
     changes: &[ReceivingChange],
     allow_nobody: bool,
-) -> Result<ChangeOutcome, SendError> {
-    let current = client.group_members(group).await?;
+) -> Result<ChangeOutcome, NotChanged> {
+    let current = client
+        .group_members(group)
+        .await
+        .map_err(|e| NotChanged::new(e, None))?;
     let assignment = match Assignment::plan(group, &current, changes, allow_nobody) {
         Plan::AlreadyApplied => {
             return Ok(ChangeOutcome::Applied {
@@ -122,39 +149,67 @@ pub async fn change_receiving(
             });
         }
     }
-    recorded(
-        history,
-        account,
-        purpose,
-        entries,
-        |submission| async move {
-            if let Err(e) = client.assign_group(&assignment).await {
-                settle_error(history, submission, &e).await;
-                return Err(e.into());
-            }
-            let after = match client.group_members(group).await {
-                Ok(after) => after,
-                Err(e) => {
-                    let message = format!(
-                        "DeepCall accepted the change, but reading the group again failed: {e} \
-                     Check now reads it again."
-                    );
-                    settle(history, submission, Outcome::Unknown, Some(message)).await;
-                    return Err(e.into());
-                }
-            };
-            if !assignment.is_shown_by(&after) {
-                settle_error(history, submission, &DeepCallError::NotApplied).await;
-                return Err(DeepCallError::NotApplied.into());
-            }
-            settle(history, submission, Outcome::Confirmed, None).await;
-            Ok(ChangeOutcome::Applied {
-                group: after,
-                sent: true,
-            })
-        },
-    )
-    .await
+    let current = &current;
+    let sent =
+        recorded(
+            history,
+            account,
+            purpose,
+            entries,
+            |submission| async move {
+                Ok(assign(history, client, submission, &assignment, current).await)
+            },
+        )
+        .await;
+    match sent {
+        Ok(outcome) => outcome,
+        // History could not write it down: nothing was sent.
+        Err(e) => Err(NotChanged::new(e, Some(current.clone()))),
+    }
+}
+
+/// Sends `assignment`, recorded as `submission`, and reads the group again
+/// to confirm; `current` is the read it was planned from.
+async fn assign(
+    history: &History,
+    client: &Client,
+    submission: i64,
+    assignment: &Assignment,
+    current: &GroupMembers,
+) -> Result<ChangeOutcome, NotChanged> {
+    if let Err(e) = client.assign_group(assignment).await {
+        settle_error(history, submission, &e).await;
+        // Refused, DeepCall has what it had; else it may have applied it.
+        let after = if e.may_have_been_applied() {
+            client.group_members(assignment.group).await.ok()
+        } else {
+            None
+        };
+        return Err(NotChanged::new(
+            e,
+            Some(after.unwrap_or_else(|| current.clone())),
+        ));
+    }
+    let after = match client.group_members(assignment.group).await {
+        Ok(after) => after,
+        Err(e) => {
+            let message = format!(
+                "DeepCall accepted the change, but reading the group again failed: {e} \
+                 Check now reads it again."
+            );
+            settle(history, submission, Outcome::Unknown, Some(message)).await;
+            return Err(NotChanged::new(e, Some(current.clone())));
+        }
+    };
+    if !assignment.is_shown_by(&after) {
+        settle_error(history, submission, &DeepCallError::NotApplied).await;
+        return Err(NotChanged::new(DeepCallError::NotApplied, Some(after)));
+    }
+    settle(history, submission, Outcome::Confirmed, None).await;
+    Ok(ChangeOutcome::Applied {
+        group: after,
+        sent: true,
+    })
 }
 
 /// Sends a contact's checked changes in one `Directory/update`, recorded.

@@ -8,7 +8,7 @@ use deepcall_desk::deepcall::{ApiErrorKind, Auth, Client, DeepCallError, Module}
 use deepcall_desk::history::{AccountRef, History, Outcome, Purpose, Query};
 use deepcall_desk::sandbox::{Fault, Options, Sandbox};
 use deepcall_desk::secret::Secret;
-use deepcall_desk::sending::send::{self, SendError};
+use deepcall_desk::sending::send::{self, NotChanged, SendError};
 use serde_json::{json, Value};
 
 use crate::common::*;
@@ -278,8 +278,10 @@ async fn malformed_bodies_are_refused_with_their_code_through_the_client_and_raw
         .await;
     }
     assert_eq!(sb.group_members(28).unwrap(), GROUP_28_SEED);
-    // The client itself never sends such a group number.
-    assert!(GroupId::parse("abc").is_err());
+    // The client itself never sends such a group number: the window's
+    // numbers are checked as they arrive.
+    assert!(serde_json::from_value::<GroupId>(json!("abc")).is_err());
+    assert!(serde_json::from_value::<GroupId>(json!(0)).is_err());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -672,13 +674,13 @@ thread_local! {
 }
 
 /// The one way the app changes who receives calls (recorded in History),
-/// bounded by the hang guard.
+/// bounded by the hang guard. A failure comes with the group as last read.
 async fn recorded_change(
     client: &Client,
     group: u64,
     changes: &[ReceivingChange],
     allow_nobody: bool,
-) -> Result<ChangeOutcome, DeepCallError> {
+) -> Result<ChangeOutcome, (DeepCallError, Option<Box<GroupMembers>>)> {
     let history = HISTORY.with(History::clone);
     let sender = AccountRef::sandbox("contract test");
     let sent = send::change_receiving(
@@ -692,8 +694,14 @@ async fn recorded_change(
     );
     match bounded(sent).await {
         Ok(o) => Ok(o),
-        Err(SendError::DeepCall(e)) => Err(e),
-        Err(SendError::History(e)) => panic!("history: {e}"),
+        Err(NotChanged {
+            error: SendError::DeepCall(e),
+            last_read,
+        }) => Err((e, last_read)),
+        Err(NotChanged {
+            error: SendError::History(e),
+            ..
+        }) => panic!("history: {e}"),
     }
 }
 
@@ -827,7 +835,7 @@ async fn change_receiving_notices_a_change_that_was_not_applied() {
     let sb = sandbox().await;
     let client = token_client(&sb);
     sb.fail_next_on("Group/submitAssignGroupToAgent", Fault::IgnoreRequest);
-    let err = recorded_change(&client, 28, &[change(8, false)], false)
+    let (err, last_read) = recorded_change(&client, 28, &[change(8, false)], false)
         .await
         .unwrap_err();
     assert_eq!(err, DeepCallError::NotApplied);
@@ -835,6 +843,9 @@ async fn change_receiving_notices_a_change_that_was_not_applied() {
     assert_plain_words(&err);
     assert_eq!(sb.group_members(28).unwrap(), GROUP_28_SEED);
     assert_eq!(recorded_outcomes(), [Outcome::NotApplied]);
+    // It comes with the read that showed it not applied, and no other.
+    assert_eq!(receiving(&last_read.unwrap()), GROUP_28_SEED);
+    assert_eq!(sb.requests_to("Group/getGroupAgentRelation").len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -848,12 +859,33 @@ async fn change_receiving_refused_changes_nothing() {
             message: "Something went wrong".into(),
         },
     );
-    let err = recorded_change(&client, 28, &[change(8, false)], false)
+    let (err, last_read) = recorded_change(&client, 28, &[change(8, false)], false)
         .await
         .unwrap_err();
     assert_eq!(err.api_kind(), Some(ApiErrorKind::SomethingWentWrong));
     assert_eq!(sb.group_members(28).unwrap(), GROUP_28_SEED);
-    // The read before the refused write went through untouched.
+    // The read before the refused write went through untouched, and is the
+    // group the failure carries: a refusal changes nothing, so it is not read again.
     assert_eq!(sb.requests_to("Group/getGroupAgentRelation").len(), 1);
+    assert_eq!(receiving(&last_read.unwrap()), GROUP_28_SEED);
     assert_eq!(recorded_outcomes(), [Outcome::Failed]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn change_receiving_that_may_have_applied_reads_the_group_again() {
+    let sb = sandbox().await;
+    let client = token_client(&sb);
+    // DeepCall makes the change, but the answer never arrives.
+    sb.fail_next_on("Group/submitAssignGroupToAgent", Fault::DropAfterApplying);
+    let (err, last_read) = recorded_change(&client, 28, &[change(8, false)], false)
+        .await
+        .unwrap_err();
+    assert!(err.may_have_been_applied(), "{err:?}");
+    assert_eq!(recorded_outcomes(), [Outcome::Unknown]);
+    // The failure carries a read made after it: what DeepCall has now.
+    assert_eq!(sb.requests_to("Group/getGroupAgentRelation").len(), 2);
+    assert_eq!(
+        receiving(&last_read.unwrap()),
+        [(3, true), (8, false), (2, true)]
+    );
 }

@@ -10,7 +10,7 @@ use deepcall_desk::deepcall::server_text::MAX_CHARS;
 use deepcall_desk::deepcall::DeepCallError;
 use deepcall_desk::history::{AccountRef, History, Outcome, Purpose, Query};
 use deepcall_desk::sandbox::Fault;
-use deepcall_desk::sending::send::{self, SendError};
+use deepcall_desk::sending::send::{self, NotChanged, SendError};
 
 use crate::common::*;
 
@@ -80,7 +80,11 @@ async fn a_ten_megabyte_server_message_adds_a_few_kilobytes_to_history_and_the_l
         &changes,
         false,
     );
-    let Err(SendError::DeepCall(e)) = bounded(sent).await else {
+    let Err(NotChanged {
+        error: SendError::DeepCall(e),
+        ..
+    }) = bounded(sent).await
+    else {
         panic!("DeepCall refused the change");
     };
     let DeepCallError::Api { server_message, .. } = &e else {

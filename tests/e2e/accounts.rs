@@ -36,7 +36,7 @@ async fn change_receiving(app: &App, account: &str, on: bool) -> serde_json::Val
         "change_receiving",
         json!({
             "account": account,
-            "group": "28",
+            "group": 28,
             "changes": [{ "agentId": 8, "receivesCalls": on }],
             "allowNobody": false,
             "purpose": "change",
@@ -154,7 +154,7 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
 
     // The active account (Branch, Session ID) really talks to DeepCall.
     sandbox.clear_requests();
-    let ok = app.invoke("group_members", json!({ "group": "28" })).await;
+    let ok = app.invoke("group_members", json!({ "group": 28 })).await;
     assert_eq!(
         ok["ok"]["members"].as_array().map(Vec::len),
         Some(3),
@@ -208,7 +208,7 @@ async fn accounts_are_kept_in_the_keyring_and_never_leak() {
     app.button("Use “Head office”").await.click().await.unwrap();
     app.find(active_row("Head office")).await;
     sandbox.clear_requests();
-    let ok = app.invoke("group_members", json!({ "group": "28" })).await;
+    let ok = app.invoke("group_members", json!({ "group": 28 })).await;
     assert!(ok.get("ok").is_some(), "{ok}");
     let body = sandbox.requests_to(RELATION)[0].json.clone().unwrap();
     assert_eq!(
@@ -357,7 +357,7 @@ async fn without_a_secret_service_the_app_explains_and_the_sandbox_works() {
     // The Sandbox still works.
     app.click_button("Groups").await;
     app.wait_heading("Groups").await;
-    let ok = app.invoke("group_members", json!({ "group": "28" })).await;
+    let ok = app.invoke("group_members", json!({ "group": 28 })).await;
     assert_eq!(
         ok["ok"]["members"].as_array().map(Vec::len),
         Some(3),

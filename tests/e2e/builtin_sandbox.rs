@@ -15,7 +15,7 @@ use crate::support::{App, Launch};
 /// Group 28 (three members in the sandbox's sample data) is read through
 /// the app.
 async fn group_28_is_read(app: &App) {
-    let members = app.invoke("group_members", json!({ "group": "28" })).await;
+    let members = app.invoke("group_members", json!({ "group": 28 })).await;
     assert_eq!(
         members["ok"]["members"].as_array().map(Vec::len),
         Some(3),
@@ -73,7 +73,7 @@ async fn a_real_account_starts_no_sandbox_and_the_sandbox_starts_when_chosen() {
         "one port, the Sandbox's"
     );
     // Once: a second use starts no second one.
-    let again = app.invoke("group_members", json!({ "group": "28" })).await;
+    let again = app.invoke("group_members", json!({ "group": 28 })).await;
     assert!(again.get("ok").is_some(), "{again}");
     assert_eq!(listening_ports(app.pid()), in_sandbox);
 

@@ -89,7 +89,7 @@ async fn ipc_reaches_the_sandbox_and_errors_are_plain() {
     let app = App::launch("ipc").await;
 
     // The whole chain: webview → IPC → Rust client → HTTP → sandbox.
-    let ok = app.invoke("group_members", json!({ "group": "28" })).await;
+    let ok = app.invoke("group_members", json!({ "group": 28 })).await;
     let members = ok["ok"]["members"]
         .as_array()
         .expect("members in the answer");
@@ -103,19 +103,20 @@ async fn ipc_reaches_the_sandbox_and_errors_are_plain() {
     assert_eq!(body["quick"], true);
 
     // An unknown group: a typed error in plain words, no number in it.
-    let err = app.invoke("group_members", json!({ "group": "31" })).await;
+    let err = app.invoke("group_members", json!({ "group": 31 })).await;
     assert_eq!(err["error"]["kind"], "NotFound");
     let message = err["error"]["message"].as_str().unwrap();
     assert!(message.contains("no such group"), "{message}");
     assert!(!message.contains("1503"));
 
-    // Bad input never leaves the app.
+    // Bad input never leaves the app: a group number is checked as it arrives.
     app.sandbox.clear_requests();
-    let err = app
-        .invoke("group_members", json!({ "group": "twenty" }))
-        .await;
-    assert_eq!(err["error"]["kind"], "InvalidInput");
-    assert_eq!(err["error"]["field"], "groupId");
+    let err = app.invoke("group_members", json!({ "group": 0 })).await;
+    let refused = err["error"].to_string();
+    assert!(
+        refused.contains("A group number is a whole number of 1 or more."),
+        "{refused}"
+    );
     assert!(app.sandbox.requests().is_empty());
 
     app.close().await;

@@ -12,7 +12,7 @@ export const commands = {
 	 *  A group with its members and who receives its calls. Remembered as a
 	 *  recent group of the active account.
 	 */
-	groupMembers: (group: string) => typedError<GroupMembers_Serialize, AppError_Serialize>(__TAURI_INVOKE("group_members", { group })),
+	groupMembers: (group: GroupId) => typedError<GroupMembers_Serialize, AppError_Serialize>(__TAURI_INVOKE("group_members", { group })),
 	/**  The active account's recently opened groups, most recent first. */
 	recentGroups: () => typedError<RecentGroup[], AppError_Serialize>(__TAURI_INVOKE("recent_groups")),
 	/**
@@ -27,12 +27,12 @@ export const commands = {
 	 *  sends the complete lists with `changes` applied, reads again to confirm.
 	 *  Changes are applied one at a time, in the order they arrive.
 	 */
-	changeReceiving: (account: string | null, group: string, changes: ReceivingChange[], allowNobody: boolean, purpose: Purpose) => typedError<ChangeOutcome_Serialize, AppError_Serialize>(__TAURI_INVOKE("change_receiving", { account, group, changes, allowNobody, purpose })),
+	changeReceiving: (account: string | null, group: GroupId, changes: ReceivingChange[], allowNobody: boolean, purpose: Purpose) => typedError<ChangeOutcome_Serialize, ChangeFailed_Serialize>(__TAURI_INVOKE("change_receiving", { account, group, changes, allowNobody, purpose })),
 	/**
 	 *  Saves the group's member list (read fresh from DeepCall) as CSV where
 	 *  the manager chooses in a save dialog. `null` when they cancel.
 	 */
-	exportMembers: (group: string) => typedError<ExportDone | null, AppError_Serialize>(__TAURI_INVOKE("export_members", { group })),
+	exportMembers: (group: GroupId) => typedError<ExportDone | null, AppError_Serialize>(__TAURI_INVOKE("export_members", { group })),
 	/**  The saved accounts, the active one, and whether the keyring works. */
 	accountsOverview: () => typedError<AccountsOverview_Serialize, AppError_Serialize>(__TAURI_INVOKE("accounts_overview")),
 	/**  Opens the keyring again (after the manager installed or unlocked it). */
@@ -58,9 +58,11 @@ export const commands = {
 	contactLookup: (number: string) => typedError<ContactLookup_Serialize, AppError_Serialize>(__TAURI_INVOKE("contact_lookup", { number })),
 	/**
 	 *  What the form would change, and every problem with it, for the UI to
-	 *  show beside each field as the manager types. Sends nothing.
+	 *  show beside each field as the manager types. Sends nothing, and never
+	 *  fails: it answers as every command does, so the window reads all their
+	 *  answers one way.
 	 */
-	checkContactChanges: (original: ContactForm_Deserialize, edited: ContactForm_Deserialize) => __TAURI_INVOKE<ChangeReview>("check_contact_changes", { original, edited }),
+	checkContactChanges: (original: ContactForm_Deserialize, edited: ContactForm_Deserialize) => typedError<ChangeReview, AppError_Serialize>(__TAURI_INVOKE("check_contact_changes", { original, edited })),
 	/**
 	 *  Sends exactly the changes from `original` to `edited` in one
 	 *  `Directory/update`, after checking them again, recorded in History. A
@@ -471,6 +473,31 @@ export type CalendarDate = {
 
 /**  What one entry changed, with the values before and after. */
 export type Change = Change_Serialize | Change_Deserialize;
+
+/**
+ *  A change of who receives calls that failed: why, and the group as last
+ *  read (`null` when it could not be read), which the screen shows instead
+ *  of reading it again.
+ */
+export type ChangeFailed = ChangeFailed_Serialize | ChangeFailed_Deserialize;
+
+/**
+ *  A change of who receives calls that failed: why, and the group as last
+ *  read (`null` when it could not be read), which the screen shows instead
+ *  of reading it again.
+ */
+export type ChangeFailed_Deserialize = {
+	group?: GroupMembers_Deserialize | null,
+} & AppError_Deserialize;
+
+/**
+ *  A change of who receives calls that failed: why, and the group as last
+ *  read (`null` when it could not be read), which the screen shows instead
+ *  of reading it again.
+ */
+export type ChangeFailed_Serialize = {
+	group: GroupMembers_Serialize | null,
+} & AppError_Serialize;
 
 /**
  *  How a change of who receives calls ended (see
@@ -889,6 +916,13 @@ export type FieldValue =
 { kind: "text"; value: string };
 
 export type Group = Group_Serialize | Group_Deserialize;
+
+/**
+ *  A group number, checked: a whole number of 1 or more that a JavaScript
+ *  number holds exactly. The window sends it as a number (it reads what the
+ *  manager types itself); one out of range is refused as it is read.
+ */
+export type GroupId = number;
 
 export type GroupMembers = GroupMembers_Serialize | GroupMembers_Deserialize;
 

@@ -4,6 +4,7 @@
 //! (more than the group's members) and may lack a member; names repeat, so a
 //! member is always known by name *and* id.
 
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::{wire, Client, DeepCallError, Module};
@@ -18,8 +19,10 @@ pub use assignment::*;
 pub use list::*;
 pub use members::*;
 
-/// A group number, checked: a positive whole number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A group number, checked: a whole number of 1 or more that a JavaScript
+/// number holds exactly. The window sends it as a number (it reads what the
+/// manager types itself); one out of range is refused as it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, specta::Type)]
 pub struct GroupId(u64);
 
 impl GroupId {
@@ -33,29 +36,14 @@ impl GroupId {
         Ok(Self(id))
     }
 
-    /// Reads what a manager typed ("28", " #28 ").
-    pub fn parse(input: &str) -> Result<Self, DeepCallError> {
-        let t = input.trim().trim_start_matches('#').trim();
-        if t.is_empty() {
-            return Err(DeepCallError::invalid_input(
-                "groupId",
-                "Enter a group number.",
-            ));
-        }
-        match t.parse::<u64>() {
-            Ok(n) => Self::new(n),
-            Err(_) => Err(DeepCallError::invalid_input(
-                "groupId",
-                format!(
-                    "\"{}\" is not a group number. Use digits only, for example 28.",
-                    t
-                ),
-            )),
-        }
-    }
-
     pub fn get(self) -> u64 {
         self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for GroupId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Self::new(u64::deserialize(d)?).map_err(serde::de::Error::custom)
     }
 }
 

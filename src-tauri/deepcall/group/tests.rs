@@ -163,11 +163,22 @@ fn wrong_types_fail_to_parse() {
 }
 
 #[test]
-fn group_id_input() {
-    assert_eq!(GroupId::parse(" 28 ").unwrap().get(), 28);
-    assert_eq!(GroupId::parse("#28").unwrap().get(), 28);
-    for bad in ["", "0", "-3", "2.5", "abc", "99999999999999999999"] {
-        assert!(GroupId::parse(bad).is_err(), "{bad}");
+fn a_group_id_from_the_window_is_a_number_of_1_or_more() {
+    let id: GroupId = serde_json::from_value(json!(28)).unwrap();
+    assert_eq!(id.get(), 28);
+    assert_eq!(serde_json::to_value(id).unwrap(), json!(28));
+    for bad in [
+        json!(0),
+        json!(-3),
+        json!(2.5),
+        json!("28"),
+        json!(null),
+        json!(super::super::wire::MAX_ID + 1),
+    ] {
+        assert!(
+            serde_json::from_value::<GroupId>(bad.clone()).is_err(),
+            "{bad}"
+        );
     }
 }
 

@@ -75,7 +75,7 @@ async fn a_toggle_sends_complete_lists_with_one_change_confirms_and_undo_restore
             "change_receiving",
             json!({
                 "account": "another-account",
-                "group": "28",
+                "group": 28,
                 "changes": [{ "agentId": 8, "receivesCalls": false }],
                 "allowNobody": false,
                 "purpose": "change"

@@ -41,7 +41,7 @@ async fn the_10000_member_group_opens_scrolls_and_is_measured() {
         .execute_async(
             r#"const done = arguments[arguments.length - 1];
                const t0 = performance.now();
-               window.__TAURI_INTERNALS__.invoke('group_members', { group: '9000' })
+               window.__TAURI_INTERNALS__.invoke('group_members', { group: 9000 })
                  .then(() => done(performance.now() - t0), (e) => done(-1));"#,
             Vec::new(),
         )

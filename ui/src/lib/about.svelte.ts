@@ -1,5 +1,6 @@
 import { commands, type About, type AppError } from "../bindings";
 import { asAppError } from "./errors";
+import { call } from "./ipc";
 
 /** The About & help screen: what it shows, and opening the log folder. */
 export class AboutModel {
@@ -12,9 +13,7 @@ export class AboutModel {
   async load(): Promise<void> {
     this.error = null;
     try {
-      const result = await commands.about();
-      if (result.status === "error") throw result.error;
-      this.about = result.data;
+      this.about = await call(commands.about());
     } catch (e) {
       this.error = asAppError(e);
     }
@@ -24,8 +23,7 @@ export class AboutModel {
     this.opening = true;
     this.openProblem = null;
     try {
-      const result = await commands.openLogFolder();
-      if (result.status === "error") this.openProblem = result.error.message;
+      await call(commands.openLogFolder());
     } catch (e) {
       this.openProblem = asAppError(e).message;
     } finally {

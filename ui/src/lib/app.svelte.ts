@@ -6,10 +6,12 @@ import {
   type AppStatus,
   type ContactForm,
   type ContactLookup,
+  type GroupId,
   type Purpose,
   type ReceivingChange,
 } from "../bindings";
 import { asAppError } from "./errors";
+import { call, callOr } from "./ipc";
 import type { Screen } from "./screens";
 
 /** What another screen asked the next one to do as it opens (History's
@@ -21,7 +23,7 @@ export type Intent =
       lookup: ContactLookup;
       from: { edited: ContactForm; purpose: Purpose };
     }
-  | { kind: "openGroup"; group: number; tryAgain: ReceivingChange | null };
+  | { kind: "openGroup"; group: GroupId; tryAgain: ReceivingChange | null };
 
 /** What the whole window shares: status, accounts, the current screen. */
 class AppModel {
@@ -66,23 +68,17 @@ class AppModel {
   /** Reads how many History outcomes are unknown, for the badge. Quiet on
    * failure: the History screen itself says what is wrong. */
   async refreshUnknown(): Promise<void> {
-    try {
-      const r = await commands.historyOverview();
-      if (r.status === "ok") this.unknownChanges = r.data.unknown;
-    } catch {
-      // Leave the badge as it was.
-    }
+    const overview = await callOr(commands.historyOverview(), null);
+    // Else the badge stays as it was.
+    if (overview) this.unknownChanges = overview.unknown;
   }
 
   /** Reads how many bulk updates an earlier start left unfinished, for
    * the badge. Quiet on failure: the Bulk update screen says what is wrong. */
   async refreshUnfinished(): Promise<void> {
-    try {
-      const r = await commands.bulkUnfinished();
-      if (r.status === "ok") this.unfinishedRuns = r.data.length;
-    } catch {
-      // Leave the badge as it was.
-    }
+    const runs = await callOr(commands.bulkUnfinished(), null);
+    // Else the badge stays as it was.
+    if (runs) this.unfinishedRuns = runs.length;
   }
 
   get showWelcome(): boolean {
@@ -93,13 +89,11 @@ class AppModel {
     this.error = null;
     try {
       const [status, overview] = await Promise.all([
-        commands.appStatus(),
-        commands.accountsOverview(),
+        call(commands.appStatus()),
+        call(commands.accountsOverview()),
       ]);
-      if (status.status === "error") throw status.error;
-      if (overview.status === "error") throw overview.error;
-      this.status = status.data;
-      this.overview = overview.data;
+      this.status = status;
+      this.overview = overview;
     } catch (e) {
       this.error = asAppError(e);
     }

@@ -16,6 +16,7 @@ import {
 import { app } from "../app.svelte";
 import { confirm } from "../confirm.svelte";
 import { asAppError } from "../errors";
+import { call } from "../ipc";
 import { Paged } from "../paged.svelte";
 import { CUSTOM, choiceOf, mappingOf, type Choice } from "./mapping";
 import { agoWords, count, rowsWords } from "./words";
@@ -30,14 +31,6 @@ export interface Checked {
   blankRows: number;
   blacklisting: string[];
   sameCaller: SameCaller;
-}
-
-async function ok<T>(
-  p: Promise<{ status: "ok"; data: T } | { status: "error"; error: AppError }>,
-): Promise<T> {
-  const r = await p;
-  if (r.status === "error") throw r.error;
-  return r.data;
 }
 
 /**
@@ -74,7 +67,7 @@ export class BulkModel {
   rows = new Paged<RowPreview>((offset, limit) => {
     const file = this.file;
     if (!file) return Promise.resolve({ total: 0, rows: [] });
-    return ok(commands.bulkPreviewRows(file.file, this.filter, offset, limit));
+    return call(commands.bulkPreviewRows(file.file, this.filter, offset, limit));
   });
   gateOpen = $state(false);
   starting = $state(false);
@@ -92,7 +85,7 @@ export class BulkModel {
   results = new Paged<RowResult>((offset, limit) => {
     const batch = this.batch;
     if (!batch) return Promise.resolve({ total: 0, rows: [] });
-    return ok(commands.bulkResults(batch.id, offset, limit));
+    return call(commands.bulkResults(batch.id, offset, limit));
   });
   saving = $state(false);
   savedNote = $state<string | null>(null);
@@ -108,7 +101,7 @@ export class BulkModel {
   async loadUnfinished(): Promise<void> {
     this.unfinishedError = null;
     try {
-      const runs = await ok(commands.bulkUnfinished());
+      const runs = await call(commands.bulkUnfinished());
       this.unfinished = runs;
       app.unfinishedRuns = runs.length;
     } catch (e) {
@@ -121,7 +114,7 @@ export class BulkModel {
     this.chooseError = null;
     this.choosing = true;
     try {
-      const file = await ok(commands.bulkChooseFile());
+      const file = await call(commands.bulkChooseFile());
       if (!file) return;
       this.file = file;
       this.choices = file.mapping.columns.map((c) => choiceOf(c.target));
@@ -178,7 +171,7 @@ export class BulkModel {
     }
     this.checking = true;
     try {
-      const r = await ok(
+      const r = await call(
         commands.bulkPreview(
           file.file,
           mappingOf(file.headers, $state.snapshot(this.choices)),
@@ -268,7 +261,7 @@ export class BulkModel {
     this.startError = null;
     this.starting = true;
     try {
-      const batch = await ok(
+      const batch = await call(
         commands.bulkStart(file.file, checked.preview, confirmed, app.overview?.activeId ?? null),
       );
       this.#begin(batch);
@@ -298,7 +291,7 @@ export class BulkModel {
     }
     this.busyRun = run.id;
     try {
-      const batch = await ok(
+      const batch = await call(
         commands.bulkResume(run.id, confirmed, app.overview?.activeId ?? null),
       );
       this.unfinished = (this.unfinished ?? []).filter((r) => r.id !== run.id);
@@ -319,7 +312,7 @@ export class BulkModel {
     this.runNote = null;
     this.busyRun = run.id;
     try {
-      await ok(commands.bulkControl(run.id, "cancel"));
+      await call(commands.bulkControl(run.id, "cancel"));
       this.runNote = {
         text: `The bulk update from “${run.source}” was ended. Rows not sent were not sent.`,
       };
@@ -353,7 +346,7 @@ export class BulkModel {
       if (this.batch?.id === p.batch) this.progress = p;
     };
     try {
-      const end = await ok(commands.bulkWatch(id, channel));
+      const end = await call(commands.bulkWatch(id, channel));
       if (this.batch?.id !== id) return;
       if (end.state === "paused") {
         // The run paused itself (the sign-in refused, DeepCall out of
@@ -385,7 +378,7 @@ export class BulkModel {
     this.controlError = null;
     this.controlling = true;
     try {
-      await ok(commands.bulkControl(batch.id, control));
+      await call(commands.bulkControl(batch.id, control));
       if (this.progress && control !== "cancel")
         this.progress = { ...this.progress, paused: control === "pause" };
     } catch (e) {
@@ -421,7 +414,7 @@ export class BulkModel {
     this.saveError = null;
     this.saving = true;
     try {
-      const r = await ok(commands.bulkSaveResults(batch.id));
+      const r = await call(commands.bulkSaveResults(batch.id));
       if (r) this.savedNote = `Saved to ${r.path}`;
     } catch (e) {
       this.saveError = asAppError(e);

@@ -10,6 +10,7 @@ import {
 } from "../../bindings";
 import { confirm } from "../confirm.svelte";
 import { asAppError } from "../errors";
+import { call } from "../ipc";
 import { blacklistWarning, isCustomKey } from "./fields";
 
 const clone = (f: ContactForm): ContactForm => JSON.parse(JSON.stringify(f));
@@ -90,9 +91,8 @@ export class ContactEditorModel {
     const fp = this.fingerprint;
     const seq = ++this.#asked;
     try {
-      const r = await commands.checkContactChanges(
-        $state.snapshot(this.original),
-        $state.snapshot(this.form),
+      const r = await call(
+        commands.checkContactChanges($state.snapshot(this.original), $state.snapshot(this.form)),
       );
       if (seq !== this.#asked) return;
       this.review = r;
@@ -167,7 +167,7 @@ export class ContactEditorModel {
     const probe = $state.snapshot(this.form);
     probe.info = Object.fromEntries([...Object.entries(probe.info), [name, ""]]);
     try {
-      const r = await commands.checkContactChanges($state.snapshot(this.original), probe);
+      const r = await call(commands.checkContactChanges($state.snapshot(this.original), probe));
       const problem = Object.hasOwn(r.problems, name) ? r.problems[name] : undefined;
       if (problem) {
         this.newFieldProblem = problem;
@@ -205,30 +205,28 @@ export class ContactEditorModel {
     this.saving = true;
     this.error = null;
     try {
-      const result = await commands.saveContact(
-        this.account,
-        this.start.number,
-        $state.snapshot(this.original),
-        $state.snapshot(this.form),
-        this.blacklistConfirmed,
-        this.purpose,
+      const saved = await call(
+        commands.saveContact(
+          this.account,
+          this.start.number,
+          $state.snapshot(this.original),
+          $state.snapshot(this.form),
+          this.blacklistConfirmed,
+          this.purpose,
+        ),
       );
-      if (result.status === "ok") {
-        // A further save from here is a change of its own.
-        this.purpose = "change";
-        this.saved = result.data.changes;
-        this.original = clone($state.snapshot(this.form));
-        this.blacklistConfirmed = false;
-        this.#savedAt = JSON.stringify([this.original, this.form]);
-      } else {
-        const err = asAppError(result.error);
-        if (err.kind === "InvalidInput" && err.field && err.field !== "contact") {
-          this.saveProblems = { ...this.saveProblems, [err.field]: err.message };
-        }
-        this.error = err;
-      }
+      // A further save from here is a change of its own.
+      this.purpose = "change";
+      this.saved = saved.changes;
+      this.original = clone($state.snapshot(this.form));
+      this.blacklistConfirmed = false;
+      this.#savedAt = JSON.stringify([this.original, this.form]);
     } catch (e) {
-      this.error = asAppError(e);
+      const err = asAppError(e);
+      if (err.kind === "InvalidInput" && err.field && err.field !== "contact") {
+        this.saveProblems = { ...this.saveProblems, [err.field]: err.message };
+      }
+      this.error = err;
     } finally {
       this.saving = false;
     }

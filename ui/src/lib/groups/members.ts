@@ -63,27 +63,3 @@ export function visibleMembers(
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.m.agentId - b.m.agentId));
   return keyed.map((k) => k.m);
 }
-
-/** DeepCall's status number in words. */
-export function statusWords(status: number | null | undefined): string | null {
-  if (status == null) return null;
-  if (status === 1) return "Active";
-  if (status === 0) return "Inactive";
-  return `Status ${status}`;
-}
-
-/** The creation date in this computer's own language and format. */
-export function createdWords(group: Group): string | null {
-  if (group.createdAt == null) return null;
-  const date = new Date(group.createdAt * 1000);
-  if (Number.isNaN(date.getTime())) return null;
-  const day = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" }).format(date);
-  return group.createdBy ? `Created ${day} by user ${group.createdBy}` : `Created ${day}`;
-}
-
-/** "3 members · 2 receive calls". */
-export function countWords(members: number, receiving: number): string {
-  const m = members === 1 ? "1 member" : `${members.toLocaleString()} members`;
-  const r = receiving === 1 ? "1 receives calls" : `${receiving.toLocaleString()} receive calls`;
-  return `${m} · ${r}`;
-}

@@ -7,6 +7,7 @@ import {
 } from "../../bindings";
 import { app } from "../app.svelte";
 import { asAppError } from "../errors";
+import { call, callOr } from "../ipc";
 import { Paged } from "../paged.svelte";
 import { isFiltered, NO_FILTERS, toQuery, type Filters } from "./query";
 import { accountWords, entriesWords } from "./words";
@@ -24,9 +25,8 @@ export class HistoryModel {
   overview = $state.raw<HistoryOverview | null>(null);
   /** The entries matching the query shown, fetched by page as the list scrolls. */
   entries = new Paged<Entry>(async (offset, limit) => {
-    const r = await commands.historyPage(this.shown, offset, limit);
-    if (r.status === "error") throw r.error;
-    return { total: r.data.total, rows: r.data.entries };
+    const page = await call(commands.historyPage(this.shown, offset, limit));
+    return { total: page.total, rows: page.entries };
   });
   /** How many entries there are with no filter (for "N of M"). */
   all = $state<number | null>(null);
@@ -82,10 +82,9 @@ export class HistoryModel {
 
   async loadOverview(): Promise<void> {
     try {
-      const r = await commands.historyOverview();
-      if (r.status === "error") throw r.error;
-      this.overview = r.data;
-      app.unknownChanges = r.data.unknown;
+      const overview = await call(commands.historyOverview());
+      this.overview = overview;
+      app.unknownChanges = overview.unknown;
     } catch (e) {
       this.#overviewError = asAppError(e);
     }
@@ -95,8 +94,7 @@ export class HistoryModel {
    * not shown again, also after a restart. */
   async noteSeen(): Promise<void> {
     try {
-      const r = await commands.historyNoteSeen();
-      if (r.status === "error") throw r.error;
+      await call(commands.historyNoteSeen());
       if (this.overview) this.overview = { ...this.overview, note: null };
     } catch (e) {
       this.#overviewError = asAppError(e);
@@ -111,10 +109,10 @@ export class HistoryModel {
     this.#overviewError = null;
     const none = toQuery(NO_FILTERS);
     const counting = isFiltered(this.filters)
-      ? commands.historyPage(none, 0, 0).then((r) => (r.status === "ok" ? r.data.total : null))
+      ? callOr(commands.historyPage(none, 0, 0), null).then((page) => page?.total ?? null)
       : null;
     if (!(await this.entries.reload()) || this.entries.total === null) return;
-    this.all = counting ? await counting.catch(() => null) : this.entries.total;
+    this.all = counting ? await counting : this.entries.total;
   }
 
   /** A filter changed to `value` (as its field holds it): the search
@@ -160,10 +158,9 @@ export class HistoryModel {
     this.note = null;
     this.checking = [...this.checking, e.id];
     try {
-      const r = await commands.checkHistory(e.id);
-      if (r.status === "error") throw r.error;
-      this.replace(r.data);
-      const now = r.data.find((x) => x.id === e.id);
+      const settled = await call(commands.checkHistory(e.id));
+      this.replace(settled);
+      const now = settled.find((x) => x.id === e.id);
       this.note = {
         text: now
           ? now.outcome === "confirmed"
@@ -223,12 +220,11 @@ export class HistoryModel {
   private async toEditor(e: Entry, values: "before" | "after"): Promise<void> {
     this.note = null;
     try {
-      const r = await commands.contactFromHistory(e.id, values);
-      if (r.status === "error") throw r.error;
+      const opened = await call(commands.contactFromHistory(e.id, values));
       app.navigate("contacts", {
         kind: "editContact",
-        lookup: r.data.lookup,
-        from: { edited: r.data.edited, purpose: r.data.purpose },
+        lookup: opened.lookup,
+        from: { edited: opened.edited, purpose: opened.purpose },
       });
     } catch (err) {
       this.note = {
@@ -245,9 +241,8 @@ export class HistoryModel {
     this.exportError = null;
     this.exporting = true;
     try {
-      const r = await commands.exportHistory(this.shown);
-      if (r.status === "error") throw r.error;
-      if (r.data) this.exportNote = `Saved ${entriesWords(r.data.entries)} to ${r.data.path}`;
+      const saved = await call(commands.exportHistory(this.shown));
+      if (saved) this.exportNote = `Saved ${entriesWords(saved.entries)} to ${saved.path}`;
     } catch (e) {
       this.exportError = asAppError(e);
     } finally {

@@ -8,6 +8,7 @@ import {
 } from "../../bindings";
 import { confirm } from "../confirm.svelte";
 import { asAppError } from "../errors";
+import { call } from "../ipc";
 
 /** "12 MB", "350 KB", "less than 1 KB": a size as a manager reads it. */
 export function sizeText(bytes: number): string {
@@ -48,11 +49,7 @@ export function doneWords(t: Tidied): string {
   );
 }
 
-async function estimate(days: number): Promise<TidyEstimate> {
-  const r = await commands.historyTidyEstimate(days);
-  if (r.status === "error") throw r.error;
-  return r.data;
-}
+const estimate = (days: number): Promise<TidyEstimate> => call(commands.historyTidyEstimate(days));
 
 /**
  * History's offer to remove the copies of old bulk runs' files. It is
@@ -115,12 +112,11 @@ export class TidyModel {
     this.error = null;
     this.done = null;
     try {
-      const r = await commands.historyTidy(e.days);
-      if (r.status === "error") throw r.error;
+      const tidied = await call(commands.historyTidy(e.days));
       // The offer is read again before the removal is announced, so that
       // "Removed…" never stands beside an offer of what was just removed.
       await this.start();
-      this.done = doneWords(r.data);
+      this.done = doneWords(tidied);
     } catch (err) {
       this.error = asAppError(err);
     } finally {
