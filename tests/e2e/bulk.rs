@@ -241,8 +241,10 @@ async fn confirming_sends_one_update_per_ready_row_and_the_results_file_matches_
 async fn pause_stops_new_rows_and_resume_finishes_them() {
     let (app, rows) = bulk::launch_with_file("bulk-pause").await;
     let sb = app.sandbox.clone();
-    // Some rows done, then a picture of the run.
-    app.bulk().start_slow_run(400, 8).await;
+    // Some rows done, then a picture of the run. Each row takes a second, so
+    // that the run is still under way when Pause is pressed on a busy machine
+    // (the picture and the accessibility check take time of their own).
+    app.bulk().start_slow_run(1000, 8).await;
     app.wait_until(
         r#"const p = document.querySelector("[data-testid='bulk-progress']");
            return !!p && /^[1-9]\d* of 49 rows done/.test(p.textContent.trim());"#,
