@@ -12,6 +12,7 @@ pub mod export;
 pub mod files;
 pub mod folders;
 pub mod history;
+pub mod lineups;
 pub mod recent;
 pub mod sandbox;
 pub mod secret;

@@ -1,0 +1,5 @@
+//! Line-ups: named sets of who receives calls in one or more groups, kept
+//! per account on this computer, applied when the manager asks or on a
+//! schedule. No Tauri here.
+
+pub mod schedule;

@@ -1,0 +1,1 @@
+//! When a line-up falls due: times of the week in the computer's own time.
