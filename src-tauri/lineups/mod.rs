@@ -2,4 +2,9 @@
 //! per account on this computer, applied when the manager asks or on a
 //! schedule. No Tauri here.
 
+pub mod difference;
+pub mod model;
 pub mod schedule;
+
+pub use difference::{difference, GroupDifference, Named};
+pub use model::*;

@@ -1,0 +1,71 @@
+//! What a line-up is: for each of its groups, which members receive calls.
+
+use serde::{Deserialize, Serialize};
+
+use super::schedule::Slot;
+
+/// The longest name a line-up may have, in characters: it has to fit a
+/// button and a History sentence.
+pub const NAME_MAX: usize = 60;
+
+/// One member's place in a line-up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LineupMember {
+    pub agent_id: u64,
+    /// As DeepCall named the agent when the line-up was saved or edited.
+    pub name: Option<String>,
+    pub receives_calls: bool,
+}
+
+/// One group of a line-up, its members in the order DeepCall listed them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LineupGroup {
+    pub group: u64,
+    /// As DeepCall named the group when the line-up was saved.
+    pub group_name: String,
+    pub members: Vec<LineupMember>,
+}
+
+/// A named set of who receives calls in one or more groups, kept per
+/// account on this computer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Lineup {
+    pub id: i64,
+    pub name: String,
+    pub groups: Vec<LineupGroup>,
+    /// The times of the week it is applied at, in the computer's own time.
+    pub slots: Vec<Slot>,
+    /// Milliseconds since 1970 (UTC).
+    pub updated_ms: i64,
+}
+
+impl Lineup {
+    /// How many members receive calls across its groups.
+    pub fn receiving_count(&self) -> usize {
+        self.groups
+            .iter()
+            .flat_map(|g| &g.members)
+            .filter(|m| m.receives_calls)
+            .count()
+    }
+}
+
+/// A line-up's name, trimmed, or why it cannot be used.
+pub fn checked_name(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("Give the line-up a name, for example “Morning”.".into());
+    }
+    if name.chars().count() > NAME_MAX {
+        return Err(format!(
+            "A line-up's name can be at most {NAME_MAX} characters long."
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err("A line-up's name cannot hold a line break or a tab.".into());
+    }
+    Ok(name.to_owned())
+}
