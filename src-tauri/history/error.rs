@@ -75,6 +75,14 @@ impl HistoryError {
         ))
     }
 
+    /// A line-up, or an agent's leave, could not be written: nothing was
+    /// sent, and the screen keeps what the manager entered.
+    pub(super) fn not_kept(what: &str, e: rusqlite::Error) -> Self {
+        tracing::error!("history: {what} not written: {e}");
+        let (cause, advice) = cause_and_advice(&e);
+        Self(format!("{what} could not be saved ({cause}). {advice}"))
+    }
+
     /// Disk work the app cancelled as it closed.
     pub(super) fn closing() -> Self {
         Self("DeepCall Desk was closing, so this was not written to History and not sent.".into())

@@ -10,6 +10,8 @@
 pub mod batch;
 mod error;
 mod export;
+mod leave;
+mod lineups;
 mod lock;
 mod model;
 mod open;

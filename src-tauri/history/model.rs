@@ -42,15 +42,27 @@ pub enum Purpose {
     /// A bulk row sent again within its run: the answer to the first
     /// request was lost, and DeepCall could not be asked whether it applied.
     Resend,
+    /// A line-up the manager applied (its name is in the change).
+    Lineup,
+    /// A line-up applied on its schedule.
+    Scheduled,
+    /// One agent switched off in every group (on leave).
+    OffEverywhere,
+    /// One agent put back as they were before "Off everywhere".
+    BackAsBefore,
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 5] = [
+    pub const ALL: [Purpose; 9] = [
         Purpose::Change,
         Purpose::Undo,
         Purpose::TryAgain,
         Purpose::Revert,
         Purpose::Resend,
+        Purpose::Lineup,
+        Purpose::Scheduled,
+        Purpose::OffEverywhere,
+        Purpose::BackAsBefore,
     ];
 
     pub(super) fn key(self) -> &'static str {
@@ -60,6 +72,10 @@ impl Purpose {
             Purpose::TryAgain => "tryAgain",
             Purpose::Revert => "revert",
             Purpose::Resend => "resend",
+            Purpose::Lineup => "lineup",
+            Purpose::Scheduled => "scheduled",
+            Purpose::OffEverywhere => "offEverywhere",
+            Purpose::BackAsBefore => "backAsBefore",
         }
     }
 
@@ -71,6 +87,10 @@ impl Purpose {
             Purpose::TryAgain => "Tried again",
             Purpose::Revert => "Revert",
             Purpose::Resend => "Sent again (answer lost)",
+            Purpose::Lineup => "Line-up",
+            Purpose::Scheduled => "Scheduled line-up",
+            Purpose::OffEverywhere => "Off everywhere",
+            Purpose::BackAsBefore => "Back as before",
         }
     }
 }
@@ -212,6 +232,9 @@ pub enum Change {
         /// As DeepCall had it when the change was planned.
         before: Option<bool>,
         after: bool,
+        /// The line-up it was part of, when a line-up sent it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lineup: Option<String>,
     },
     /// One `Directory/update`: every field it changed.
     #[serde(rename_all = "camelCase")]
@@ -247,16 +270,29 @@ impl Change {
                 group_name,
                 agent_id,
                 agent_name,
+                lineup,
                 ..
             } => format!(
-                "{group} {group_name} #{agent_id} {}",
-                agent_name.as_deref().unwrap_or("")
+                "{group} {group_name} #{agent_id} {} {}",
+                agent_name.as_deref().unwrap_or(""),
+                lineup.as_deref().unwrap_or("")
             ),
             Change::Contact { number, name, .. } => {
                 format!("{number} {}", name.as_deref().unwrap_or(""))
             }
         }
         .to_lowercase()
+    }
+
+    /// Why it was sent, as History words it: the purpose's words, with the
+    /// line-up's name when a line-up sent it.
+    pub fn purpose_words(&self, purpose: Purpose) -> String {
+        match self {
+            Change::Receiving {
+                lineup: Some(name), ..
+            } if !purpose.words().is_empty() => format!("{} “{name}”", purpose.words()),
+            _ => purpose.words().to_owned(),
+        }
     }
 
     /// Whether it turns a contact's blacklist on.

@@ -60,6 +60,7 @@ pub fn entries(n: usize, newest_ms: i64) -> Vec<Settled> {
                     agent_name: Some(name.into()),
                     before: Some(i % 2 == 0),
                     after: i % 2 != 0,
+                    lineup: None,
                 }
             };
             Settled {

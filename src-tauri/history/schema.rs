@@ -102,6 +102,46 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // offered for Resume.
     "ALTER TABLE batches ADD COLUMN owner TEXT;
     ALTER TABLE batches ADD COLUMN heartbeat_ms INTEGER;",
+    // 7: line-ups, kept per account beside the History of what they sent:
+    // each group's members and whether they receive calls, the times of the
+    // week a line-up is applied at, when this computer last looked at those
+    // times, and where an agent on leave received calls before.
+    "CREATE TABLE lineups (
+        id INTEGER PRIMARY KEY,
+        -- the account's id on this computer, or 'sandbox'
+        account_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        -- its place in the manager's list, which is also the order two
+        -- line-ups due at once are applied in
+        position INTEGER NOT NULL,
+        -- JSON array of lineups::schedule::Slot
+        slots TEXT NOT NULL DEFAULT '[]',
+        updated_ms INTEGER NOT NULL,
+        UNIQUE (account_id, name COLLATE NOCASE)
+    );
+    CREATE TABLE lineup_groups (
+        lineup INTEGER NOT NULL REFERENCES lineups (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        group_id INTEGER NOT NULL,
+        group_name TEXT NOT NULL,
+        -- JSON array of lineups::LineupMember, in DeepCall's order
+        members TEXT NOT NULL,
+        PRIMARY KEY (lineup, group_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE schedule_seen (
+        account_id TEXT PRIMARY KEY,
+        seen_ms INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE on_leave (
+        account_id TEXT NOT NULL,
+        agent_id INTEGER NOT NULL,
+        agent_name TEXT,
+        -- JSON array of history::LeftGroup: each group the agent was in,
+        -- and whether they received its calls
+        groups TEXT NOT NULL,
+        since_ms INTEGER NOT NULL,
+        PRIMARY KEY (account_id, agent_id)
+    ) WITHOUT ROWID;",
 ];
 
 /// The version this build writes and reads.

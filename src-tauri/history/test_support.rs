@@ -33,6 +33,7 @@ pub(crate) fn switch(agent: u64, before: bool, after: bool) -> Change {
         agent_name: Some(format!("agent {agent}")),
         before: Some(before),
         after,
+        lineup: None,
     }
 }
 

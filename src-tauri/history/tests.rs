@@ -120,7 +120,7 @@ fn a_file_of_an_earlier_version_keeps_its_entries() {
     }
     assert_eq!(
         schema::LATEST,
-        6,
+        7,
         "this test migrates from version 1 through every later one"
     );
     let h = History::open(&path).unwrap();

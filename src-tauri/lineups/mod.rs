@@ -1,8 +1,9 @@
 //! Line-ups: named sets of who receives calls in one or more groups, kept
 //! per account on this computer, applied when the manager asks or on a
-//! schedule. No Tauri here.
+//! schedule; and an agent's leave from every group. No Tauri here.
 
 pub mod difference;
+pub mod leave;
 pub mod model;
 pub mod schedule;
 

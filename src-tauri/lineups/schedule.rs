@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, specta::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, specta::Type,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum Day {
     Monday,
@@ -20,4 +22,13 @@ pub struct Slot {
     pub days: Vec<Day>,
     pub hour: u8,
     pub minute: u8,
+}
+
+impl Slot {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.days.is_empty() || self.hour > 23 || self.minute > 59 {
+            return Err("Choose a day and a time.".into());
+        }
+        Ok(())
+    }
 }

@@ -146,6 +146,7 @@ pub async fn change_receiving(
                 agent_name: member.name.clone(),
                 before: Some(member.receives_calls),
                 after: on,
+                lineup: None,
             });
         }
     }

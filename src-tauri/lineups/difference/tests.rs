@@ -110,7 +110,10 @@ fn a_member_who_joined_keeps_their_setting() {
 
 #[test]
 fn a_group_left_with_nobody_receiving_is_flagged() {
-    let d = difference(&saved(&[(1, false), (2, false)]), &now(&[(1, true), (2, false)]));
+    let d = difference(
+        &saved(&[(1, false), (2, false)]),
+        &now(&[(1, true), (2, false)]),
+    );
     assert!(d.nobody_left);
     assert_eq!(d.receiving_after, 0);
     // Someone who joined and receives calls keeps the group answered.
