@@ -95,6 +95,23 @@ where
     send(submission).await
 }
 
+/// Why a change of who receives calls is sent, as History records it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Why {
+    pub purpose: Purpose,
+    /// The line-up that sends it, if one does.
+    pub lineup: Option<String>,
+}
+
+impl From<Purpose> for Why {
+    fn from(purpose: Purpose) -> Self {
+        Self {
+            purpose,
+            lineup: None,
+        }
+    }
+}
+
 /// Changes who receives a group's calls on `client`'s account: reads the
 /// group, records one entry per member whose switch changes, sends the
 /// complete lists, and reads again to confirm. A change that fails carries
@@ -113,59 +130,92 @@ pub async fn change_receiving(
         .group_members(group)
         .await
         .map_err(|e| NotChanged::new(e, None))?;
-    let assignment = match Assignment::plan(group, &current, changes, allow_nobody) {
-        Plan::AlreadyApplied => {
-            return Ok(ChangeOutcome::Applied {
-                group: current,
-                sent: false,
-            })
-        }
-        Plan::NobodyWouldReceive => {
-            return Ok(ChangeOutcome::NobodyWouldReceive { group: current })
-        }
-        Plan::NoLongerMembers(agent_ids) => {
-            return Ok(ChangeOutcome::NoLongerMembers {
-                group: current,
-                agent_ids,
-            })
-        }
-        Plan::Send(a) => a,
+    let sender = Sender {
+        history,
+        client,
+        account,
     };
-    // One entry per member whose switch this changes, in the order asked.
-    let mut entries: Vec<Change> = Vec::new();
-    let last = group::last_asked(changes);
-    for member in &current.members {
-        let Some(&(_, on)) = last.get(&member.agent_id) else {
-            continue;
+    sender
+        .change_read(&purpose.into(), group, current, changes, allow_nobody)
+        .await
+}
+
+/// Who sends a change, where it is written down first, and to whom it goes.
+#[derive(Clone, Copy)]
+pub struct Sender<'a> {
+    pub history: &'a History,
+    pub client: &'a Client,
+    pub account: &'a AccountRef,
+}
+
+impl Sender<'_> {
+    /// As [`change_receiving`], on `current`, `group` as just read.
+    pub async fn change_read(
+        self,
+        why: &Why,
+        group: GroupId,
+        current: GroupMembers,
+        changes: &[ReceivingChange],
+        allow_nobody: bool,
+    ) -> Result<ChangeOutcome, NotChanged> {
+        let Sender {
+            history,
+            client,
+            account,
+        } = self;
+        let assignment = match Assignment::plan(group, &current, changes, allow_nobody) {
+            Plan::AlreadyApplied => {
+                return Ok(ChangeOutcome::Applied {
+                    group: current,
+                    sent: false,
+                })
+            }
+            Plan::NobodyWouldReceive => {
+                return Ok(ChangeOutcome::NobodyWouldReceive { group: current })
+            }
+            Plan::NoLongerMembers(agent_ids) => {
+                return Ok(ChangeOutcome::NoLongerMembers {
+                    group: current,
+                    agent_ids,
+                })
+            }
+            Plan::Send(a) => a,
         };
-        if member.receives_calls != on {
-            entries.push(Change::Receiving {
-                group: group.get(),
-                group_name: current.group.name.clone(),
-                agent_id: member.agent_id,
-                agent_name: member.name.clone(),
-                before: Some(member.receives_calls),
-                after: on,
-                lineup: None,
-            });
+        // One entry per member whose switch this changes, in the order asked.
+        let mut entries: Vec<Change> = Vec::new();
+        let last = group::last_asked(changes);
+        for member in &current.members {
+            let Some(&(_, on)) = last.get(&member.agent_id) else {
+                continue;
+            };
+            if member.receives_calls != on {
+                entries.push(Change::Receiving {
+                    group: group.get(),
+                    group_name: current.group.name.clone(),
+                    agent_id: member.agent_id,
+                    agent_name: member.name.clone(),
+                    before: Some(member.receives_calls),
+                    after: on,
+                    lineup: why.lineup.clone(),
+                });
+            }
         }
-    }
-    let current = &current;
-    let sent =
-        recorded(
+        let current = &current;
+        let sent = recorded(
             history,
             account,
-            purpose,
+            why.purpose,
             entries,
             |submission| async move {
                 Ok(assign(history, client, submission, &assignment, current).await)
             },
         )
         .await;
-    match sent {
-        Ok(outcome) => outcome,
-        // History could not write it down: nothing was sent.
-        Err(e) => Err(NotChanged::new(e, Some(current.clone()))),
+        match sent {
+            Ok(outcome) => outcome,
+            // History could not write it down: nothing was sent.
+            Err(e) => Err(NotChanged::new(e, Some(current.clone()))),
+        }
     }
 }
 
