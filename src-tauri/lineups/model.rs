@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::schedule::Slot;
+use crate::deepcall::group::GroupMembers;
 
 /// The longest name a line-up may have, in characters: it has to fit a
 /// button and a History sentence.
@@ -26,6 +27,25 @@ pub struct LineupGroup {
     /// As DeepCall named the group when the line-up was saved.
     pub group_name: String,
     pub members: Vec<LineupMember>,
+}
+
+impl LineupGroup {
+    /// The group as just read: "Save what's on now".
+    pub fn from_read(read: &GroupMembers) -> Self {
+        Self {
+            group: read.group.id,
+            group_name: read.group.name.clone(),
+            members: read
+                .members
+                .iter()
+                .map(|m| LineupMember {
+                    agent_id: m.agent_id,
+                    name: m.name.clone(),
+                    receives_calls: m.receives_calls,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A named set of who receives calls in one or more groups, kept per

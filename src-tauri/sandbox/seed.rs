@@ -113,6 +113,32 @@ pub fn seed(large_group: Option<usize>, extra_contacts: usize) -> Seed {
             members: vec![],
         },
     );
+    // Two more shifts that manoj (#8) works in, beside Mahipal singh: one
+    // agent across three groups, as a manager's People screen meets it.
+    groups.insert(
+        32,
+        GroupRec {
+            id: 32,
+            name: "Day shift".into(),
+            user_id: USER_ID.into(),
+            create_by: USER_ID.into(),
+            status: 1,
+            create_date: 1743465600,
+            members: vec![(8, true), (5, true), (9, false)],
+        },
+    );
+    groups.insert(
+        33,
+        GroupRec {
+            id: 33,
+            name: "Sales line".into(),
+            user_id: USER_ID.into(),
+            create_by: USER_ID.into(),
+            status: 1,
+            create_date: 1746057600,
+            members: vec![(8, true), (1, false), (7, true)],
+        },
+    );
     // Belongs to someone else: the sandbox user gets 1503 for it.
     groups.insert(
         31,

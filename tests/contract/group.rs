@@ -613,6 +613,14 @@ async fn group_list_returns_readable_summaries() {
                 id: 30,
                 name: "Weekend cover".into()
             },
+            GroupSummary {
+                id: 32,
+                name: "Day shift".into()
+            },
+            GroupSummary {
+                id: 33,
+                name: "Sales line".into()
+            },
         ],
         "group 31 belongs to another account"
     );

@@ -14,6 +14,7 @@ mod field;
 mod group;
 mod growth;
 mod hostile;
+mod lineup;
 mod proxy;
 mod seed_examples;
 mod trust;
