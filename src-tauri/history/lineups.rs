@@ -86,7 +86,7 @@ impl History {
         self.lineups(account)?
             .into_iter()
             .find(|l| l.id == id)
-            .ok_or_else(|| gone())
+            .ok_or_else(gone)
     }
 
     /// Keeps a new line-up, last in the account's list.
