@@ -2,6 +2,8 @@
 //! per account on this computer, applied when the manager asks or on a
 //! schedule; and an agent's leave from every group. No Tauri here.
 
+pub mod across;
+pub mod csv;
 pub mod difference;
 pub mod leave;
 pub mod model;
