@@ -105,6 +105,8 @@ fn set_up<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::error:
     });
     app.manage(state);
     app.manage(commands::bulk::BulkSession::default());
+    app.manage(commands::schedule::ScheduleSession::default());
+    commands::schedule::start(app.handle());
     if let Some(window) = app.get_webview_window("main") {
         window.with_webview(tune_webview)?;
     }

@@ -10,8 +10,11 @@ pub mod contacts;
 mod error;
 pub mod groups;
 pub mod history;
+pub mod lineups;
+pub mod people;
 mod sandbox_place;
 mod save;
+pub mod schedule;
 mod state;
 
 use serde::Serialize;

@@ -166,6 +166,70 @@ export const commands = {
 	 *  columns, then each row's result and its details. `null` when they cancel.
 	 */
 	bulkSaveResults: (batch: number) => typedError<ResultsSaved | null, AppError_Serialize>(__TAURI_INVOKE("bulk_save_results", { batch })),
+	/**  The active account's line-ups, in the manager's order. */
+	lineupsList: () => typedError<Lineup_Serialize[], AppError_Serialize>(__TAURI_INVOKE("lineups_list")),
+	/**
+	 *  Reads `groups` now and keeps who receives their calls as a new line-up
+	 *  called `name`.
+	 */
+	lineupSaveCurrent: (name: string, groups: GroupId[]) => typedError<Lineup_Serialize, AppError_Serialize>(__TAURI_INVOKE("lineup_save_current", { name, groups })),
+	/**  Renames a line-up. */
+	lineupRename: (id: number, name: string) => typedError<Lineup_Serialize, AppError_Serialize>(__TAURI_INVOKE("lineup_rename", { id, name })),
+	/**  Sets whether one member receives calls in the line-up (not in DeepCall). */
+	lineupSetMember: (id: number, group: number, agent: number, receivesCalls: boolean) => typedError<Lineup_Serialize, AppError_Serialize>(__TAURI_INVOKE("lineup_set_member", { id, group, agent, receivesCalls })),
+	/**  Sets the times of the week the line-up is applied at. */
+	lineupSetSlots: (id: number, slots: Slot[]) => typedError<Lineup_Serialize, AppError_Serialize>(__TAURI_INVOKE("lineup_set_slots", { id, slots })),
+	/**  Forgets a line-up; what it sent stays in History. */
+	lineupDelete: (id: number) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("lineup_delete", { id })),
+	/**  Reads every group of the line-up and says what applying it would change. */
+	lineupPreview: (id: number) => typedError<GroupPreview_Serialize[], AppError_Serialize>(__TAURI_INVOKE("lineup_preview", { id })),
+	/**
+	 *  Applies line-up `id` on `account` (the active one, `null` for the
+	 *  Sandbox), group by group, telling `on_group` as each ends. Groups in
+	 *  `allow_nobody` may be left with nobody receiving calls: the manager said
+	 *  yes to that in the preview. `scheduled`: a line-up whose time was missed,
+	 *  applied now that the manager said so.
+	 */
+	lineupApply: (account: string | null, id: number, allowNobody: number[], scheduled: boolean, onGroup: Channel<GroupProgress_Deserialize>) => typedError<Application_Serialize, AppError_Serialize>(__TAURI_INVOKE("lineup_apply", { account, id, allowNobody, scheduled, onGroup })),
+	/**
+	 *  Undoes a whole application of the line-up `name`: `undo` is the
+	 *  application's own, each group read again before it is put back.
+	 */
+	lineupUndo: (account: string | null, name: string, undo: LineupGroup_Deserialize[], onGroup: Channel<GroupProgress_Deserialize>) => typedError<Application_Serialize, AppError_Serialize>(__TAURI_INVOKE("lineup_undo", { account, name, undo, onGroup })),
+	/**
+	 *  Saves the line-up as CSV where the manager chooses. `null` when they
+	 *  cancel.
+	 */
+	lineupExport: (id: number) => typedError<ExportDone | null, AppError_Serialize>(__TAURI_INVOKE("lineup_export", { id })),
+	/**
+	 *  Starts the window's side of the schedule: `on_notice` hears of line-ups
+	 *  applied on time and of times missed. Returns what is already asked about.
+	 */
+	scheduleWatch: (onNotice: Channel<ScheduleNotice_Deserialize>) => typedError<MissedLineup[], AppError_Serialize>(__TAURI_INVOKE("schedule_watch", { onNotice })),
+	/**  The manager answered the question about `lineup` (applied it, or not now). */
+	scheduleAnswered: (lineup: number) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("schedule_answered", { lineup })),
+	/**
+	 *  Reads every group of the account (Group/list, else the recent groups),
+	 *  one after another, and lists their agents.
+	 */
+	peopleOverview: () => typedError<People_Serialize, AppError_Serialize>(__TAURI_INVOKE("people_overview")),
+	/**
+	 *  What "Off everywhere" would change: `agent` switched off in each of
+	 *  `places`, each group read now.
+	 */
+	peopleOffPreview: (agent: number, places: Place[]) => typedError<GroupPreview_Serialize[], AppError_Serialize>(__TAURI_INVOKE("people_off_preview", { agent, places })),
+	/**
+	 *  "Off everywhere": keeps where `agent` receives calls now, then switches
+	 *  them off in each of `places`, group by group.
+	 */
+	peopleOff: (account: string | null, agent: number, agentName: string | null, places: Place[], allowNobody: number[], onGroup: Channel<GroupProgress_Deserialize>) => typedError<Application_Serialize, AppError_Serialize>(__TAURI_INVOKE("people_off", { account, agent, agentName, places, allowNobody, onGroup })),
+	/**  What "Back as before" would change, each group read now. */
+	peopleBackPreview: (agent: number) => typedError<GroupPreview_Serialize[], AppError_Serialize>(__TAURI_INVOKE("people_back_preview", { agent })),
+	/**
+	 *  "Back as before": switches `agent` on again wherever they received calls
+	 *  before their leave. The leave is forgotten once every group is done.
+	 */
+	peopleBack: (account: string | null, agent: number, onGroup: Channel<GroupProgress_Deserialize>) => typedError<Application_Serialize, AppError_Serialize>(__TAURI_INVOKE("people_back", { account, agent, onGroup })),
 	/**  What the About & help screen shows (the version comes with `app_status`). */
 	about: () => typedError<About_Serialize, AppError_Serialize>(__TAURI_INVOKE("about")),
 	/**
@@ -182,7 +246,7 @@ export const DEFAULT_HOST = "https://v4-api.deepcall.com" as const;
 
 export const HISTORY_OUTCOMES = [{"outcome":"sending","words":"sending"},{"outcome":"confirmed","words":"confirmed"},{"outcome":"failed","words":"failed"},{"outcome":"unknown","words":"outcome unknown"},{"outcome":"notApplied","words":"not applied"}] as const;
 
-export const HISTORY_PURPOSES = [{"purpose":"change","words":""},{"purpose":"undo","words":"Undo"},{"purpose":"tryAgain","words":"Tried again"},{"purpose":"revert","words":"Revert"},{"purpose":"resend","words":"Sent again (answer lost)"}] as const;
+export const HISTORY_PURPOSES = [{"purpose":"change","words":""},{"purpose":"undo","words":"Undo"},{"purpose":"tryAgain","words":"Tried again"},{"purpose":"revert","words":"Revert"},{"purpose":"resend","words":"Sent again (answer lost)"},{"purpose":"lineup","words":"Line-up"},{"purpose":"scheduled","words":"Scheduled line-up"},{"purpose":"offEverywhere","words":"Off everywhere"},{"purpose":"backAsBefore","words":"Back as before"}] as const;
 
 export const SANDBOX_ACCOUNT = "sandbox" as const;
 
@@ -296,6 +360,25 @@ export type Agent = {
 	name: string,
 };
 
+/**  An agent and every group (of those read) they are a member of. */
+export type AgentPlaces = AgentPlaces_Serialize | AgentPlaces_Deserialize;
+
+/**  An agent and every group (of those read) they are a member of. */
+export type AgentPlaces_Deserialize = {
+	agentId: number,
+	name?: string | null,
+	/**  In the order the groups were read. */
+	places: Place[],
+};
+
+/**  An agent and every group (of those read) they are a member of. */
+export type AgentPlaces_Serialize = {
+	agentId: number,
+	name: string | null,
+	/**  In the order the groups were read. */
+	places: Place[],
+};
+
 export type AppError = AppError_Serialize | AppError_Deserialize;
 
 export type AppError_Deserialize = {
@@ -326,6 +409,29 @@ export type AppStatus = {
 	 *  while the Sandbox could not start (the screen that needs it says why).
 	 */
 	host: string,
+};
+
+/**  A line-up applied: how each group ended, and what Undo puts back. */
+export type Application = Application_Serialize | Application_Deserialize;
+
+/**  A line-up applied: how each group ended, and what Undo puts back. */
+export type Application_Deserialize = {
+	groups: GroupApplied_Deserialize[],
+	/**
+	 *  For each group that changed, its changed members as they were:
+	 *  applying this (as a line-up) is the whole application's Undo.
+	 */
+	undo: LineupGroup_Deserialize[],
+};
+
+/**  A line-up applied: how each group ended, and what Undo puts back. */
+export type Application_Serialize = {
+	groups: GroupApplied_Serialize[],
+	/**
+	 *  For each group that changed, its changed members as they were:
+	 *  applying this (as a line-up) is the whole application's Undo.
+	 */
+	undo: LineupGroup_Serialize[],
 };
 
 /**  Where a run stands. */
@@ -571,7 +677,9 @@ export type Change_Deserialize =
 /**  Whether one member receives a group's calls. */
 { kind: "receiving"; group: number; groupName: string; agentId: number; agentName?: string | null; 
 /**  As DeepCall had it when the change was planned. */
-before?: boolean | null; after: boolean } | 
+before?: boolean | null; after: boolean; 
+/**  The line-up it was part of, when a line-up sent it. */
+lineup?: string | null } | 
 /**  One `Directory/update`: every field it changed. */
 { kind: "contact"; 
 /**  Digits, as DeepCall keys the contact. */
@@ -582,7 +690,9 @@ export type Change_Serialize =
 /**  Whether one member receives a group's calls. */
 { kind: "receiving"; group: number; groupName: string; agentId: number; agentName: string | null; 
 /**  As DeepCall had it when the change was planned. */
-before: boolean | null; after: boolean } | 
+before: boolean | null; after: boolean; 
+/**  The line-up it was part of, when a line-up sent it. */
+lineup?: string } | 
 /**  One `Directory/update`: every field it changed. */
 { kind: "contact"; 
 /**  Digits, as DeepCall keys the contact. */
@@ -753,6 +863,9 @@ export type Counts = {
 	leftOutSameCaller: number,
 };
 
+/**  A day of the week. Serialized camelCase ("monday" …) for the window. */
+export type Day = "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+
 /**  One recorded change, as the History screen shows it. */
 export type Entry = Entry_Serialize | Entry_Deserialize;
 
@@ -917,6 +1030,92 @@ export type FieldValue =
 
 export type Group = Group_Serialize | Group_Deserialize;
 
+/**  How one group of an application ended. */
+export type GroupApplied = GroupApplied_Serialize | GroupApplied_Deserialize;
+
+/**  How one group of an application ended. */
+export type GroupApplied_Deserialize = 
+/**  Sent, and a fresh read shows it. */
+{ outcome: "applied"; difference: GroupDifference_Deserialize } | 
+/**  Already as the line-up has it: nothing was sent. */
+{ outcome: "unchanged"; difference: GroupDifference_Deserialize } | 
+/**
+ *  Not sent: nobody would have received the group's calls, and the
+ *  manager had not said yes to that.
+ */
+{ outcome: "nobodyWouldReceive"; difference: GroupDifference_Deserialize } | 
+/**  Not read, not sent, refused, or not confirmed by a fresh read. */
+{ outcome: "failed"; group: number; groupName: string; message: string; 
+/**  DeepCall may have applied it: History's Check now reads it again. */
+unsure: boolean };
+
+/**  How one group of an application ended. */
+export type GroupApplied_Serialize = 
+/**  Sent, and a fresh read shows it. */
+{ outcome: "applied"; difference: GroupDifference_Serialize } | 
+/**  Already as the line-up has it: nothing was sent. */
+{ outcome: "unchanged"; difference: GroupDifference_Serialize } | 
+/**
+ *  Not sent: nobody would have received the group's calls, and the
+ *  manager had not said yes to that.
+ */
+{ outcome: "nobodyWouldReceive"; difference: GroupDifference_Serialize } | 
+/**  Not read, not sent, refused, or not confirmed by a fresh read. */
+{ outcome: "failed"; group: number; groupName: string; message: string; 
+/**  DeepCall may have applied it: History's Check now reads it again. */
+unsure: boolean };
+
+/**  One group's part of a line-up, against the group as read. */
+export type GroupDifference = GroupDifference_Serialize | GroupDifference_Deserialize;
+
+/**  One group's part of a line-up, against the group as read. */
+export type GroupDifference_Deserialize = {
+	group: number,
+	/**  As DeepCall names the group now. */
+	groupName: string,
+	/**  Members the line-up has receiving calls who do not now. */
+	starts: Named_Deserialize[],
+	/**  Members receiving calls now whom the line-up has not. */
+	stops: Named_Deserialize[],
+	/**  Members already as the line-up has them. */
+	unchanged: number,
+	/**  In the line-up, but no longer members of the group: skipped. */
+	left: Named_Deserialize[],
+	/**
+	 *  Members the line-up does not know (they joined since it was saved):
+	 *  they keep their current setting.
+	 */
+	notInLineup: Named_Deserialize[],
+	/**  How many members would receive calls afterwards. */
+	receivingAfter: number,
+	/**  The group has members and none would receive its calls afterwards. */
+	nobodyLeft: boolean,
+};
+
+/**  One group's part of a line-up, against the group as read. */
+export type GroupDifference_Serialize = {
+	group: number,
+	/**  As DeepCall names the group now. */
+	groupName: string,
+	/**  Members the line-up has receiving calls who do not now. */
+	starts: Named_Serialize[],
+	/**  Members receiving calls now whom the line-up has not. */
+	stops: Named_Serialize[],
+	/**  Members already as the line-up has them. */
+	unchanged: number,
+	/**  In the line-up, but no longer members of the group: skipped. */
+	left: Named_Serialize[],
+	/**
+	 *  Members the line-up does not know (they joined since it was saved):
+	 *  they keep their current setting.
+	 */
+	notInLineup: Named_Serialize[],
+	/**  How many members would receive calls afterwards. */
+	receivingAfter: number,
+	/**  The group has members and none would receive its calls afterwards. */
+	nobodyLeft: boolean,
+};
+
 /**
  *  A group number, checked: a whole number of 1 or more that a JavaScript
  *  number holds exactly. The window sends it as a number (it reads what the
@@ -940,6 +1139,42 @@ export type GroupMembers_Serialize = {
 	members: Member_Serialize[],
 	/**  The account's agents who are not members. */
 	otherAgents: Agent[],
+};
+
+/**  One group of a line-up, read for its preview. */
+export type GroupPreview = GroupPreview_Serialize | GroupPreview_Deserialize;
+
+/**  One group of a line-up, read for its preview. */
+export type GroupPreview_Deserialize = 
+/**  What applying would change. */
+{ state: "read"; difference: GroupDifference_Deserialize } | 
+/**  The group could not be read, so what would change is not known. */
+{ state: "notRead"; group: number; groupName: string; message: string };
+
+/**  One group of a line-up, read for its preview. */
+export type GroupPreview_Serialize = 
+/**  What applying would change. */
+{ state: "read"; difference: GroupDifference_Serialize } | 
+/**  The group could not be read, so what would change is not known. */
+{ state: "notRead"; group: number; groupName: string; message: string };
+
+/**  One group of an application has ended. */
+export type GroupProgress = GroupProgress_Serialize | GroupProgress_Deserialize;
+
+/**  One group of an application has ended. */
+export type GroupProgress_Deserialize = {
+	/**  Its place among the groups, from 0. */
+	index: number,
+	total: number,
+	group: GroupApplied_Deserialize,
+};
+
+/**  One group of an application has ended. */
+export type GroupProgress_Serialize = {
+	/**  Its place among the groups, from 0. */
+	index: number,
+	total: number,
+	group: GroupApplied_Serialize,
 };
 
 /**  One entry of `Group/list`, when its undocumented answer can be read. */
@@ -1032,6 +1267,107 @@ export type Kind =
 /**  A field DeepCall documents, serialised as its DeepCall name. */
 export type KnownField = "name" | "email" | "dob" | "address" | "company" | "designation" | "custom_field_1" | "custom_field_2" | "vip" | "blacklist" | "obd" | "ibd" | "pc" | "ctc" | "totalcalls" | "source" | "lastcalltime";
 
+/**  An agent on leave, as kept on this computer. */
+export type Leave = Leave_Serialize | Leave_Deserialize;
+
+/**  An agent on leave, as kept on this computer. */
+export type Leave_Deserialize = {
+	agentId: number,
+	agentName?: string | null,
+	groups: LeftGroup[],
+	/**  When they were switched off, ms since 1970 (UTC). */
+	sinceMs: number,
+};
+
+/**  An agent on leave, as kept on this computer. */
+export type Leave_Serialize = {
+	agentId: number,
+	agentName: string | null,
+	groups: LeftGroup[],
+	/**  When they were switched off, ms since 1970 (UTC). */
+	sinceMs: number,
+};
+
+/**  A group the agent was in when they went on leave. */
+export type LeftGroup = {
+	group: number,
+	groupName: string,
+	/**  Whether they received its calls before. */
+	receivesCalls: boolean,
+};
+
+/**
+ *  A named set of who receives calls in one or more groups, kept per
+ *  account on this computer.
+ */
+export type Lineup = Lineup_Serialize | Lineup_Deserialize;
+
+/**  One group of a line-up, its members in the order DeepCall listed them. */
+export type LineupGroup = LineupGroup_Serialize | LineupGroup_Deserialize;
+
+/**  One group of a line-up, its members in the order DeepCall listed them. */
+export type LineupGroup_Deserialize = {
+	group: number,
+	/**  As DeepCall named the group when the line-up was saved. */
+	groupName: string,
+	members: LineupMember_Deserialize[],
+};
+
+/**  One group of a line-up, its members in the order DeepCall listed them. */
+export type LineupGroup_Serialize = {
+	group: number,
+	/**  As DeepCall named the group when the line-up was saved. */
+	groupName: string,
+	members: LineupMember_Serialize[],
+};
+
+/**  One member's place in a line-up. */
+export type LineupMember = LineupMember_Serialize | LineupMember_Deserialize;
+
+/**  One member's place in a line-up. */
+export type LineupMember_Deserialize = {
+	agentId: number,
+	/**  As DeepCall named the agent when the line-up was saved or edited. */
+	name?: string | null,
+	receivesCalls: boolean,
+};
+
+/**  One member's place in a line-up. */
+export type LineupMember_Serialize = {
+	agentId: number,
+	/**  As DeepCall named the agent when the line-up was saved or edited. */
+	name: string | null,
+	receivesCalls: boolean,
+};
+
+/**
+ *  A named set of who receives calls in one or more groups, kept per
+ *  account on this computer.
+ */
+export type Lineup_Deserialize = {
+	id: number,
+	name: string,
+	groups: LineupGroup_Deserialize[],
+	/**  The times of the week it is applied at, in the computer's own time. */
+	slots: Slot[],
+	/**  Milliseconds since 1970 (UTC). */
+	updatedMs: number,
+};
+
+/**
+ *  A named set of who receives calls in one or more groups, kept per
+ *  account on this computer.
+ */
+export type Lineup_Serialize = {
+	id: number,
+	name: string,
+	groups: LineupGroup_Serialize[],
+	/**  The times of the week it is applied at, in the computer's own time. */
+	slots: Slot[],
+	/**  Milliseconds since 1970 (UTC). */
+	updatedMs: number,
+};
+
 /**  Another row whose number may be the same caller as this row's. */
 export type Lookalike = {
 	/**  The last file line that writes the number this way. */
@@ -1082,12 +1418,56 @@ export type Member_Serialize = {
 	receivesCalls: boolean,
 };
 
+/**
+ *  A line-up whose time passed while the app was closed: the manager is
+ *  asked whether to apply it now.
+ */
+export type MissedLineup = {
+	lineup: number,
+	name: string,
+	atMs: number,
+	/**  When it was due, as the question says it: "18:00", "yesterday at 18:00". */
+	when: string,
+};
+
 /**  Which DeepCall the app is talking to. */
 export type Mode = 
 /**  The built-in sandbox: sample data, nothing reaches DeepCall. */
 "Sandbox" | 
 /**  A real DeepCall account. */
 "Account";
+
+/**  A member the difference names. */
+export type Named = Named_Serialize | Named_Deserialize;
+
+/**  A member the difference names. */
+export type Named_Deserialize = {
+	agentId: number,
+	name?: string | null,
+	/**
+	 *  Whether the member receives the group's calls now (for one who left
+	 *  the group: whether the line-up has them receiving).
+	 */
+	receivesCalls: boolean,
+};
+
+/**  A member the difference names. */
+export type Named_Serialize = {
+	agentId: number,
+	name: string | null,
+	/**
+	 *  Whether the member receives the group's calls now (for one who left
+	 *  the group: whether the line-up has them receiving).
+	 */
+	receivesCalls: boolean,
+};
+
+/**  A group People could not read, and why. */
+export type NotRead = {
+	group: number,
+	groupName: string,
+	message: string,
+};
 
 /**  How a change ended, as far as this computer knows. */
 export type Outcome = 
@@ -1123,6 +1503,44 @@ export type Page_Serialize = {
 	entries: Entry_Serialize[],
 };
 
+/**  Every agent of the account's groups, with where they are. */
+export type People = People_Serialize | People_Deserialize;
+
+/**  Every agent of the account's groups, with where they are. */
+export type People_Deserialize = {
+	/**
+	 *  The groups are DeepCall's list of the account's groups; `false`: that
+	 *  list did not answer, and they are the groups opened on this computer.
+	 */
+	fromList: boolean,
+	groupsRead: number,
+	notRead: NotRead[],
+	agents: AgentPlaces_Deserialize[],
+	/**  Agents switched off everywhere by this computer and not yet back. */
+	onLeave: Leave_Deserialize[],
+};
+
+/**  Every agent of the account's groups, with where they are. */
+export type People_Serialize = {
+	/**
+	 *  The groups are DeepCall's list of the account's groups; `false`: that
+	 *  list did not answer, and they are the groups opened on this computer.
+	 */
+	fromList: boolean,
+	groupsRead: number,
+	notRead: NotRead[],
+	agents: AgentPlaces_Serialize[],
+	/**  Agents switched off everywhere by this computer and not yet back. */
+	onLeave: Leave_Serialize[],
+};
+
+/**  One group an agent is a member of. */
+export type Place = {
+	group: number,
+	groupName: string,
+	receivesCalls: boolean,
+};
+
 export type PreviewRows = PreviewRows_Serialize | PreviewRows_Deserialize;
 
 export type PreviewRows_Deserialize = {
@@ -1151,7 +1569,15 @@ export type Purpose =
  *  A bulk row sent again within its run: the answer to the first
  *  request was lost, and DeepCall could not be asked whether it applied.
  */
-"resend";
+"resend" | 
+/**  A line-up the manager applied (its name is in the change). */
+"lineup" | 
+/**  A line-up applied on its schedule. */
+"scheduled" | 
+/**  One agent switched off in every group (on leave). */
+"offEverywhere" | 
+/**  One agent put back as they were before "Off everywhere". */
+"backAsBefore";
 
 /**  Which entries to show. Every filter left empty shows every entry. */
 export type Query = Query_Serialize | Query_Deserialize;
@@ -1414,6 +1840,40 @@ export type SavedContact = {
 	changes: FieldChange[],
 };
 
+/**  What the schedule tells the window. */
+export type ScheduleNotice = ScheduleNotice_Serialize | ScheduleNotice_Deserialize;
+
+/**  What the schedule tells the window. */
+export type ScheduleNotice_Deserialize = 
+/**  Line-ups to ask about (all of them, not only new ones). */
+{ notice: "missed"; missed: MissedLineup[] } | 
+/**  Line-ups applied on time, in the order they were applied. */
+{ notice: "applied"; atMs: number; when: string; applied: ScheduledApplied_Deserialize[] };
+
+/**  What the schedule tells the window. */
+export type ScheduleNotice_Serialize = 
+/**  Line-ups to ask about (all of them, not only new ones). */
+{ notice: "missed"; missed: MissedLineup[] } | 
+/**  Line-ups applied on time, in the order they were applied. */
+{ notice: "applied"; atMs: number; when: string; applied: ScheduledApplied_Serialize[] };
+
+/**  A line-up applied on its time. */
+export type ScheduledApplied = ScheduledApplied_Serialize | ScheduledApplied_Deserialize;
+
+/**  A line-up applied on its time. */
+export type ScheduledApplied_Deserialize = {
+	lineup: number,
+	name: string,
+	application: Application_Deserialize,
+};
+
+/**  A line-up applied on its time. */
+export type ScheduledApplied_Serialize = {
+	lineup: number,
+	name: string,
+	application: Application_Serialize,
+};
+
 /**
  *  What separates the cells: a comma, or a semicolon as Excel writes
  *  "CSV" where the decimal mark is a comma.
@@ -1426,6 +1886,13 @@ export type SignIn =
 { method: "sessionId" } | 
 /**  A user id with a token; the token is the secret. */
 { method: "userToken"; userId: string };
+
+/**  One time of the week a line-up is applied at, in the computer's local time. */
+export type Slot = {
+	days: Day[],
+	hour: number,
+	minute: number,
+};
 
 /**  Where a column's cells go. */
 export type Target = 

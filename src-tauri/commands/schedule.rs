@@ -1,0 +1,256 @@
+//! Line-ups on their times of the week: while the app runs it looks every
+//! few seconds, applies what falls due now, and asks about what fell due
+//! while it was closed (or the computer slept). It never applies late
+//! without asking.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, Runtime, State};
+
+use super::lineups::send_groups;
+use super::{blocking, AppError, AppState};
+use crate::history::{now_ms, on_disk, History, HistoryError, Purpose};
+use crate::lineups::schedule::{
+    due_between, local_zone, on_time_or_asked, when_words, Due, Scheduled,
+};
+use crate::lineups::Lineup;
+use crate::sending::lineup::{Application, Nobody};
+use crate::sending::send::Why;
+
+/// How often the schedule is looked at.
+const EVERY: Duration = Duration::from_secs(10);
+
+/// A line-up whose time passed while the app was closed: the manager is
+/// asked whether to apply it now.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MissedLineup {
+    pub lineup: i64,
+    pub name: String,
+    pub at_ms: i64,
+    /// When it was due, as the question says it: "18:00", "yesterday at 18:00".
+    pub when: String,
+}
+
+/// A line-up applied on its time.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduledApplied {
+    pub lineup: i64,
+    pub name: String,
+    pub application: Application,
+}
+
+/// What the schedule tells the window.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(tag = "notice", rename_all = "camelCase")]
+pub enum ScheduleNotice {
+    /// Line-ups to ask about (all of them, not only new ones).
+    #[serde(rename_all = "camelCase")]
+    Missed { missed: Vec<MissedLineup> },
+    /// Line-ups applied on time, in the order they were applied.
+    #[serde(rename_all = "camelCase")]
+    Applied {
+        at_ms: i64,
+        when: String,
+        applied: Vec<ScheduledApplied>,
+    },
+}
+
+/// The schedule's side of the app: what to ask about, and where to say it.
+#[derive(Default)]
+pub struct ScheduleSession {
+    missed: Mutex<Vec<MissedLineup>>,
+    window: Mutex<Option<Channel<ScheduleNotice>>>,
+}
+
+impl ScheduleSession {
+    fn tell(&self, notice: ScheduleNotice) {
+        let window = self.window.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(channel) = window.as_ref() {
+            let _ = channel.send(notice);
+        }
+    }
+
+    fn missed(&self) -> Vec<MissedLineup> {
+        self.missed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Adds `found` to what is asked about: one question per line-up, for
+    /// its latest time.
+    fn ask(&self, found: Vec<MissedLineup>) {
+        let mut missed = self.missed.lock().unwrap_or_else(|p| p.into_inner());
+        for m in found {
+            missed.retain(|old| old.lineup != m.lineup);
+            missed.push(m);
+        }
+        missed.sort_by_key(|m| m.at_ms);
+    }
+
+    fn answered(&self, lineup: i64) {
+        self.missed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|m| m.lineup != lineup);
+    }
+}
+
+/// Starts the window's side of the schedule: `on_notice` hears of line-ups
+/// applied on time and of times missed. Returns what is already asked about.
+#[tauri::command]
+#[specta::specta]
+pub async fn schedule_watch(
+    session: State<'_, ScheduleSession>,
+    on_notice: Channel<ScheduleNotice>,
+) -> Result<Vec<MissedLineup>, AppError> {
+    *session.window.lock().unwrap_or_else(|p| p.into_inner()) = Some(on_notice);
+    Ok(session.missed())
+}
+
+/// The manager answered the question about `lineup` (applied it, or not now).
+#[tauri::command]
+#[specta::specta]
+pub async fn schedule_answered(
+    session: State<'_, ScheduleSession>,
+    lineup: i64,
+) -> Result<(), AppError> {
+    session.answered(lineup);
+    Ok(())
+}
+
+/// Looks at the schedule every few seconds while the app runs.
+pub fn start<R: Runtime>(app: &AppHandle<R>) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            if let Err(e) = look(&app).await {
+                tracing::warn!("schedule: not looked at: {}", e.message);
+            }
+            tokio::time::sleep(EVERY).await;
+        }
+    });
+}
+
+/// One look: what fell due since the last, applied or asked about.
+async fn look<R: Runtime>(app: &AppHandle<R>) -> Result<(), AppError> {
+    let state = app.state::<AppState>().inner().clone();
+    let session = app.state::<ScheduleSession>();
+    let active = {
+        let state = state.clone();
+        blocking(move || Ok(state.accounts().active().map(|a| a.id))).await?
+    };
+    let key = super::lineups::owner_of(&active);
+    let history = state.history().await?;
+    let now = now_ms();
+    let found = {
+        let key = key.clone();
+        on_disk(&history, move |h| due_since_seen(h, &key, now)).await?
+    };
+    let Some(Fallen { lineups, due }) = found else {
+        return Ok(());
+    };
+    let zone = local_zone();
+    let scheduled = schedules(&lineups);
+    let (on_time, late) = on_time_or_asked(due, &scheduled, now);
+    let name = |id: i64| lineups.iter().find(|l| l.id == id);
+    if !late.is_empty() {
+        session.ask(
+            late.iter()
+                .filter_map(|d| {
+                    name(d.lineup).map(|l| MissedLineup {
+                        lineup: l.id,
+                        name: l.name.clone(),
+                        at_ms: d.at_ms,
+                        when: when_words(d.at_ms, now, &zone),
+                    })
+                })
+                .collect(),
+        );
+        session.tell(ScheduleNotice::Missed {
+            missed: session.missed(),
+        });
+    }
+    let Some(first) = on_time.first() else {
+        return Ok(());
+    };
+    let at_ms = first.at_ms;
+    let mut applied = Vec::new();
+    for due in &on_time {
+        let Some(lineup) = name(due.lineup) else {
+            continue;
+        };
+        tracing::info!(
+            "schedule: applying line-up {} due at {}",
+            lineup.id,
+            due.at_ms
+        );
+        let why = Why {
+            purpose: Purpose::Scheduled,
+            lineup: Some(lineup.name.clone()),
+        };
+        let application = send_groups(
+            &state,
+            active.clone(),
+            &why,
+            &lineup.groups,
+            Nobody::AsSaved,
+            |_, _, _| {},
+        )
+        .await?;
+        applied.push(ScheduledApplied {
+            lineup: lineup.id,
+            name: lineup.name.clone(),
+            application,
+        });
+    }
+    session.tell(ScheduleNotice::Applied {
+        at_ms,
+        when: when_words(at_ms, now_ms(), &zone),
+        applied,
+    });
+    Ok(())
+}
+
+/// The account's line-ups, and the times that fell due.
+struct Fallen {
+    lineups: Vec<Lineup>,
+    due: Vec<Due>,
+}
+
+/// The account's line-ups and what fell due since the schedule was last
+/// looked at, which is now marked looked at (before anything is sent: a
+/// line-up cut off by a crash is in History, and is not sent again).
+/// `None` the first time: nothing before now counts as missed.
+fn due_since_seen(
+    h: &History,
+    key: &str,
+    now: i64,
+) -> Result<Option<Fallen>, HistoryError> {
+    let seen = h.schedule_seen(key)?;
+    h.set_schedule_seen(key, now)?;
+    let Some(seen) = seen else {
+        return Ok(None);
+    };
+    let lineups = h.lineups(key)?;
+    let due = due_between(&schedules(&lineups), seen, now, &local_zone());
+    Ok(Some(Fallen { lineups, due }))
+}
+
+fn schedules(lineups: &[Lineup]) -> Vec<Scheduled> {
+    lineups
+        .iter()
+        .enumerate()
+        .map(|(order, l)| Scheduled {
+            lineup: l.id,
+            order: order as u32,
+            groups: l.groups.iter().map(|g| g.group).collect(),
+            slots: l.slots.clone(),
+        })
+        .collect()
+}
