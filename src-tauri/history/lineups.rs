@@ -46,10 +46,12 @@ impl History {
             .map_err(HistoryError::read)?;
         let heads = stmt
             .query_map(params![account], |r| {
+                let slots: Vec<Slot> = from_json(2, &r.get::<_, String>(2)?)?;
                 Ok(Lineup {
                     id: r.get(0)?,
                     name: r.get(1)?,
-                    slots: from_json(2, &r.get::<_, String>(2)?)?,
+                    slot_words: slots.iter().map(Slot::words).collect(),
+                    slots,
                     updated_ms: r.get(3)?,
                     groups: Vec::new(),
                 })

@@ -72,6 +72,7 @@ mod tests {
                 ],
             }],
             slots: vec![],
+            slot_words: vec![],
             updated_ms: 0,
         };
         let csv = lineup_csv(&lineup);

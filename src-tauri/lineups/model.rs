@@ -58,6 +58,8 @@ pub struct Lineup {
     pub groups: Vec<LineupGroup>,
     /// The times of the week it is applied at, in the computer's own time.
     pub slots: Vec<Slot>,
+    /// Each of `slots` as the screens word it: "Weekdays 09:00".
+    pub slot_words: Vec<String>,
     /// Milliseconds since 1970 (UTC).
     pub updated_ms: i64,
 }

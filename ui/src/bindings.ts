@@ -1350,6 +1350,8 @@ export type Lineup_Deserialize = {
 	groups: LineupGroup_Deserialize[],
 	/**  The times of the week it is applied at, in the computer's own time. */
 	slots: Slot[],
+	/**  Each of `slots` as the screens word it: "Weekdays 09:00". */
+	slotWords: string[],
 	/**  Milliseconds since 1970 (UTC). */
 	updatedMs: number,
 };
@@ -1364,6 +1366,8 @@ export type Lineup_Serialize = {
 	groups: LineupGroup_Serialize[],
 	/**  The times of the week it is applied at, in the computer's own time. */
 	slots: Slot[],
+	/**  Each of `slots` as the screens word it: "Weekdays 09:00". */
+	slotWords: string[],
 	/**  Milliseconds since 1970 (UTC). */
 	updatedMs: number,
 };
