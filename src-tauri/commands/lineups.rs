@@ -11,7 +11,7 @@ use crate::deepcall::group::GroupId;
 use crate::history::{on_disk, Purpose};
 use crate::lineups::csv::lineup_csv;
 use crate::lineups::schedule::Slot;
-use crate::lineups::{Lineup, LineupGroup};
+use crate::lineups::{checked_name, Lineup, LineupGroup, NO_GROUPS};
 use crate::sending::lineup::{self, Application, GroupApplied, GroupPreview, Nobody};
 use crate::sending::send::{Sender, Why};
 
@@ -46,11 +46,10 @@ pub async fn lineup_save_current(
     name: String,
     groups: Vec<GroupId>,
 ) -> Result<Lineup, AppError> {
+    // What the manager typed is checked before DeepCall is read.
+    let name = checked_name(&name).map_err(|e| AppError::field("name", e))?;
     if groups.is_empty() {
-        return Err(AppError::field(
-            "groups",
-            "Choose at least one group for the line-up.",
-        ));
+        return Err(AppError::field("groups", NO_GROUPS));
     }
     let client = state.client().await?;
     let mut read = Vec::with_capacity(groups.len());

@@ -8,7 +8,7 @@
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::lineups::schedule::Slot;
-use crate::lineups::{checked_name, Lineup, LineupGroup, LineupMember};
+use crate::lineups::{checked_name, Lineup, LineupGroup, LineupMember, NO_GROUPS};
 
 use super::{now_ms, History, HistoryError};
 
@@ -298,7 +298,7 @@ fn one_group_once(groups: &[LineupGroup]) -> Result<(), HistoryError> {
         )));
     }
     if groups.is_empty() {
-        return Err(refused("Choose at least one group for the line-up."));
+        return Err(refused(NO_GROUPS));
     }
     Ok(())
 }

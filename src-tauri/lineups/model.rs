@@ -75,6 +75,9 @@ impl Lineup {
     }
 }
 
+/// Why a line-up without groups is refused.
+pub const NO_GROUPS: &str = "Choose at least one group for the line-up.";
+
 /// A line-up's name, trimmed, or why it cannot be used.
 pub fn checked_name(name: &str) -> Result<String, String> {
     let name = name.trim();

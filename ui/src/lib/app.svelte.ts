@@ -15,7 +15,8 @@ import { call, callOr } from "./ipc";
 import type { Screen } from "./screens";
 
 /** What another screen asked the next one to do as it opens (History's
- * "Open this contact", "Try again", "Revert", "Open this group"). */
+ * "Open this contact", "Try again", "Revert", "Open this group"; the
+ * schedule's "Apply now…"). */
 export type Intent =
   | { kind: "findContact"; number: string }
   | {
@@ -23,7 +24,8 @@ export type Intent =
       lookup: ContactLookup;
       from: { edited: ContactForm; purpose: Purpose };
     }
-  | { kind: "openGroup"; group: GroupId; tryAgain: ReceivingChange | null };
+  | { kind: "openGroup"; group: GroupId; tryAgain: ReceivingChange | null }
+  | { kind: "applyLineup"; lineup: number };
 
 /** What the whole window shares: status, accounts, the current screen. */
 class AppModel {

@@ -1,4 +1,5 @@
-export type Screen = "groups" | "contacts" | "bulk" | "accounts" | "history" | "about";
+export type Screen =
+  "groups" | "lineups" | "people" | "contacts" | "bulk" | "accounts" | "history" | "about";
 
 export interface ScreenInfo {
   id: Screen;
@@ -9,6 +10,8 @@ export interface ScreenInfo {
 /** The main navigation. */
 export const SCREENS: ScreenInfo[] = [
   { id: "groups", label: "Groups", hint: "Who is in a group and who receives its calls" },
+  { id: "lineups", label: "Line-ups", hint: "Shifts: who receives calls, saved and scheduled" },
+  { id: "people", label: "People", hint: "One agent across every group; on leave and back" },
   { id: "contacts", label: "Contacts", hint: "A caller's record: VIP, blacklist, details" },
   { id: "bulk", label: "Bulk update", hint: "Change many contacts at once from a CSV file" },
   { id: "accounts", label: "Accounts", hint: "Your DeepCall sign-ins on this computer" },

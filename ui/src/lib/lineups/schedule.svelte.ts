@@ -1,0 +1,132 @@
+import { Channel } from "@tauri-apps/api/core";
+import {
+  commands,
+  type AppError,
+  type Application,
+  type LineupGroup,
+  type MissedLineup,
+  type ScheduleNotice,
+  type ScheduledApplied,
+} from "../../bindings";
+import { asAppError } from "../errors";
+import { call } from "../ipc";
+import { appliedWords, scheduledWords } from "./words";
+import type { OnGroup } from "./applying.svelte";
+import { progress } from "./commands";
+
+/** The commands the schedule's notices use. */
+export interface ScheduleCommands {
+  /** Starts hearing the schedule; resolves to what is already asked about. */
+  watch(onNotice: (notice: ScheduleNotice) => void): Promise<MissedLineup[]>;
+  answered(lineup: number): Promise<void>;
+  undo(
+    account: string | null,
+    name: string,
+    undo: LineupGroup[],
+    onGroup: OnGroup,
+  ): Promise<Application>;
+}
+
+export const SCHEDULE_COMMANDS: ScheduleCommands = {
+  watch: (onNotice) => {
+    const channel = new Channel<ScheduleNotice>();
+    channel.onmessage = onNotice;
+    return call(commands.scheduleWatch(channel));
+  },
+  answered: async (lineup) => {
+    await call(commands.scheduleAnswered(lineup));
+  },
+  undo: (account, name, undo, onGroup) =>
+    call(commands.lineupUndo(account, name, undo, progress(onGroup))),
+};
+
+/** Line-ups applied on time, as the notice says them. */
+interface AppliedNotice {
+  headline: string;
+  lines: string[];
+  applied: ScheduledApplied[];
+  undone: boolean;
+}
+
+/** The schedule's notices, for the whole window: the question about a
+ * missed time, and what was applied on time, with Undo. */
+export class ScheduleModel {
+  readonly #commands: ScheduleCommands;
+
+  constructor(commands: ScheduleCommands) {
+    this.#commands = commands;
+  }
+
+  missed = $state<MissedLineup[]>([]);
+  notice = $state<AppliedNotice | null>(null);
+  undoing = $state(false);
+  error = $state<AppError | null>(null);
+
+  /** The question on screen: the earliest missed time first. */
+  get asking(): MissedLineup | null {
+    return this.missed[0] ?? null;
+  }
+
+  async start(): Promise<void> {
+    try {
+      const missed = await this.#commands.watch((n) => this.hear(n));
+      if (this.missed.length === 0) this.missed = missed;
+    } catch (e) {
+      this.error = asAppError(e);
+    }
+  }
+
+  hear(notice: ScheduleNotice) {
+    if (notice.notice === "missed") {
+      this.missed = notice.missed;
+      return;
+    }
+    this.notice = {
+      headline: scheduledWords(
+        notice.when,
+        notice.applied.map((a) => a.name),
+      ),
+      lines: notice.applied.flatMap((a) => a.application.groups.map(appliedWords)),
+      applied: notice.applied,
+      undone: false,
+    };
+  }
+
+  /** The manager answered the question about `lineup`. */
+  async answer(lineup: number): Promise<void> {
+    this.missed = this.missed.filter((m) => m.lineup !== lineup);
+    await this.#commands.answered(lineup).catch(() => undefined);
+  }
+
+  dismiss() {
+    this.notice = null;
+  }
+
+  /** Undoes what the schedule applied, the last line-up first. */
+  async undo(account: string | null): Promise<void> {
+    const notice = this.notice;
+    if (!notice || this.undoing) return;
+    this.undoing = true;
+    this.error = null;
+    const lines: string[] = [];
+    try {
+      for (const a of [...notice.applied].reverse()) {
+        if (a.application.undo.length === 0) continue;
+        const undone = await this.#commands.undo(account, a.name, a.application.undo, () => {});
+        lines.push(...undone.groups.map(appliedWords));
+      }
+      this.notice = {
+        ...notice,
+        headline: `Undone: ${notice.applied.map((a) => a.name).join(", ")}.`,
+        lines,
+        undone: true,
+      };
+    } catch (e) {
+      this.error = asAppError(e);
+    } finally {
+      this.undoing = false;
+    }
+  }
+}
+
+export const schedule = new ScheduleModel(SCHEDULE_COMMANDS);
