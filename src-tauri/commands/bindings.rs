@@ -37,7 +37,6 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         )
         // History's outcomes in the manager's words, for its filter and list.
         .constant("HISTORY_OUTCOMES", crate::history::outcome_words())
-        .constant("HISTORY_PURPOSES", crate::history::purpose_words())
         // The account id History keeps the Sandbox's own changes under.
         .constant("SANDBOX_ACCOUNT", crate::history::SANDBOX_ACCOUNT)
         // The ages History's tidy-up offers, in days, and the one offered first.

@@ -227,11 +227,7 @@ struct Fallen {
 /// looked at, which is now marked looked at (before anything is sent: a
 /// line-up cut off by a crash is in History, and is not sent again).
 /// `None` the first time: nothing before now counts as missed.
-fn due_since_seen(
-    h: &History,
-    key: &str,
-    now: i64,
-) -> Result<Option<Fallen>, HistoryError> {
+fn due_since_seen(h: &History, key: &str, now: i64) -> Result<Option<Fallen>, HistoryError> {
     let seen = h.schedule_seen(key)?;
     h.set_schedule_seen(key, now)?;
     let Some(seen) = seen else {

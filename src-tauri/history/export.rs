@@ -130,7 +130,7 @@ fn push_entry(out: &mut String, e: &Entry) {
                 &e.account.name,
                 sandbox,
                 kind,
-                &e.change.purpose_words(e.purpose),
+                &e.purpose_words,
                 &target,
                 name,
                 what,

@@ -164,23 +164,6 @@ pub fn outcome_words() -> Vec<OutcomeWords> {
         .to_vec()
 }
 
-/// A purpose and its words, for the History list's sentences.
-#[derive(Debug, Clone, Copy, Serialize, specta::Type)]
-pub struct PurposeWords {
-    pub purpose: Purpose,
-    pub words: &'static str,
-}
-
-/// Every purpose with its words ("" for a plain change).
-pub fn purpose_words() -> Vec<PurposeWords> {
-    Purpose::ALL
-        .map(|purpose| PurposeWords {
-            purpose,
-            words: purpose.words(),
-        })
-        .to_vec()
-}
-
 pub(super) fn parse_key<T: Copy>(all: &[T], key: fn(T) -> &'static str, text: &str) -> Option<T> {
     all.iter().copied().find(|v| key(*v) == text)
 }
@@ -329,6 +312,9 @@ pub struct Entry {
     pub resolved_ms: Option<i64>,
     pub account: AccountRef,
     pub purpose: Purpose,
+    /// Why it was sent, in words ("" for a plain change): "Undo",
+    /// "Line-up “Morning”".
+    pub purpose_words: String,
     pub change: Change,
     pub outcome: Outcome,
     /// Why it failed (DeepCall's words), or what a check found.

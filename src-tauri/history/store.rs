@@ -481,6 +481,7 @@ pub(super) fn read_entry(r: &Row<'_>) -> rusqlite::Result<Entry> {
             Outcome::Failed | Outcome::Unknown | Outcome::NotApplied
         ),
         can_revert: outcome == Outcome::Confirmed && change.can_revert(),
+        purpose_words: change.purpose_words(purpose),
         change,
         outcome,
         message: r.get(11)?,

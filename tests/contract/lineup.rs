@@ -197,7 +197,7 @@ async fn a_three_group_line_up_is_applied_one_assignment_a_group_and_undone() {
         assert_eq!(e.purpose, Purpose::Lineup);
         assert_eq!(e.outcome, Outcome::Confirmed);
         assert!(matches!(&e.change, Change::Receiving { lineup: Some(n), .. } if n == "Morning"));
-        assert_eq!(e.change.purpose_words(e.purpose), "Line-up “Morning”");
+        assert_eq!(e.purpose_words, "Line-up “Morning”");
     }
 
     // One Undo for the whole application puts each group back as it was.

@@ -22,5 +22,6 @@ mod history;
 mod history_damaged;
 mod history_tidy;
 mod installed;
+mod lineups;
 mod second_copy;
 mod support;

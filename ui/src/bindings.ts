@@ -246,8 +246,6 @@ export const DEFAULT_HOST = "https://v4-api.deepcall.com" as const;
 
 export const HISTORY_OUTCOMES = [{"outcome":"sending","words":"sending"},{"outcome":"confirmed","words":"confirmed"},{"outcome":"failed","words":"failed"},{"outcome":"unknown","words":"outcome unknown"},{"outcome":"notApplied","words":"not applied"}] as const;
 
-export const HISTORY_PURPOSES = [{"purpose":"change","words":""},{"purpose":"undo","words":"Undo"},{"purpose":"tryAgain","words":"Tried again"},{"purpose":"revert","words":"Revert"},{"purpose":"resend","words":"Sent again (answer lost)"},{"purpose":"lineup","words":"Line-up"},{"purpose":"scheduled","words":"Scheduled line-up"},{"purpose":"offEverywhere","words":"Off everywhere"},{"purpose":"backAsBefore","words":"Back as before"}] as const;
-
 export const SANDBOX_ACCOUNT = "sandbox" as const;
 
 export const TIDY_DAY_CHOICES = [30,90,180,365] as const;
@@ -880,6 +878,11 @@ export type Entry_Deserialize = {
 	resolvedMs?: number | null,
 	account: AccountRef,
 	purpose: Purpose,
+	/**
+	 *  Why it was sent, in words ("" for a plain change): "Undo",
+	 *  "Line-up “Morning”".
+	 */
+	purposeWords: string,
 	change: Change_Deserialize,
 	outcome: Outcome,
 	/**  Why it failed (DeepCall's words), or what a check found. */
@@ -901,6 +904,11 @@ export type Entry_Serialize = {
 	resolvedMs: number | null,
 	account: AccountRef,
 	purpose: Purpose,
+	/**
+	 *  Why it was sent, in words ("" for a plain change): "Undo",
+	 *  "Line-up “Morning”".
+	 */
+	purposeWords: string,
 	change: Change_Serialize,
 	outcome: Outcome,
 	/**  Why it failed (DeepCall's words), or what a check found. */

@@ -1,6 +1,6 @@
 //! The app's screens, one module each: the steps a manager takes on the
 //! screen and what the tests read from it, reached from a running app as
-//! `app.groups()`, `app.contacts()`, `app.bulk()`, `app.history()` and
+//! `app.groups()`, `app.contacts()`, `app.bulk()`, `app.history()`, `app.lineups()` and
 //! `app.accounts()`; and, where a screen's tests share one, the way to
 //! start the app on that screen. Built on the mechanisms of `support`.
 
@@ -9,6 +9,7 @@ pub mod bulk;
 pub mod contacts;
 pub mod groups;
 pub mod history;
+pub mod lineups;
 
 use std::sync::Arc;
 

@@ -29,6 +29,7 @@ function contactEntry(id: number, over: Partial<Entry> = {}): Entry {
     resolvedMs: AT,
     account: HEAD,
     purpose: "change",
+    purposeWords: "",
     change: {
       kind: "contact",
       number: "9876543210",
@@ -79,17 +80,21 @@ describe("an entry's words", () => {
     );
   });
 
-  it("says undo, retry and revert, and the outcome in Rust's words", () => {
+  it("says why it was sent, and the outcome, in Rust's words", () => {
     const now = new Date(2026, 10, 25);
-    const undo = receivingEntry(3, { purpose: "undo", outcome: "unknown" });
+    const undo = receivingEntry(3, { purpose: "undo", purposeWords: "Undo", outcome: "unknown" });
     expect(entrySentence(undo, now, "en-GB")).toBe(
       "Tue 24 Nov, 14:05 — Sandbox — Undo: bhawesh (#3) receives calls in Mahipal singh (group 28): on → off — outcome unknown",
     );
-    expect(entrySentence(contactEntry(4, { purpose: "revert" }), now, "en-GB")).toContain(
-      "— Revert: Blacklisted",
-    );
-    expect(entrySentence(contactEntry(5, { purpose: "tryAgain" }), now, "en-GB")).toContain(
-      "— Tried again: Blacklisted",
+    expect(
+      entrySentence(contactEntry(4, { purpose: "revert", purposeWords: "Revert" }), now, "en-GB"),
+    ).toContain("— Revert: Blacklisted");
+    const lineup = receivingEntry(5, {
+      purpose: "scheduled",
+      purposeWords: "Scheduled line-up “Evening”",
+    });
+    expect(entrySentence(lineup, now, "en-GB")).toContain(
+      "— Sandbox — Scheduled line-up “Evening”: bhawesh (#3) receives calls",
     );
     expect(outcomeWords("notApplied")).toBe("not applied");
   });

@@ -2,16 +2,14 @@
  * How a History entry reads: one sentence, in the manager's words and local
  * time. "Tue 24 Nov, 14:05 — Head office — Blacklisted 98765 43210 (Ravi
  * Verma): off → on — confirmed". Field words come from the contact editor
- * (`fields.ts`), outcome words from Rust (`HISTORY_OUTCOMES`).
+ * (`fields.ts`), outcome and purpose words from Rust (`HISTORY_OUTCOMES`, `Entry.purposeWords`).
  */
 import {
   HISTORY_OUTCOMES,
-  HISTORY_PURPOSES,
   type AccountRef,
   type Change,
   type Entry,
   type Outcome,
-  type Purpose,
 } from "../../bindings";
 import { changeLine, labelFor, valueText } from "../contacts/fields";
 import { memberLabel } from "../groups/members";
@@ -22,10 +20,9 @@ export function outcomeWords(outcome: Outcome): string {
 }
 
 /** What an entry's sentence starts with when it was not a plain change
- * ("Undo: "), in Rust's words (`HISTORY_PURPOSES`). */
-export function purposePrefix(purpose: Purpose): string {
-  const w = HISTORY_PURPOSES.find((p) => p.purpose === purpose)?.words;
-  return w ? `${w}: ` : "";
+ * ("Undo: ", "Line-up “Morning”: "), in Rust's words. */
+export function purposePrefix(e: Pick<Entry, "purposeWords">): string {
+  return e.purposeWords ? `${e.purposeWords}: ` : "";
 }
 
 /** The account as the list names it; the Sandbox is always called so. */
@@ -82,7 +79,7 @@ export function entryParts(e: Entry, now?: Date, locale?: string): [string, stri
   const what = [
     whenWords(e.atMs, now, locale),
     accountWords(e.account),
-    purposePrefix(e.purpose) + changeWords(e.change),
+    purposePrefix(e) + changeWords(e.change),
   ].join(" — ");
   return [`${what} — `, outcomeWords(e.outcome)];
 }

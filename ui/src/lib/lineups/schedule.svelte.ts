@@ -67,12 +67,15 @@ export class ScheduleModel {
     return this.missed[0] ?? null;
   }
 
+  /** Quiet when the window cannot hear the schedule (Rust always lets
+   * it): the schedule itself runs in the app, and every line-up it applies
+   * is in History all the same. */
   async start(): Promise<void> {
     try {
       const missed = await this.#commands.watch((n) => this.hear(n));
       if (this.missed.length === 0) this.missed = missed;
-    } catch (e) {
-      this.error = asAppError(e);
+    } catch {
+      // Nothing to show: see above.
     }
   }
 

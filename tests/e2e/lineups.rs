@@ -1,0 +1,224 @@
+//! Line-ups, their schedule and People in the real window: a line-up saved
+//! from what is on now, two switches flipped, the line-up previewed,
+//! applied and undone; a time missed while the app was closed asked about
+//! at the next start; one agent off in three groups and back. axe-core
+//! checks each screen and state on the way.
+
+use std::sync::Arc;
+
+use deepcall_desk::history::{self, History};
+use deepcall_desk::lineups::schedule::{Day, Slot};
+use deepcall_desk::lineups::{LineupGroup, LineupMember};
+use deepcall_desk::sandbox::{Options, Sandbox};
+
+use crate::support::home::history_file;
+use crate::support::screens::launch_on;
+use crate::support::{App, Launch, TempDir};
+
+async fn seeded() -> Arc<Sandbox> {
+    Arc::new(Sandbox::start(Options::default()).await.unwrap())
+}
+
+/// Who receives calls in `group` of the sandbox, by agent.
+fn receiving(sb: &Sandbox, group: u64) -> Vec<(u64, bool)> {
+    sb.group_members(group).expect("the group exists")
+}
+
+/// Waits until the sandbox's `group` has `agent` receiving calls or not.
+async fn wait_receiving(sb: &Sandbox, group: u64, agent: u64, on: bool) {
+    let deadline = std::time::Instant::now() + crate::support::WAIT;
+    while !receiving(sb, group).contains(&(agent, on)) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "group {group}: agent {agent} never became {on}: {:?}",
+            receiving(sb, group)
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_line_up_is_saved_applied_over_two_flipped_switches_and_undone() {
+    let sb = seeded().await;
+    let app = launch_on("Line-ups", sb.clone(), "lineups-apply").await;
+    app.wait_text("No line-ups yet.").await;
+    app.screenshot("lineups-empty").await;
+    app.assert_accessible("Line-ups, none saved").await;
+
+    app.lineups()
+        .save_current("Morning", &["Mahipal singh (#28)", "Day shift (#32)"])
+        .await;
+    app.screenshot("lineups-saved").await;
+    app.assert_accessible("Line-ups, one open").await;
+
+    // Two switches flipped on the Groups screen.
+    app.go("Groups").await;
+    app.groups().open("28").await;
+    app.groups().flip("bhawesh (#3)").await;
+    app.groups().wait_switch("bhawesh (#3)", false).await;
+    app.groups().open("32").await;
+    app.groups().flip("Sumit (#9)").await;
+    app.groups().wait_switch("Sumit (#9)", true).await;
+    let flipped = (receiving(&sb, 28), receiving(&sb, 32));
+
+    // The preview says what applying would change, group by group.
+    app.go("Line-ups").await;
+    app.lineups().open("Morning").await;
+    app.click_button("Preview and apply").await;
+    let preview = app.lineups().preview_text().await;
+    assert!(preview.contains("Mahipal singh: 1 start"), "{preview}");
+    assert!(
+        preview.contains("Start receiving calls: bhawesh (#3)."),
+        "{preview}"
+    );
+    assert!(preview.contains("Day shift: 1 stops"), "{preview}");
+    assert!(
+        preview.contains("Stop receiving calls: Sumit (#9)."),
+        "{preview}"
+    );
+    app.screenshot("lineups-preview").await;
+    app.assert_accessible("Line-ups, preview").await;
+
+    app.click_button("Apply to 2 groups").await;
+    let run = app.lineups().wait_run("Morning: 2 groups changed.").await;
+    assert!(run.contains("done, and DeepCall shows it"), "{run}");
+    assert_eq!(receiving(&sb, 28), [(3, true), (8, true), (2, true)]);
+    assert_eq!(receiving(&sb, 32), [(8, true), (5, true), (9, false)]);
+    app.screenshot("lineups-applied").await;
+
+    // One Undo for the whole application.
+    app.click_button("Undo for every group").await;
+    app.lineups()
+        .wait_run("Undo of Morning: 2 groups changed.")
+        .await;
+    assert_eq!((receiving(&sb, 28), receiving(&sb, 32)), flipped);
+    app.screenshot("lineups-undone").await;
+
+    // History names the line-up.
+    app.go("History").await;
+    app.wait_text("Line-up “Morning”").await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_time_missed_while_closed_is_asked_about_at_the_next_start() {
+    let sb = seeded().await;
+    let home = Arc::new(TempDir::new("lineups-missed"));
+    // The Evening line-up: bhawesh (#3) off in Mahipal singh, every day at
+    // the minute an hour ago; the schedule last looked at three hours ago.
+    {
+        let file = history_file(&home.0);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        let h = History::open(&file).unwrap();
+        let evening = h
+            .create_lineup(
+                history::SANDBOX_ACCOUNT,
+                "Evening",
+                &[LineupGroup {
+                    group: 28,
+                    group_name: "Mahipal singh".into(),
+                    members: [(3, false), (8, true), (2, true)]
+                        .map(|(agent_id, receives_calls)| LineupMember {
+                            agent_id,
+                            name: None,
+                            receives_calls,
+                        })
+                        .to_vec(),
+                }],
+            )
+            .unwrap();
+        let an_hour_ago = jiff::Zoned::now().saturating_sub(jiff::SignedDuration::from_hours(1));
+        h.set_lineup_slots(
+            history::SANDBOX_ACCOUNT,
+            evening.id,
+            &[Slot {
+                days: Day::WEEK.to_vec(),
+                hour: an_hour_ago.hour() as u8,
+                minute: an_hour_ago.minute() as u8,
+            }],
+        )
+        .unwrap();
+        h.set_schedule_seen(history::SANDBOX_ACCOUNT, history::now_ms() - 3 * 3_600_000)
+            .unwrap();
+    }
+    let app = App::launch_with(Launch {
+        sandbox: Some(sb.clone()),
+        home: Some(home.clone()),
+        ..Launch::new("lineups-missed")
+    })
+    .await;
+
+    // Asked, not applied.
+    app.wait_until(
+        "const d = document.querySelector(\"[data-testid='missed-lineup'][open]\"); \
+         return !!d && d.textContent.includes('The Evening line-up was due at');",
+        "the question about the missed time",
+    )
+    .await;
+    let question = app.open_dialog_text().await.unwrap();
+    assert!(question.contains("— apply it now?"), "{question}");
+    assert!(
+        receiving(&sb, 28).contains(&(3, true)),
+        "nothing applied without asking"
+    );
+    assert!(sb.requests_to("Group/submitAssignGroupToAgent").is_empty());
+    app.screenshot("lineups-missed").await;
+    app.assert_accessible("The question about a missed time")
+        .await;
+
+    // "Apply now…" shows the preview first; applying sends it.
+    app.press_in_dialog("Apply now").await;
+    app.wait_dialog_closed().await;
+    app.wait_heading("Line-ups").await;
+    let preview = app.lineups().preview_text().await;
+    assert!(preview.contains("Mahipal singh: 1 stops"), "{preview}");
+    app.click_button("Apply to 1 group").await;
+    app.lineups().wait_run("Evening: 1 group changed.").await;
+    wait_receiving(&sb, 28, 3, false).await;
+
+    // Recorded as the schedule's.
+    app.go("History").await;
+    app.wait_text("Scheduled line-up “Evening”").await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_agent_is_switched_off_in_three_groups_and_back_as_before() {
+    let sb = seeded().await;
+    let app = launch_on("People", sb.clone(), "people").await;
+    app.lineups().choose_agent("manoj (#8)").await;
+    app.wait_text("In 3 groups · receives calls in 3").await;
+    app.screenshot("people-agent").await;
+    app.assert_accessible("People, one agent chosen").await;
+
+    app.click_button("Off everywhere").await;
+    let preview = app.lineups().preview_text().await;
+    for group in ["Mahipal singh", "Day shift", "Sales line"] {
+        assert!(preview.contains(&format!("{group}: 1 stops")), "{preview}");
+    }
+    app.screenshot("people-off-preview").await;
+    app.click_button("Switch off in 3 groups").await;
+    app.lineups()
+        .wait_run("Off everywhere for manoj (#8): 3 groups changed.")
+        .await;
+    for g in [28, 32, 33] {
+        assert!(receiving(&sb, g).contains(&(8, false)), "group {g}");
+    }
+    app.wait_text("switched off everywhere on").await;
+    app.screenshot("people-on-leave").await;
+    app.assert_accessible("People, one agent on leave").await;
+
+    app.click_button("Back as before").await;
+    let preview = app.lineups().preview_text().await;
+    assert!(preview.contains("Sales line: 1 start"), "{preview}");
+    app.click_button("Switch on again in 3 groups").await;
+    app.lineups()
+        .wait_run("Back as before for manoj (#8): 3 groups changed.")
+        .await;
+    for g in [28, 32, 33] {
+        assert!(receiving(&sb, g).contains(&(8, true)), "group {g}");
+    }
+    app.go("History").await;
+    app.wait_text("Back as before").await;
+    app.close().await;
+}
