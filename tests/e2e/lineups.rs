@@ -94,6 +94,14 @@ async fn a_line_up_is_saved_applied_over_two_flipped_switches_and_undone() {
     assert_eq!((receiving(&sb, 28), receiving(&sb, 32)), flipped);
     app.screenshot("lineups-undone").await;
 
+    // Deleting asks first.
+    app.click_button("Delete…").await;
+    let asked = app.open_dialog_text().await.unwrap();
+    assert!(asked.contains("Delete the line-up “Morning”?"), "{asked}");
+    app.assert_accessible("Line-ups, the delete question").await;
+    app.press_in_dialog("Cancel").await;
+    app.wait_dialog_closed().await;
+
     // History names the line-up.
     app.go("History").await;
     app.wait_text("Line-up “Morning”").await;

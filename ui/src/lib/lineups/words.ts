@@ -29,8 +29,10 @@ export function differenceHeadline(d: GroupDifference): string {
   return parts.length > 0 ? `${group}: ${parts.join(", ")}` : `${group}: no change`;
 }
 
-/** The lines under a group's headline in a preview. */
-export function differenceDetails(d: GroupDifference): string[] {
+/** The lines under a group's headline in a preview; `others`: name the
+ * members the line-up does not know (a line-up's preview does; People's,
+ * which switches one agent, does not). */
+export function differenceDetails(d: GroupDifference, others = true): string[] {
   const lines: string[] = [];
   if (d.starts.length > 0) lines.push(`Start receiving calls: ${namesWords(d.starts)}.`);
   if (d.stops.length > 0) lines.push(`Stop receiving calls: ${namesWords(d.stops)}.`);
@@ -38,7 +40,7 @@ export function differenceDetails(d: GroupDifference): string[] {
     lines.push(
       `${namesWords(d.left)} ${d.left.length === 1 ? "has" : "have"} left the group since the line-up was saved: skipped.`,
     );
-  if (d.notInLineup.length > 0)
+  if (others && d.notInLineup.length > 0)
     lines.push(
       `${namesWords(d.notInLineup)} ${d.notInLineup.length === 1 ? "is" : "are"} not in the line-up and ${d.notInLineup.length === 1 ? "keeps their" : "keep their"} current setting.`,
     );
