@@ -23,6 +23,12 @@ use crate::sending::send::Why;
 /// How often the schedule is looked at.
 const EVERY: Duration = Duration::from_secs(10);
 
+/// How often, at most, the moment looked at is written down when nothing
+/// fell due: a time is then at most this old when the app stops, and none
+/// fell due in it, so nothing is asked twice; a disk is not written every
+/// few seconds all day.
+const SEEN_EVERY_MS: i64 = 60_000;
+
 /// A line-up whose time passed while the app was closed: the manager is
 /// asked whether to apply it now.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -64,15 +70,35 @@ pub enum ScheduleNotice {
 #[derive(Default)]
 pub struct ScheduleSession {
     missed: Mutex<Vec<MissedLineup>>,
-    window: Mutex<Option<Channel<ScheduleNotice>>>,
+    window: Mutex<Window>,
+}
+
+/// Where notices go: the window's channel, or, until the window listens
+/// (the first look runs as the app starts), kept for it.
+#[derive(Default)]
+struct Window {
+    channel: Option<Channel<ScheduleNotice>>,
+    unheard: Vec<ScheduleNotice>,
 }
 
 impl ScheduleSession {
     fn tell(&self, notice: ScheduleNotice) {
-        let window = self.window.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(channel) = window.as_ref() {
+        let mut window = self.window.lock().unwrap_or_else(|p| p.into_inner());
+        match window.channel.as_ref() {
+            Some(channel) => {
+                let _ = channel.send(notice);
+            }
+            None => window.unheard.push(notice),
+        }
+    }
+
+    /// The window listens on `channel` from now on, and hears what it missed.
+    fn listen(&self, channel: Channel<ScheduleNotice>) {
+        let mut window = self.window.lock().unwrap_or_else(|p| p.into_inner());
+        for notice in std::mem::take(&mut window.unheard) {
             let _ = channel.send(notice);
         }
+        window.channel = Some(channel);
     }
 
     fn missed(&self) -> Vec<MissedLineup> {
@@ -109,7 +135,7 @@ pub async fn schedule_watch(
     session: State<'_, ScheduleSession>,
     on_notice: Channel<ScheduleNotice>,
 ) -> Result<Vec<MissedLineup>, AppError> {
-    *session.window.lock().unwrap_or_else(|p| p.into_inner()) = Some(on_notice);
+    session.listen(on_notice);
     Ok(session.missed())
 }
 
@@ -128,9 +154,17 @@ pub async fn schedule_answered(
 pub fn start<R: Runtime>(app: &AppHandle<R>) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
+        // Said once, not every few seconds while it lasts (History held by
+        // another copy, a full disk).
+        let mut said: Option<String> = None;
         loop {
-            if let Err(e) = look(&app).await {
-                tracing::warn!("schedule: not looked at: {}", e.message);
+            match look(&app).await {
+                Ok(()) => said = None,
+                Err(e) if said.as_deref() != Some(e.message.as_str()) => {
+                    tracing::warn!("schedule: not looked at: {}", e.message);
+                    said = Some(e.message);
+                }
+                Err(_) => {}
             }
             tokio::time::sleep(EVERY).await;
         }
@@ -224,17 +258,20 @@ struct Fallen {
 }
 
 /// The account's line-ups and what fell due since the schedule was last
-/// looked at, which is now marked looked at (before anything is sent: a
-/// line-up cut off by a crash is in History, and is not sent again).
-/// `None` the first time: nothing before now counts as missed.
+/// looked at. Whenever something fell due, now is written down as looked
+/// at before anything is sent (a line-up cut off by a crash is in History,
+/// and is not asked about again); else at most once a minute. `None` the
+/// first time: nothing before now counts as missed.
 fn due_since_seen(h: &History, key: &str, now: i64) -> Result<Option<Fallen>, HistoryError> {
-    let seen = h.schedule_seen(key)?;
-    h.set_schedule_seen(key, now)?;
-    let Some(seen) = seen else {
+    let Some(seen) = h.schedule_seen(key)? else {
+        h.set_schedule_seen(key, now)?;
         return Ok(None);
     };
     let lineups = h.lineups(key)?;
     let due = due_between(&schedules(&lineups), seen, now, &local_zone());
+    if !due.is_empty() || now - seen >= SEEN_EVERY_MS {
+        h.set_schedule_seen(key, now)?;
+    }
     Ok(Some(Fallen { lineups, due }))
 }
 

@@ -108,53 +108,137 @@ async fn a_line_up_is_saved_applied_over_two_flipped_switches_and_undone() {
     app.close().await;
 }
 
+/// Keeps, in `home`'s History before the app starts, a Sandbox line-up
+/// `name` of `group` with `members` (agent, receives calls), applied every
+/// day at `at`'s minute.
+fn schedule_before_start(
+    home: &TempDir,
+    name: &str,
+    group: (u64, &str),
+    members: &[(u64, bool)],
+    at: &jiff::Zoned,
+) {
+    let file = history_file(&home.0);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let h = History::open(&file).unwrap();
+    let lineup = h
+        .create_lineup(
+            history::SANDBOX_ACCOUNT,
+            name,
+            &[LineupGroup {
+                group: group.0,
+                group_name: group.1.into(),
+                members: members
+                    .iter()
+                    .map(|&(agent_id, receives_calls)| LineupMember {
+                        agent_id,
+                        name: None,
+                        receives_calls,
+                    })
+                    .collect(),
+            }],
+        )
+        .unwrap();
+    h.set_lineup_slots(
+        history::SANDBOX_ACCOUNT,
+        lineup.id,
+        &[Slot {
+            days: Day::WEEK.to_vec(),
+            hour: at.hour() as u8,
+            minute: at.minute() as u8,
+        }],
+    )
+    .unwrap();
+}
+
+/// The schedule was last looked at `ms` (before the app starts).
+fn seen_at(home: &TempDir, ms: i64) {
+    let h = History::open(&history_file(&home.0)).unwrap();
+    h.set_schedule_seen(history::SANDBOX_ACCOUNT, ms).unwrap();
+}
+
+async fn launch_in(sb: &Arc<Sandbox>, home: &Arc<TempDir>, tag: &'static str) -> App {
+    App::launch_with(Launch {
+        sandbox: Some(sb.clone()),
+        home: Some(home.clone()),
+        ..Launch::new(tag)
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_line_ups_due_now_are_applied_in_their_order_and_said_so() {
+    let sb = seeded().await;
+    let home = Arc::new(TempDir::new("lineups-on-time"));
+    // Both due at this very minute, which the schedule last looked at just
+    // before: the app starts within the two minutes a time is on time.
+    let now = jiff::Zoned::now();
+    let minute = now
+        .round(
+            jiff::ZonedRound::new()
+                .smallest(jiff::Unit::Minute)
+                .mode(jiff::RoundMode::Trunc),
+        )
+        .unwrap();
+    schedule_before_start(
+        &home,
+        "Evening",
+        (28, "Mahipal singh"),
+        &[(3, false), (8, true), (2, true)],
+        &minute,
+    );
+    schedule_before_start(
+        &home,
+        "Skeleton",
+        (29, "Night shift"),
+        &[(4, false), (10, true)],
+        &minute,
+    );
+    seen_at(&home, minute.timestamp().as_millisecond() - 1_000);
+    let app = launch_in(&sb, &home, "lineups-on-time").await;
+
+    app.wait_until(
+        "const n = document.querySelector(\"[data-testid='scheduled-notice']\"); \
+         return !!n && n.textContent.includes('were applied in their order: Evening, then Skeleton.');",
+        "the notice of two line-ups applied on time",
+    )
+    .await;
+    assert!(receiving(&sb, 28).contains(&(3, false)));
+    assert!(receiving(&sb, 29).contains(&(4, false)));
+    let submits: Vec<u64> = sb
+        .requests_to("Group/submitAssignGroupToAgent")
+        .iter()
+        .map(|r| r.json.as_ref().unwrap()["groupId"].as_u64().unwrap())
+        .collect();
+    assert_eq!(submits, [28, 29], "in their order");
+    app.screenshot("lineups-on-time").await;
+    app.assert_accessible("The notice of line-ups applied on time")
+        .await;
+
+    // The notice's Undo puts both back.
+    app.click_button("Undo").await;
+    app.wait_text("Undone: Evening, Skeleton.").await;
+    wait_receiving(&sb, 28, 3, true).await;
+    wait_receiving(&sb, 29, 4, true).await;
+    app.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_time_missed_while_closed_is_asked_about_at_the_next_start() {
     let sb = seeded().await;
     let home = Arc::new(TempDir::new("lineups-missed"));
     // The Evening line-up: bhawesh (#3) off in Mahipal singh, every day at
     // the minute an hour ago; the schedule last looked at three hours ago.
-    {
-        let file = history_file(&home.0);
-        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        let h = History::open(&file).unwrap();
-        let evening = h
-            .create_lineup(
-                history::SANDBOX_ACCOUNT,
-                "Evening",
-                &[LineupGroup {
-                    group: 28,
-                    group_name: "Mahipal singh".into(),
-                    members: [(3, false), (8, true), (2, true)]
-                        .map(|(agent_id, receives_calls)| LineupMember {
-                            agent_id,
-                            name: None,
-                            receives_calls,
-                        })
-                        .to_vec(),
-                }],
-            )
-            .unwrap();
-        let an_hour_ago = jiff::Zoned::now().saturating_sub(jiff::SignedDuration::from_hours(1));
-        h.set_lineup_slots(
-            history::SANDBOX_ACCOUNT,
-            evening.id,
-            &[Slot {
-                days: Day::WEEK.to_vec(),
-                hour: an_hour_ago.hour() as u8,
-                minute: an_hour_ago.minute() as u8,
-            }],
-        )
-        .unwrap();
-        h.set_schedule_seen(history::SANDBOX_ACCOUNT, history::now_ms() - 3 * 3_600_000)
-            .unwrap();
-    }
-    let app = App::launch_with(Launch {
-        sandbox: Some(sb.clone()),
-        home: Some(home.clone()),
-        ..Launch::new("lineups-missed")
-    })
-    .await;
+    let an_hour_ago = jiff::Zoned::now().saturating_sub(jiff::SignedDuration::from_hours(1));
+    schedule_before_start(
+        &home,
+        "Evening",
+        (28, "Mahipal singh"),
+        &[(3, false), (8, true), (2, true)],
+        &an_hour_ago,
+    );
+    seen_at(&home, history::now_ms() - 3 * 3_600_000);
+    let app = launch_in(&sb, &home, "lineups-missed").await;
 
     // Asked, not applied.
     app.wait_until(
