@@ -11,3 +11,6 @@ pub mod schedule;
 
 pub use difference::{difference, GroupDifference, Named};
 pub use model::*;
+
+#[cfg(test)]
+pub(crate) mod test_support;

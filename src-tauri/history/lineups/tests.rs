@@ -1,24 +1,14 @@
 use crate::history::test_support::refuse_writes;
 use crate::lineups::leave::{Leave, LeftGroup};
 use crate::lineups::schedule::{Day, Slot};
+use crate::lineups::test_support::saved_group;
 
 use super::*;
 
 const ACCOUNT: &str = "acc-1";
 
 fn group(id: u64, members: &[(u64, bool)]) -> LineupGroup {
-    LineupGroup {
-        group: id,
-        group_name: format!("Group {id}"),
-        members: members
-            .iter()
-            .map(|&(agent_id, receives_calls)| LineupMember {
-                agent_id,
-                name: Some(format!("agent {agent_id}")),
-                receives_calls,
-            })
-            .collect(),
-    }
+    saved_group(id, &format!("Group {id}"), members)
 }
 
 fn weekdays_at(hour: u8) -> Slot {

@@ -1,20 +1,9 @@
 use super::*;
 use crate::deepcall::group::{Group, Member};
-use crate::lineups::model::LineupMember;
+use crate::lineups::test_support::saved_group;
 
 fn saved(members: &[(u64, bool)]) -> LineupGroup {
-    LineupGroup {
-        group: 28,
-        group_name: "Mahipal singh".into(),
-        members: members
-            .iter()
-            .map(|&(agent_id, receives_calls)| LineupMember {
-                agent_id,
-                name: Some(format!("agent {agent_id}")),
-                receives_calls,
-            })
-            .collect(),
-    }
+    saved_group(28, "Mahipal singh", members)
 }
 
 fn now(members: &[(u64, bool)]) -> GroupMembers {

@@ -2,7 +2,8 @@
 //!
 //! The screens ([`screens`]): the steps a manager takes on each screen of
 //! the app and what the tests read from it, as `app.groups()`,
-//! `app.contacts()`, `app.bulk()`, `app.history()` and `app.accounts()`.
+//! `app.contacts()`, `app.bulk()`, `app.history()`, `app.lineups()` and
+//! `app.accounts()`.
 //!
 //! Below them, the mechanisms: starting the app ([`launch`]) in a home of
 //! its own ([`home`]), finding and reading what it shows ([`queries`]), the

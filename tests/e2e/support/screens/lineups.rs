@@ -43,11 +43,12 @@ impl Lineups<'_> {
         self.app.wait_text(&format!("on now as “{name}”.")).await;
     }
 
-    /// Opens the line-up `name` from the list.
-    pub async fn open(&self, name: &str) {
+    /// Presses the button starting with `label` in the list `list` (an
+    /// XPath), and waits for the heading `heading` (an id) to read `label`.
+    async fn choose(&self, list: &str, label: &str, heading: &str) {
         self.app
             .find(By::XPath(format!(
-                "//ul[contains(@class,'lineups')]//button[starts-with(normalize-space(.), '{name}')]"
+                "{list}//button[starts-with(normalize-space(.), '{label}')]"
             )))
             .await
             .click()
@@ -55,8 +56,14 @@ impl Lineups<'_> {
             .unwrap();
         self.app
             .find(By::XPath(format!(
-                "//h2[@id='open-title'][normalize-space(.)='{name}']"
+                "//h2[@id='{heading}'][normalize-space(.)='{label}']"
             )))
+            .await;
+    }
+
+    /// Opens the line-up `name` from the list.
+    pub async fn open(&self, name: &str) {
+        self.choose("//ul[contains(@class,'lineups')]", name, "open-title")
             .await;
     }
 
@@ -92,18 +99,7 @@ impl Lineups<'_> {
 
     /// Chooses the agent `label` ("manoj (#8)") on the People screen.
     pub async fn choose_agent(&self, label: &str) {
-        self.app
-            .find(By::XPath(format!(
-                "//ul[@aria-label='Agents']//button[starts-with(normalize-space(.), '{label}')]"
-            )))
-            .await
-            .click()
-            .await
-            .unwrap();
-        self.app
-            .find(By::XPath(format!(
-                "//h2[@id='chosen-title'][normalize-space(.)='{label}']"
-            )))
+        self.choose("//ul[@aria-label='Agents']", label, "chosen-title")
             .await;
     }
 }

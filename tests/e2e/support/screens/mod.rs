@@ -1,8 +1,8 @@
 //! The app's screens, one module each: the steps a manager takes on the
 //! screen and what the tests read from it, reached from a running app as
-//! `app.groups()`, `app.contacts()`, `app.bulk()`, `app.history()`, `app.lineups()` and
-//! `app.accounts()`; and, where a screen's tests share one, the way to
-//! start the app on that screen. Built on the mechanisms of `support`.
+//! `app.groups()`, `app.contacts()`, `app.bulk()`, `app.history()`,
+//! `app.lineups()` (Line-ups and People) and `app.accounts()`; and, where a
+//! screen's tests share one, the way to start the app on that screen. Built on the mechanisms of `support`.
 
 pub mod accounts;
 pub mod bulk;

@@ -2,8 +2,6 @@ import { Channel } from "@tauri-apps/api/core";
 import {
   commands,
   type AppError,
-  type Application,
-  type LineupGroup,
   type MissedLineup,
   type ScheduleNotice,
   type ScheduledApplied,
@@ -11,20 +9,13 @@ import {
 import { asAppError } from "../errors";
 import { call } from "../ipc";
 import { appliedWords, scheduledWords } from "./words";
-import type { OnGroup } from "./applying.svelte";
-import { progress } from "./commands";
+import { LINEUP_COMMANDS, type LineupCommands } from "./commands";
 
-/** The commands the schedule's notices use. */
-export interface ScheduleCommands {
+/** The commands the schedule's notices use: Undo is a line-up's. */
+export interface ScheduleCommands extends Pick<LineupCommands, "undo"> {
   /** Starts hearing the schedule; resolves to what is already asked about. */
   watch(onNotice: (notice: ScheduleNotice) => void): Promise<MissedLineup[]>;
   answered(lineup: number): Promise<void>;
-  undo(
-    account: string | null,
-    name: string,
-    undo: LineupGroup[],
-    onGroup: OnGroup,
-  ): Promise<Application>;
 }
 
 export const SCHEDULE_COMMANDS: ScheduleCommands = {
@@ -36,8 +27,7 @@ export const SCHEDULE_COMMANDS: ScheduleCommands = {
   answered: async (lineup) => {
     await call(commands.scheduleAnswered(lineup));
   },
-  undo: (account, name, undo, onGroup) =>
-    call(commands.lineupUndo(account, name, undo, progress(onGroup))),
+  undo: LINEUP_COMMANDS.undo,
 };
 
 /** Line-ups applied on time, as the notice says them. */
