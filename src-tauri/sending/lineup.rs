@@ -4,13 +4,70 @@
 //! everywhere" and "Back as before" are line-ups too: of only the members
 //! they put back or switch.
 
+use std::future::Future;
+use std::time::Duration;
+
 use serde::Serialize;
 
-use crate::deepcall::group::{ChangeOutcome, GroupId};
-use crate::deepcall::Client;
+use crate::deepcall::group::{ChangeOutcome, GroupId, GroupMembers};
+use crate::deepcall::{Client, DeepCallError};
 use crate::lineups::{difference, GroupDifference, LineupGroup, LineupMember};
 
+use super::backoff::backoff;
 use super::send::{SendError, Sender, Why};
+
+/// How many times a group is tried when DeepCall turns it away for now (a
+/// busy server's 429, a gateway's error, a dropped connection): a line-up
+/// due at 09:00 should not fail for a moment's rush.
+const TRIES: u32 = 4;
+/// The first wait, and the longest, between tries without a `Retry-After`;
+/// a `Retry-After` is kept up to the longest.
+const FIRST_WAIT: Duration = Duration::from_secs(1);
+const LONGEST_WAIT: Duration = Duration::from_secs(30);
+
+/// How long to wait before trying again after `e`, the `tries`-th refusal.
+fn wait_after(e: &DeepCallError, tries: u32) -> Duration {
+    match e {
+        DeepCallError::RateLimited {
+            retry_after: Some(wait),
+        } => (*wait).min(LONGEST_WAIT),
+        _ => backoff(FIRST_WAIT, LONGEST_WAIT, tries),
+    }
+}
+
+/// Runs `attempt` until it succeeds, fails for good, or has been tried
+/// [`TRIES`] times; `again` says which errors are worth another try.
+async fn patiently<T, F, Fut>(
+    again: impl Fn(&DeepCallError) -> bool,
+    mut attempt: F,
+) -> Result<T, DeepCallError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, DeepCallError>>,
+{
+    let mut tries = 0;
+    loop {
+        match attempt().await {
+            Err(e) if tries + 1 < TRIES && again(&e) => {
+                tracing::info!("line-up: DeepCall turned a request away ({e}); trying again");
+                tokio::time::sleep(wait_after(&e, tries)).await;
+                tries += 1;
+            }
+            done => return done,
+        }
+    }
+}
+
+/// A group read: reading twice changes nothing, so any error that may pass
+/// is tried again.
+async fn read_patiently(
+    client: &Client,
+    group: u64,
+) -> Result<(GroupId, GroupMembers), DeepCallError> {
+    let id = GroupId::new(group)?;
+    let read = patiently(DeepCallError::is_retryable, || client.group_members(id)).await?;
+    Ok((id, read))
+}
 
 /// One group of a line-up, read for its preview.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -28,17 +85,13 @@ pub enum GroupPreview {
     },
 }
 
-/// Reads each group of `groups`, one after another (at DeepCall's pace: the
-/// client waits out a busy server), and compares it with the line-up.
+/// Reads each group of `groups`, one after another (a read DeepCall turns
+/// away for now is tried again), and compares it with the line-up.
 pub async fn preview(client: &Client, groups: &[LineupGroup]) -> Vec<GroupPreview> {
     let mut out = Vec::with_capacity(groups.len());
     for target in groups {
-        let read = match GroupId::new(target.group) {
-            Ok(id) => client.group_members(id).await,
-            Err(e) => Err(e),
-        };
-        out.push(match read {
-            Ok(current) => GroupPreview::Read {
+        out.push(match read_patiently(client, target.group).await {
+            Ok((_, current)) => GroupPreview::Read {
                 difference: difference(target, &current),
             },
             Err(e) => GroupPreview::NotRead {
@@ -142,39 +195,58 @@ pub async fn apply(
 }
 
 /// Reads the group, compares, sends the switches that differ, reads again.
+/// A send DeepCall turned away without acting on it (a 429, or the
+/// connection never made) is tried again from a fresh read.
 async fn apply_group(
     sender: Sender<'_>,
     why: &Why,
     target: &LineupGroup,
     allow_nobody: bool,
 ) -> GroupApplied {
-    let failed = |message: String, unsure: bool| GroupApplied::Failed {
+    // `apply_once` fails only for what is worth another try.
+    match patiently(|_| true, || apply_once(sender, why, target, allow_nobody)).await {
+        Ok(applied) => applied,
+        Err(e) => failed(target, e.to_string(), false),
+    }
+}
+
+fn failed(target: &LineupGroup, message: String, unsure: bool) -> GroupApplied {
+    GroupApplied::Failed {
         group: target.group,
         group_name: target.group_name.clone(),
         message,
         unsure,
-    };
-    let read = match GroupId::new(target.group) {
-        Ok(id) => sender.client.group_members(id).await.map(|g| (id, g)),
-        Err(e) => Err(e),
-    };
-    let (id, current) = match read {
+    }
+}
+
+/// [`apply_group`] once; `Err`: DeepCall turned the change away, did
+/// nothing, and may take it if asked again.
+async fn apply_once(
+    sender: Sender<'_>,
+    why: &Why,
+    target: &LineupGroup,
+    allow_nobody: bool,
+) -> Result<GroupApplied, DeepCallError> {
+    let failed = |message: String, unsure: bool| Ok(failed(target, message, unsure));
+    let (id, current) = match read_patiently(sender.client, target.group).await {
         Ok(read) => read,
         Err(e) => return failed(e.to_string(), false),
     };
     let difference = difference(target, &current);
     if !difference.changes_anything() {
-        return GroupApplied::Unchanged { difference };
+        return Ok(GroupApplied::Unchanged { difference });
     }
     let changes = difference.changes();
     match sender
         .change_read(why, id, current, &changes, allow_nobody)
         .await
     {
-        Ok(ChangeOutcome::Applied { sent: true, .. }) => GroupApplied::Applied { difference },
-        Ok(ChangeOutcome::Applied { sent: false, .. }) => GroupApplied::Unchanged { difference },
+        Ok(ChangeOutcome::Applied { sent: true, .. }) => Ok(GroupApplied::Applied { difference }),
+        Ok(ChangeOutcome::Applied { sent: false, .. }) => {
+            Ok(GroupApplied::Unchanged { difference })
+        }
         Ok(ChangeOutcome::NobodyWouldReceive { .. }) => {
-            GroupApplied::NobodyWouldReceive { difference }
+            Ok(GroupApplied::NobodyWouldReceive { difference })
         }
         // The changes come from this very read, so every one is a member.
         Ok(ChangeOutcome::NoLongerMembers { .. }) => failed(
@@ -183,10 +255,12 @@ async fn apply_group(
                 .into(),
             false,
         ),
-        Err(e) => {
-            let unsure = matches!(&e.error, SendError::DeepCall(d) if d.may_have_been_applied());
-            failed(e.error.to_string(), unsure)
-        }
+        Err(e) => match e.error {
+            // Turned away before anything was done: worth another try.
+            SendError::DeepCall(d) if d.is_retryable() && !d.may_have_been_applied() => Err(d),
+            SendError::DeepCall(d) => failed(d.to_string(), d.may_have_been_applied()),
+            SendError::History(h) => failed(h.to_string(), false),
+        },
     }
 }
 

@@ -4,6 +4,7 @@
 //! never a re-send ([`check`]); line-ups, group by group ([`lineup`]); and
 //! bulk runs, row by row at the network's pace ([`run`]). No Tauri here.
 
+pub mod backoff;
 pub mod check;
 pub mod lineup;
 pub mod run;

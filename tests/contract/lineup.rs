@@ -5,7 +5,7 @@
 use deepcall_desk::deepcall::group::{Assignment, GroupId, ReceivingChange};
 use deepcall_desk::history::{AccountRef, Change, History, Outcome, Purpose, Query};
 use deepcall_desk::lineups::LineupGroup;
-use deepcall_desk::sandbox::Sandbox;
+use deepcall_desk::sandbox::{Fault, Misbehaviour, RefusalBody, RefusalShape, Sandbox};
 use deepcall_desk::sending::lineup::{self, Application, GroupApplied, GroupPreview, Nobody};
 use deepcall_desk::sending::send::{self, Sender, Why};
 
@@ -219,4 +219,101 @@ async fn a_three_group_line_up_is_applied_one_assignment_a_group_and_undone() {
     assert_eq!(after_undo, before_apply);
     assert_eq!(sb.requests_to(ASSIGN).len(), 3);
     assert_eq!(sb.requests_to(RELATION).len(), 6);
+}
+
+/// A line-up of Mahipal singh, Day shift and Sales line as the seed has
+/// them, saved, then one switch flipped in each, so that applying it sends
+/// to all three.
+async fn saved_and_flipped(sb: &Sandbox, history: &History) -> deepcall_desk::lineups::Lineup {
+    let client = token_client(sb);
+    let mut saved = Vec::new();
+    for g in [28, 32, 33] {
+        let read = bounded(client.group_members(gid(g))).await.unwrap();
+        saved.push(LineupGroup::from_read(&read));
+    }
+    let lineup = history.create_lineup("sandbox", "Morning", &saved).unwrap();
+    flip(history, sb, 28, &[switch(3, false)]).await;
+    flip(history, sb, 32, &[switch(9, true)]).await;
+    flip(history, sb, 33, &[switch(1, true)]).await;
+    lineup
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_line_up_finishes_against_a_busy_deepcall_whatever_its_429s_look_like() {
+    for body in [RefusalBody::Json, RefusalBody::Html, RefusalBody::Empty] {
+        let sb = sandbox().await;
+        let client = token_client(&sb);
+        let history = scratch_history();
+        let account = AccountRef::sandbox(&sb.url());
+        let morning = saved_and_flipped(&sb, &history).await;
+        // A gateway's limit: no Retry-After, the body as it comes.
+        sb.set_misbehaviour(Misbehaviour {
+            refusal: RefusalShape {
+                body,
+                retry_after: None,
+            },
+            ..Misbehaviour::default()
+        })
+        .unwrap();
+        sb.clear_requests();
+        // Mahipal singh's first read is refused, then its send; a read of
+        // Day shift loses its connection; Sales line's send is refused.
+        sb.fail_next_on(RELATION, Fault::RateLimited);
+        sb.fail_next_on(ASSIGN, Fault::RateLimited);
+        sb.fail_next_on(RELATION, Fault::DropConnection);
+
+        let why = Why {
+            purpose: Purpose::Lineup,
+            lineup: Some("Morning".into()),
+        };
+        let sender = Sender {
+            history: &history,
+            client: &client,
+            account: &account,
+        };
+        let application = bounded(lineup::apply(
+            sender,
+            &why,
+            &morning.groups,
+            Nobody::Confirmed(&[]),
+            |_, _| {},
+        ))
+        .await;
+        assert_eq!(applied_groups(&application), [28, 32, 33], "{body:?}");
+        assert_eq!(
+            sb.group_members(28).unwrap(),
+            [(3, true), (8, true), (2, true)]
+        );
+        assert_eq!(
+            sb.group_members(32).unwrap(),
+            [(8, true), (5, true), (9, false)]
+        );
+        assert_eq!(
+            sb.group_members(33).unwrap(),
+            [(8, true), (1, false), (7, true)]
+        );
+        // Each group's change carried out once; the refused one is in
+        // History as failed, its second try as confirmed.
+        assert_eq!(sb.requests_carried_out(ASSIGN), 3, "{body:?}");
+        let outcomes: Vec<Outcome> = history
+            .matching(&Query {
+                search: "morning".into(),
+                ..Query::default()
+            })
+            .unwrap()
+            .into_iter()
+            .rev()
+            .map(|e| e.outcome)
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                Outcome::Failed,
+                Outcome::Confirmed,
+                Outcome::Confirmed,
+                Outcome::Confirmed
+            ],
+            "{body:?}"
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! Waiting in a run: the wait every worker keeps when DeepCall names one
-//! (`Retry-After`), one row's own growing wait between tries, and the wait
-//! that Pause, Cancel or the run pausing itself cuts short.
+//! (`Retry-After`), and the wait that Pause, Cancel or the run pausing
+//! itself cuts short. One row's own growing wait between tries is
+//! [`crate::sending::backoff`].
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -32,27 +33,6 @@ impl Gate {
             .map(|u| u.saturating_duration_since(Instant::now()))
             .filter(|d| !d.is_zero())
     }
-}
-
-/// One row's wait before its next try: doubling from `first` up to
-/// `longest`, with a random part so that rows refused together do not all
-/// come back together.
-pub fn backoff(first: Duration, longest: Duration, tries: u32) -> Duration {
-    let grown = first.saturating_mul(1u32 << tries.min(16)).min(longest);
-    // "Equal jitter": half the wait fixed, half drawn.
-    grown / 2 + grown.mul_f64(jitter() / 2.0)
-}
-
-/// A number in `0.0..1.0`, different on each call; not for secrets.
-fn jitter() -> f64 {
-    use std::hash::{BuildHasher, Hasher};
-    use std::sync::atomic::{AtomicU64, Ordering};
-    // The standard library's randomly keyed hasher, fed a count of draws:
-    // no generator to carry around, a new number each call.
-    static DRAWS: AtomicU64 = AtomicU64::new(0);
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(DRAWS.fetch_add(1, Ordering::Relaxed));
-    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Why a wait was cut short.
@@ -114,19 +94,6 @@ impl Stops {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_the_longest_with_a_random_half() {
-        let first = Duration::from_millis(100);
-        let longest = Duration::from_secs(2);
-        for tries in 0..10 {
-            let full = first.saturating_mul(1 << tries).min(longest);
-            let w = backoff(first, longest, tries);
-            assert!(w >= full / 2 && w <= full, "{tries}: {w:?}");
-        }
-        let draws: Vec<Duration> = (0..20).map(|_| backoff(first, longest, 3)).collect();
-        assert!(draws.iter().any(|d| *d != draws[0]), "{draws:?}");
-    }
 
     #[test]
     fn the_gate_keeps_the_longest_wait() {

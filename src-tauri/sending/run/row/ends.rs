@@ -11,9 +11,10 @@ use crate::history::on_disk;
 use crate::history::{HistoryError, Outcome, Purpose};
 
 use super::super::limit::Permit;
-use super::super::pace::{backoff, Cut, Stops};
+use super::super::pace::{Cut, Stops};
 use super::super::since;
 use super::super::{Run, Settled};
+use crate::sending::backoff::backoff;
 
 use super::*;
 
