@@ -245,7 +245,8 @@ impl Change {
         }
     }
 
-    /// What search looks through, in lower case.
+    /// What search looks through, in lower case (with why it was sent:
+    /// [`Change::purpose_words`], which names a line-up).
     pub(super) fn search_text(&self) -> String {
         match self {
             Change::Receiving {
@@ -253,12 +254,10 @@ impl Change {
                 group_name,
                 agent_id,
                 agent_name,
-                lineup,
                 ..
             } => format!(
-                "{group} {group_name} #{agent_id} {} {}",
-                agent_name.as_deref().unwrap_or(""),
-                lineup.as_deref().unwrap_or("")
+                "{group} {group_name} #{agent_id} {}",
+                agent_name.as_deref().unwrap_or("")
             ),
             Change::Contact { number, name, .. } => {
                 format!("{number} {}", name.as_deref().unwrap_or(""))

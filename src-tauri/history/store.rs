@@ -370,7 +370,12 @@ pub(super) fn insert(tx: &rusqlite::Transaction<'_>, e: NewEntry<'_>) -> Result<
             e.purpose.key(),
             e.change.target(),
             detail,
-            e.change.search_text(),
+            // Why it was sent is searchable too: "scheduled", "off everywhere".
+            format!(
+                "{} {}",
+                e.change.search_text(),
+                e.change.purpose_words(e.purpose).to_lowercase()
+            ),
             e.outcome.key(),
             e.batch,
         ])

@@ -14,6 +14,7 @@ use deepcall_desk::sandbox::{Options, Sandbox};
 use crate::support::home::history_file;
 use crate::support::screens::launch_on;
 use crate::support::{App, Launch, TempDir};
+use thirtyfour::prelude::*;
 
 async fn seeded() -> Arc<Sandbox> {
     Arc::new(Sandbox::start(Options::default()).await.unwrap())
@@ -50,6 +51,32 @@ async fn a_line_up_is_saved_applied_over_two_flipped_switches_and_undone() {
         .await;
     app.screenshot("lineups-saved").await;
     app.assert_accessible("Line-ups, one open").await;
+
+    // A time of the week, and one member edited in the line-up only.
+    app.pick_date("Time", "18:30").await;
+    app.click_button("Add time").await;
+    app.wait_text("Weekdays 18:30").await;
+    let member = "//button[@role='switch'][@aria-label='Sumit (#9) receives calls in Day shift']";
+    app.find(By::XPath(member)).await.click().await.unwrap();
+    let member_is = |on: bool| {
+        format!(
+            "const s = document.evaluate({}, document, null, 9, null).singleNodeValue; \
+             return !!s && s.getAttribute('aria-checked') === '{on}';",
+            serde_json::to_string(member).unwrap()
+        )
+    };
+    app.wait_until(&member_is(true), "Sumit on in the line-up")
+        .await;
+    assert_eq!(
+        receiving(&sb, 32),
+        [(8, true), (5, true), (9, false)],
+        "DeepCall untouched"
+    );
+    app.scroll_to("[data-testid='lineup-members-32']").await;
+    app.screenshot("lineups-times-and-members").await;
+    app.find(By::XPath(member)).await.click().await.unwrap();
+    app.wait_until(&member_is(false), "Sumit off again in the line-up")
+        .await;
 
     // Two switches flipped on the Groups screen.
     app.go("Groups").await;

@@ -181,3 +181,42 @@ fn a_disk_that_refuses_writes_says_the_line_up_was_not_saved() {
     );
     assert!(!e.to_string().contains("nothing was sent"), "{e}");
 }
+
+#[test]
+fn a_line_up_s_changes_are_found_by_its_name_and_by_why_they_were_sent() {
+    use crate::history::{test_support::head_office, Change, Purpose, Query};
+    let h = History::in_memory();
+    let change = |lineup: Option<&str>| Change::Receiving {
+        group: 28,
+        group_name: "Mahipal singh".into(),
+        agent_id: 8,
+        agent_name: Some("manoj".into()),
+        before: Some(true),
+        after: false,
+        lineup: lineup.map(str::to_owned),
+    };
+    h.record(
+        &head_office(),
+        Purpose::Scheduled,
+        &[change(Some("Evening"))],
+    )
+    .unwrap();
+    h.record(&head_office(), Purpose::OffEverywhere, &[change(None)])
+        .unwrap();
+    h.record(&head_office(), Purpose::Change, &[change(None)])
+        .unwrap();
+    let found = |search: &str| {
+        h.matching(&Query {
+            search: search.into(),
+            ..Query::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|e| e.purpose_words)
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(found("evening"), ["Scheduled line-up “Evening”"]);
+    assert_eq!(found("scheduled"), ["Scheduled line-up “Evening”"]);
+    assert_eq!(found("off everywhere"), ["Off everywhere"]);
+    assert_eq!(found("manoj").len(), 3);
+}
