@@ -7,7 +7,7 @@ use tauri::State;
 
 use super::lineups::{owner_of, progress, send_groups, GroupProgress};
 use super::{blocking, AppError, AppState, ErrorKind};
-use crate::deepcall::group::{GroupId, GroupMembers};
+use crate::deepcall::group::GroupMembers;
 use crate::deepcall::Client;
 use crate::history::{now_ms, on_disk, Purpose};
 use crate::lineups::across::{agents_across, AgentPlaces, Place};
@@ -92,8 +92,10 @@ pub async fn people_overview(state: State<'_, AppState>) -> Result<People, AppEr
 }
 
 async fn read_group(client: &Client, id: u64) -> Result<GroupMembers, String> {
-    let id = GroupId::new(id).map_err(|e| e.to_string())?;
-    client.group_members(id).await.map_err(|e| e.to_string())
+    lineup::read_patiently(client, id)
+        .await
+        .map(|(_, read)| read)
+        .map_err(|e| e.to_string())
 }
 
 /// One agent set to `on` in each of `places`, as line-up groups.

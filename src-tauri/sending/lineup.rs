@@ -60,7 +60,7 @@ where
 
 /// A group read: reading twice changes nothing, so any error that may pass
 /// is tried again.
-async fn read_patiently(
+pub async fn read_patiently(
     client: &Client,
     group: u64,
 ) -> Result<(GroupId, GroupMembers), DeepCallError> {
