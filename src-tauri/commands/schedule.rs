@@ -287,3 +287,75 @@ fn schedules(lineups: &[Lineup]) -> Vec<Scheduled> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lineups::schedule::{Day, Slot};
+    use crate::lineups::test_support::saved_group;
+
+    const KEY: &str = "sandbox";
+    const MINUTE: i64 = 60_000;
+
+    /// A History with one line-up due every day at 09:00 in the computer's
+    /// zone; returns 09:00 today, in ms.
+    fn nine_every_day(h: &History) -> i64 {
+        let l = h
+            .create_lineup(
+                KEY,
+                "Morning",
+                &[saved_group(28, "Mahipal singh", &[(3, true)])],
+            )
+            .unwrap();
+        h.set_lineup_slots(
+            KEY,
+            l.id,
+            &[Slot {
+                days: Day::WEEK.to_vec(),
+                hour: 9,
+                minute: 0,
+            }],
+        )
+        .unwrap();
+        jiff::Zoned::now()
+            .with()
+            .hour(9)
+            .minute(0)
+            .second(0)
+            .subsec_nanosecond(0)
+            .build()
+            .unwrap()
+            .timestamp()
+            .as_millisecond()
+    }
+
+    #[test]
+    fn the_first_look_counts_nothing_before_it_as_missed() {
+        let h = History::in_memory();
+        let nine = nine_every_day(&h);
+        assert!(due_since_seen(&h, KEY, nine + MINUTE).unwrap().is_none());
+        assert_eq!(h.schedule_seen(KEY).unwrap(), Some(nine + MINUTE));
+    }
+
+    #[test]
+    fn a_time_is_found_once_and_the_moment_looked_at_is_written_when_it_is() {
+        let h = History::in_memory();
+        let nine = nine_every_day(&h);
+        h.set_schedule_seen(KEY, nine - 20_000).unwrap();
+        // Ten seconds later, nothing due, less than a minute since: not written.
+        let quiet = due_since_seen(&h, KEY, nine - 10_000).unwrap().unwrap();
+        assert!(quiet.due.is_empty());
+        assert_eq!(h.schedule_seen(KEY).unwrap(), Some(nine - 20_000));
+        // 09:00 passes: found, and written down before anything is sent.
+        let fell = due_since_seen(&h, KEY, nine + 5_000).unwrap().unwrap();
+        assert_eq!(fell.due.len(), 1);
+        assert_eq!(fell.due[0].at_ms, nine);
+        assert_eq!(h.schedule_seen(KEY).unwrap(), Some(nine + 5_000));
+        // Not found again.
+        let after = due_since_seen(&h, KEY, nine + 15_000).unwrap().unwrap();
+        assert!(after.due.is_empty());
+        // A minute on, the moment looked at is written even with nothing due.
+        due_since_seen(&h, KEY, nine + 5_000 + MINUTE).unwrap();
+        assert_eq!(h.schedule_seen(KEY).unwrap(), Some(nine + 5_000 + MINUTE));
+    }
+}

@@ -112,7 +112,7 @@ async fn a_caller_written_two_ways_is_named_and_keep_the_last_sends_only_the_las
     app.screenshot("bulk-numbers-side-by-side").await;
 
     // ---- Keep the last, with the keyboard ----------------------------------
-    app.tab_back_to("bulk-keepBoth", 12).await;
+    app.tab_back_to("bulk-keepBoth", 16).await;
     app.press(Key::Down).await;
     app.wait_until(
         r#"const c = document.querySelector("[data-testid='bulk-preview-counts']");

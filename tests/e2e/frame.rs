@@ -28,7 +28,15 @@ async fn opens_with_title_navigation_and_sandbox_marker() {
     };
     assert_eq!(
         labels,
-        ["Groups", "Contacts", "Bulk update", "Accounts", "History"]
+        [
+            "Groups",
+            "Line-ups",
+            "People",
+            "Contacts",
+            "Bulk update",
+            "Accounts",
+            "History"
+        ]
     );
 
     assert_eq!(app.active_account().await, "Sandbox");
