@@ -49,6 +49,14 @@ async fn flip(history: &History, sb: &Sandbox, group: u64, changes: &[ReceivingC
     .expect("the switch is sent");
 }
 
+/// Sent by the line-up "Morning", for `purpose`.
+fn morning_as(purpose: Purpose) -> Why {
+    Why {
+        purpose,
+        lineup: Some("Morning".into()),
+    }
+}
+
 fn applied_groups(a: &Application) -> Vec<u64> {
     a.groups
         .iter()
@@ -121,13 +129,9 @@ async fn a_three_group_line_up_is_applied_one_assignment_a_group_and_undone() {
 
     sb.clear_requests();
     let mut progress = Vec::new();
-    let why = Why {
-        purpose: Purpose::Lineup,
-        lineup: Some("Morning".into()),
-    };
     let application = bounded(lineup::apply(
         sender,
-        &why,
+        &morning_as(Purpose::Lineup),
         &morning.groups,
         Nobody::Confirmed(&[]),
         |i, _| progress.push(i),
@@ -202,13 +206,9 @@ async fn a_three_group_line_up_is_applied_one_assignment_a_group_and_undone() {
 
     // One Undo for the whole application puts each group back as it was.
     sb.clear_requests();
-    let undo_why = Why {
-        purpose: Purpose::Undo,
-        lineup: Some("Morning".into()),
-    };
     let undone = bounded(lineup::apply(
         sender,
-        &undo_why,
+        &morning_as(Purpose::Undo),
         &application.undo,
         Nobody::Always,
         |_, _| {},
@@ -262,10 +262,6 @@ async fn a_line_up_finishes_against_a_busy_deepcall_whatever_its_429s_look_like(
         sb.fail_next_on(ASSIGN, Fault::RateLimited);
         sb.fail_next_on(RELATION, Fault::DropConnection);
 
-        let why = Why {
-            purpose: Purpose::Lineup,
-            lineup: Some("Morning".into()),
-        };
         let sender = Sender {
             history: &history,
             client: &client,
@@ -273,7 +269,7 @@ async fn a_line_up_finishes_against_a_busy_deepcall_whatever_its_429s_look_like(
         };
         let application = bounded(lineup::apply(
             sender,
-            &why,
+            &morning_as(Purpose::Lineup),
             &morning.groups,
             Nobody::Confirmed(&[]),
             |_, _| {},
