@@ -72,7 +72,16 @@ export class LineupsModel {
     return this.lineups.find((l) => l.id === this.openId) ?? null;
   }
 
-  async start(): Promise<void> {
+  /** The list's latest read, for what waits for it. */
+  #reading: Promise<void> | null = null;
+
+  /** Reads the list (again, for Retry) and the groups to choose from. */
+  start(): Promise<void> {
+    this.#reading = this.#read();
+    return this.#reading;
+  }
+
+  async #read(): Promise<void> {
     this.loading = true;
     this.error = null;
     try {
@@ -225,6 +234,14 @@ export class LineupsModel {
     } catch (e) {
       this.error = asAppError(e);
     }
+  }
+
+  /** Opens `id`, once the list is read, and shows its preview, to apply
+   * as scheduled: its time passed while the app was closed. */
+  async previewMissed(id: number): Promise<void> {
+    await (this.#reading ?? this.start());
+    this.show(id);
+    await this.preview(true);
   }
 
   /** Reads every group of the open line-up and shows what would change.

@@ -269,7 +269,7 @@ describe("the Line-ups screen", () => {
     expect(saved).toHaveLength(1);
   });
 
-  it("applies the open line-up on the account it was opened with", async () => {
+  it("applies a missed line-up, as scheduled, on the account it was opened with", async () => {
     const calls: unknown[] = [];
     const model = new LineupsModel(
       lineupCommands({
@@ -282,9 +282,10 @@ describe("the Line-ups screen", () => {
       }),
       "acc-1",
     );
-    await model.start();
-    model.show(1);
-    await model.preview(true);
+    // "Apply now…" as the screen opens: it waits for the list.
+    void model.start();
+    await model.previewMissed(1);
+    expect(model.open?.name).toBe("Morning");
     await model.applying.confirm();
     expect(calls).toEqual([{ account: "acc-1", id: 1, allowNobody: [], scheduled: true }]);
   });
