@@ -17,7 +17,7 @@ use crate::lineups::schedule::{
     due_between, local_zone, on_time_or_asked, when_words, Due, Scheduled,
 };
 use crate::lineups::Lineup;
-use crate::sending::lineup::{Application, Nobody};
+use crate::sending::lineup::{Application, GroupApplied, Nobody};
 use crate::sending::send::Why;
 
 /// How often the schedule is looked at.
@@ -228,6 +228,9 @@ async fn look<R: Runtime>(app: &AppHandle<R>) -> Result<(), AppError> {
             purpose: Purpose::Scheduled,
             lineup: Some(lineup.name.clone()),
         };
+        // Nothing sent (History cannot be written, the account cannot be
+        // read from the keyring): the notice says so for each group, never
+        // only the log.
         let application = send_groups(
             &state,
             active.clone(),
@@ -236,7 +239,8 @@ async fn look<R: Runtime>(app: &AppHandle<R>) -> Result<(), AppError> {
             Nobody::AsSaved,
             |_, _, _| {},
         )
-        .await?;
+        .await
+        .unwrap_or_else(|e| not_sent(lineup, &e.message));
         applied.push(ScheduledApplied {
             lineup: lineup.id,
             name: lineup.name.clone(),
@@ -249,6 +253,23 @@ async fn look<R: Runtime>(app: &AppHandle<R>) -> Result<(), AppError> {
         applied,
     });
     Ok(())
+}
+
+/// A line-up none of whose groups was sent, for `why`.
+fn not_sent(lineup: &Lineup, why: &str) -> Application {
+    Application {
+        groups: lineup
+            .groups
+            .iter()
+            .map(|g| GroupApplied::Failed {
+                group: g.group,
+                group_name: g.group_name.clone(),
+                message: why.to_owned(),
+                unsure: false,
+            })
+            .collect(),
+        undo: Vec::new(),
+    }
 }
 
 /// The account's line-ups, and the times that fell due.
@@ -327,6 +348,25 @@ mod tests {
             .unwrap()
             .timestamp()
             .as_millisecond()
+    }
+
+    #[test]
+    fn a_line_up_that_could_not_be_sent_says_so_for_each_group() {
+        let h = History::in_memory();
+        nine_every_day(&h);
+        let lineup = &h.lineups(KEY).unwrap()[0];
+        let why = "History could not be written (the disk is full), so nothing was sent.";
+        let a = not_sent(lineup, why);
+        assert!(a.undo.is_empty(), "nothing to undo");
+        assert_eq!(
+            a.groups,
+            [GroupApplied::Failed {
+                group: 28,
+                group_name: "Mahipal singh".into(),
+                message: why.into(),
+                unsure: false,
+            }]
+        );
     }
 
     #[test]

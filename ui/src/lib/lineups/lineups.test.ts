@@ -89,6 +89,9 @@ describe("a line-up's words", () => {
     expect(scheduledWords("18:00", ["Evening", "Skeleton"])).toBe(
       "On schedule at 18:00: 2 line-ups were due at once and were applied in their order: Evening, then Skeleton.",
     );
+    expect(scheduledWords("18:00", ["Evening"], 2)).toBe(
+      "On schedule at 18:00: the Evening line-up was applied. 2 groups were not changed: see below.",
+    );
   });
 });
 

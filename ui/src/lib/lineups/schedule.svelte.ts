@@ -78,6 +78,9 @@ export class ScheduleModel {
       headline: scheduledWords(
         notice.when,
         notice.applied.map((a) => a.name),
+        notice.applied
+          .flatMap((a) => a.application.groups)
+          .filter((g) => g.outcome === "failed" || g.outcome === "nobodyWouldReceive").length,
       ),
       lines: notice.applied.flatMap((a) => a.application.groups.map(appliedWords)),
       applied: notice.applied,

@@ -113,12 +113,15 @@ const atWords = (when: string) => (/^\d/.test(when) ? `at ${when}` : when);
 export const missedQuestion = (name: string, when: string) =>
   `The ${name} line-up was due ${atWords(when)} — apply it now?`;
 
-/** The notice after line-ups were applied on time. */
-export function scheduledWords(when: string, names: string[]): string {
-  if (names.length === 1)
-    return `On schedule ${atWords(when)}: the ${names[0]} line-up was applied.`;
-  const list = `${names.slice(0, -1).join(", ")}, then ${names[names.length - 1]}`;
-  return `On schedule ${atWords(when)}: ${names.length} line-ups were due at once and were applied in their order: ${list}.`;
+/** The notice after line-ups were applied on time; `notChanged`: groups
+ * that could not be changed, which the notice lists below. */
+export function scheduledWords(when: string, names: string[], notChanged = 0): string {
+  const what =
+    names.length === 1
+      ? `On schedule ${atWords(when)}: the ${names[0]} line-up was applied.`
+      : `On schedule ${atWords(when)}: ${names.length} line-ups were due at once and were applied in their order: ${names.slice(0, -1).join(", ")}, then ${names[names.length - 1]}.`;
+  if (notChanged === 0) return what;
+  return `${what} ${notChanged === 1 ? "1 group was" : `${notChanged.toLocaleString()} groups were`} not changed: see below.`;
 }
 
 // ---- People ---------------------------------------------------------------
