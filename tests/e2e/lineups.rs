@@ -327,6 +327,25 @@ async fn one_agent_is_switched_off_in_three_groups_and_back_as_before() {
     app.screenshot("people-on-leave").await;
     app.assert_accessible("People, one agent on leave").await;
 
+    // With manoj away, Manoj Kumar111 (#7) is the last in Sales line to
+    // receive its calls: the preview warns, and asks before leaving nobody.
+    app.lineups().choose_agent("Manoj Kumar111 (#7)").await;
+    app.click_button("Off everywhere").await;
+    let preview = app.lineups().preview_text().await;
+    assert!(
+        preview.contains("Nobody would receive calls in Sales line afterwards."),
+        "{preview}"
+    );
+    let apply = app.button("Switch off in 1 group").await;
+    assert!(!apply.is_enabled().await.unwrap(), "not without a yes");
+    app.lineups().tick("Apply to Sales line anyway").await;
+    assert!(apply.is_enabled().await.unwrap());
+    app.screenshot("people-nobody-left").await;
+    app.assert_accessible("People, a group left with nobody").await;
+    app.click_button("Cancel").await;
+    assert!(receiving(&sb, 33).contains(&(7, true)), "nothing sent");
+    app.lineups().choose_agent("manoj (#8)").await;
+
     app.click_button("Back as before").await;
     let preview = app.lineups().preview_text().await;
     assert!(preview.contains("Sales line: 1 start"), "{preview}");

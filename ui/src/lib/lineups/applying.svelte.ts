@@ -44,9 +44,9 @@ export class Applying {
 
   /** Reads the preview of `title`; `send` applies it, `undo` undoes it. */
   async open(title: string, read: () => Promise<GroupPreview[]>, send: Send, undo: Undo | null) {
+    // A new preview replaces what the last application said (and its Undo).
+    this.reset();
     this.title = title;
-    this.preview = null;
-    this.error = null;
     this.allowNobody.clear();
     this.send = send;
     this.undo = undo;
@@ -79,6 +79,15 @@ export class Applying {
   cancel() {
     this.preview = null;
     this.send = null;
+  }
+
+  /** Forgets the preview and what the last application said: another
+   * line-up or agent is on screen. Not while one runs. */
+  reset() {
+    if (this.running) return;
+    this.cancel();
+    this.run = null;
+    this.error = null;
   }
 
   /** Applies what the preview showed. */

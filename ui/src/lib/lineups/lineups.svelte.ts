@@ -115,7 +115,7 @@ export class LineupsModel {
 
   show(id: number) {
     if (this.openId !== id) {
-      this.applying.cancel();
+      this.applying.reset();
       this.renameProblem = null;
       this.slotProblem = null;
     }
@@ -218,7 +218,7 @@ export class LineupsModel {
       await this.#commands.remove(open.id);
       this.lineups = this.lineups.filter((l) => l.id !== open.id);
       this.openId = null;
-      this.applying.cancel();
+      this.applying.reset();
       this.note = `Deleted the line-up “${open.name}”. What it sent stays in History.`;
     } catch (e) {
       this.error = asAppError(e);

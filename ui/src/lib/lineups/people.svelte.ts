@@ -56,7 +56,7 @@ export class PeopleModel {
   }
 
   choose(agent: number) {
-    if (this.chosenId !== agent) this.applying.cancel();
+    if (this.chosenId !== agent) this.applying.reset();
     this.chosenId = agent;
   }
 
