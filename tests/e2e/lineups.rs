@@ -341,7 +341,8 @@ async fn one_agent_is_switched_off_in_three_groups_and_back_as_before() {
     app.lineups().tick("Apply to Sales line anyway").await;
     assert!(apply.is_enabled().await.unwrap());
     app.screenshot("people-nobody-left").await;
-    app.assert_accessible("People, a group left with nobody").await;
+    app.assert_accessible("People, a group left with nobody")
+        .await;
     app.click_button("Cancel").await;
     assert!(receiving(&sb, 33).contains(&(7, true)), "nothing sent");
     app.lineups().choose_agent("manoj (#8)").await;
