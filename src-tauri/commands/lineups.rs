@@ -112,6 +112,20 @@ pub async fn lineup_set_slots(
     Ok(on_disk(&history, move |h| h.set_lineup_slots(&key, id, &slots)).await?)
 }
 
+/// Moves a line-up one place `earlier` (or later) in the list: of two due
+/// at once, the earlier is applied first. Returns the list in its order.
+#[tauri::command]
+#[specta::specta]
+pub async fn lineup_move(
+    state: State<'_, AppState>,
+    id: i64,
+    earlier: bool,
+) -> Result<Vec<Lineup>, AppError> {
+    let key = active_key(&state).await?;
+    let history = state.history().await?;
+    Ok(on_disk(&history, move |h| h.move_lineup(&key, id, earlier)).await?)
+}
+
 /// Forgets a line-up; what it sent stays in History.
 #[tauri::command]
 #[specta::specta]

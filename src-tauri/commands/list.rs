@@ -48,6 +48,7 @@ app_commands! {
     lineups::lineup_rename,
     lineups::lineup_set_member,
     lineups::lineup_set_slots,
+    lineups::lineup_move,
     lineups::lineup_delete,
     lineups::lineup_preview,
     lineups::lineup_apply,

@@ -207,6 +207,39 @@ impl History {
         self.lineup(account, id)
     }
 
+    /// Moves a line-up one place earlier (or later) in the account's list:
+    /// of two line-ups due at once, the earlier is applied first. Returns
+    /// the list in its new order; at either end, it is left as it is.
+    pub fn move_lineup(
+        &self,
+        account: &str,
+        id: i64,
+        earlier: bool,
+    ) -> Result<Vec<Lineup>, HistoryError> {
+        let order: Vec<i64> = self.lineups(account)?.iter().map(|l| l.id).collect();
+        let at = order.iter().position(|&l| l == id).ok_or_else(gone)?;
+        let other = if earlier {
+            at.checked_sub(1)
+        } else {
+            Some(at + 1).filter(|&o| o < order.len())
+        };
+        if let Some(other) = other {
+            let mut order = order;
+            order.swap(at, other);
+            let mut conn = self.conn();
+            let tx = conn.transaction().map_err(not_kept)?;
+            for (position, lineup) in order.iter().enumerate() {
+                tx.execute(
+                    "UPDATE lineups SET position = ?3 WHERE account_id = ?1 AND id = ?2",
+                    params![account, lineup, position as i64 + 1],
+                )
+                .map_err(not_kept)?;
+            }
+            tx.commit().map_err(not_kept)?;
+        }
+        self.lineups(account)
+    }
+
     /// Forgets a line-up (what it sent stays in History).
     pub fn delete_lineup(&self, account: &str, id: i64) -> Result<(), HistoryError> {
         let deleted = self

@@ -247,6 +247,25 @@ async fn two_line_ups_due_now_are_applied_in_their_order_and_said_so() {
     app.wait_text("Undone: Evening, Skeleton.").await;
     wait_receiving(&sb, 28, 3, true).await;
     wait_receiving(&sb, 29, 4, true).await;
+
+    // The order they are applied in is the list's, which the manager sets.
+    app.go("Line-ups").await;
+    app.lineups().open("Skeleton").await;
+    app.click_button("Move “Skeleton” earlier").await;
+    app.wait_until(
+        "const b = document.querySelectorAll('ul.lineups .name'); \
+         return b.length === 2 && b[0].textContent === 'Skeleton';",
+        "Skeleton first in the list",
+    )
+    .await;
+    assert!(!app
+        .button("Move “Skeleton” earlier")
+        .await
+        .is_enabled()
+        .await
+        .unwrap());
+    app.screenshot("lineups-order").await;
+    app.assert_accessible("Line-ups, two in their order").await;
     app.close().await;
 }
 

@@ -179,6 +179,11 @@ export const commands = {
 	lineupSetMember: (id: number, group: number, agent: number, receivesCalls: boolean) => typedError<Lineup_Serialize, AppError_Serialize>(__TAURI_INVOKE("lineup_set_member", { id, group, agent, receivesCalls })),
 	/**  Sets the times of the week the line-up is applied at. */
 	lineupSetSlots: (id: number, slots: Slot[]) => typedError<Lineup_Serialize, AppError_Serialize>(__TAURI_INVOKE("lineup_set_slots", { id, slots })),
+	/**
+	 *  Moves a line-up one place `earlier` (or later) in the list: of two due
+	 *  at once, the earlier is applied first. Returns the list in its order.
+	 */
+	lineupMove: (id: number, earlier: boolean) => typedError<Lineup_Serialize[], AppError_Serialize>(__TAURI_INVOKE("lineup_move", { id, earlier })),
 	/**  Forgets a line-up; what it sent stays in History. */
 	lineupDelete: (id: number) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("lineup_delete", { id })),
 	/**  Reads every group of the line-up and says what applying it would change. */

@@ -109,6 +109,39 @@ fn a_member_is_edited_and_times_of_the_week_are_set() {
 }
 
 #[test]
+fn a_line_up_moves_one_place_at_a_time_and_stays_at_either_end() {
+    let h = History::in_memory();
+    let g = [group(28, &[(1, true)])];
+    let ids: Vec<i64> = ["Morning", "Evening", "Sunday"]
+        .iter()
+        .map(|n| h.create_lineup(ACCOUNT, n, &g).unwrap().id)
+        .collect();
+    let names = |list: Vec<Lineup>| list.into_iter().map(|l| l.name).collect::<Vec<_>>();
+    assert_eq!(
+        names(h.move_lineup(ACCOUNT, ids[2], true).unwrap()),
+        ["Morning", "Sunday", "Evening"]
+    );
+    assert_eq!(
+        names(h.move_lineup(ACCOUNT, ids[0], false).unwrap()),
+        ["Sunday", "Morning", "Evening"]
+    );
+    assert_eq!(
+        names(h.move_lineup(ACCOUNT, ids[2], true).unwrap()),
+        ["Sunday", "Morning", "Evening"],
+        "the first stays first"
+    );
+    assert_eq!(
+        names(h.move_lineup(ACCOUNT, ids[1], false).unwrap()),
+        ["Sunday", "Morning", "Evening"],
+        "the last stays last"
+    );
+    // A new line-up comes last; another account's order is its own.
+    h.create_lineup(ACCOUNT, "Night", &g).unwrap();
+    assert_eq!(names(h.lineups(ACCOUNT).unwrap())[3], "Night");
+    assert!(h.move_lineup("other", ids[0], true).is_err());
+}
+
+#[test]
 fn a_deleted_line_up_is_gone_with_its_groups() {
     let h = History::in_memory();
     let l = h

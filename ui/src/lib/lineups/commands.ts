@@ -30,6 +30,8 @@ export interface LineupCommands {
   rename(id: number, name: string): Promise<Lineup>;
   setMember(id: number, group: number, agent: number, on: boolean): Promise<Lineup>;
   setSlots(id: number, slots: Slot[]): Promise<Lineup>;
+  /** Moves a line-up one place earlier (or later); the list in its order. */
+  move(id: number, earlier: boolean): Promise<Lineup[]>;
   remove(id: number): Promise<void>;
   preview(id: number): Promise<GroupPreview[]>;
   apply(
@@ -57,6 +59,7 @@ export const LINEUP_COMMANDS: LineupCommands = {
   rename: (id, name) => call(commands.lineupRename(id, name)),
   setMember: (id, group, agent, on) => call(commands.lineupSetMember(id, group, agent, on)),
   setSlots: (id, slots) => call(commands.lineupSetSlots(id, slots)),
+  move: (id, earlier) => call(commands.lineupMove(id, earlier)),
   remove: async (id) => {
     await call(commands.lineupDelete(id));
   },

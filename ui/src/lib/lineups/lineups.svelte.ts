@@ -211,6 +211,23 @@ export class LineupsModel {
     }
   }
 
+  /** Moves the open line-up one place earlier (or later) in the list. */
+  async move(earlier: boolean): Promise<void> {
+    const open = this.open;
+    if (!open) return;
+    try {
+      this.lineups = await this.#commands.move(open.id, earlier);
+    } catch (e) {
+      this.error = asAppError(e);
+    }
+  }
+
+  /** The open line-up's place in the list: first, last. */
+  get place(): { first: boolean; last: boolean } {
+    const at = this.lineups.findIndex((l) => l.id === this.openId);
+    return { first: at <= 0, last: at === this.lineups.length - 1 };
+  }
+
   async remove(): Promise<void> {
     const open = this.open;
     if (!open) return;

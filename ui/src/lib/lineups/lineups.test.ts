@@ -189,6 +189,7 @@ function lineupCommands(over: Partial<LineupCommands> = {}): LineupCommands {
     rename: fail,
     setMember: fail,
     setSlots: fail,
+    move: fail,
     remove: fail,
     preview: fail,
     apply: fail,
@@ -234,6 +235,26 @@ describe("the Line-ups screen", () => {
     expect(asked[1]).toEqual(["Early", [28, 32]]);
     expect(model.open?.name).toBe("Early");
     expect(model.note).toBe("Saved what's on now as “Early”.");
+  });
+
+  it("moves the open line-up one place, and knows when it is first or last", async () => {
+    const evening = lineup({ id: 2, name: "Evening" });
+    const model = new LineupsModel(
+      lineupCommands({
+        list: async () => [lineup(), evening],
+        move: async (id, earlier) => {
+          expect([id, earlier]).toEqual([2, true]);
+          return [evening, lineup()];
+        },
+      }),
+      null,
+    );
+    await model.start();
+    model.show(2);
+    expect(model.place).toEqual({ first: false, last: true });
+    await model.move(true);
+    expect(model.lineups.map((l) => l.name)).toEqual(["Evening", "Morning"]);
+    expect(model.place).toEqual({ first: true, last: false });
   });
 
   it("refuses a group number that is not one before reading anything", async () => {
