@@ -37,15 +37,25 @@ fn refused(words: impl Into<String>) -> HistoryError {
 impl History {
     /// The account's line-ups, in the manager's order.
     pub fn lineups(&self, account: &str) -> Result<Vec<Lineup>, HistoryError> {
+        self.read_lineups(account, None)
+    }
+
+    /// One of the account's line-ups (the others' members are not read).
+    pub fn lineup(&self, account: &str, id: i64) -> Result<Lineup, HistoryError> {
+        self.read_lineups(account, Some(id))?.pop().ok_or_else(gone)
+    }
+
+    /// The account's line-ups, or only `only`, with their groups.
+    fn read_lineups(&self, account: &str, only: Option<i64>) -> Result<Vec<Lineup>, HistoryError> {
         let conn = self.conn();
         let mut stmt = conn
             .prepare_cached(
                 "SELECT id, name, slots, updated_ms FROM lineups WHERE account_id = ?1 \
-                 ORDER BY position, id",
+                 AND (?2 IS NULL OR id = ?2) ORDER BY position, id",
             )
             .map_err(HistoryError::read)?;
         let heads = stmt
-            .query_map(params![account], |r| {
+            .query_map(params![account, only], |r| {
                 let slots: Vec<Slot> = from_json(2, &r.get::<_, String>(2)?)?;
                 Ok(Lineup {
                     id: r.get(0)?,
@@ -81,14 +91,6 @@ impl History {
                 Ok(lineup)
             })
             .collect()
-    }
-
-    /// One of the account's line-ups.
-    pub fn lineup(&self, account: &str, id: i64) -> Result<Lineup, HistoryError> {
-        self.lineups(account)?
-            .into_iter()
-            .find(|l| l.id == id)
-            .ok_or_else(gone)
     }
 
     /// Keeps a new line-up, last in the account's list.
