@@ -8,7 +8,7 @@ use tauri::{Runtime, State, Window};
 use super::groups::ExportDone;
 use super::{blocking, save, AppError, AppState};
 use crate::deepcall::group::GroupId;
-use crate::history::{on_disk, Purpose};
+use crate::history::{on_disk, History, HistoryError, Purpose};
 use crate::lineups::csv::lineup_csv;
 use crate::lineups::schedule::Slot;
 use crate::lineups::{checked_name, Lineup, LineupGroup, NO_GROUPS};
@@ -23,18 +23,27 @@ pub(super) fn owner_of(account: &Option<String>) -> String {
 }
 
 /// The active account's key (blocking: reads the accounts file).
-async fn active_key(state: &AppState) -> Result<String, AppError> {
+pub(super) async fn active_key(state: &AppState) -> Result<String, AppError> {
     let state = state.clone();
     blocking(move || Ok(state.account_key())).await
+}
+
+/// Runs `work` on History's disk thread with the active account's key: the
+/// one way these commands read and write the line-ups kept there.
+pub(super) async fn kept<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&History, &str) -> Result<T, HistoryError> + Send + 'static,
+) -> Result<T, AppError> {
+    let key = active_key(state).await?;
+    let history = state.history().await?;
+    Ok(on_disk(&history, move |h| work(h, &key)).await?)
 }
 
 /// The active account's line-ups, in the manager's order.
 #[tauri::command]
 #[specta::specta]
 pub async fn lineups_list(state: State<'_, AppState>) -> Result<Vec<Lineup>, AppError> {
-    let key = active_key(&state).await?;
-    let history = state.history().await?;
-    Ok(on_disk(&history, move |h| h.lineups(&key)).await?)
+    kept(&state, |h, key| h.lineups(key)).await
 }
 
 /// Reads `groups` now and keeps who receives their calls as a new line-up
@@ -88,12 +97,10 @@ pub async fn lineup_set_member(
     agent: u64,
     receives_calls: bool,
 ) -> Result<Lineup, AppError> {
-    let key = active_key(&state).await?;
-    let history = state.history().await?;
-    Ok(on_disk(&history, move |h| {
-        h.set_lineup_member(&key, id, group, agent, receives_calls)
+    kept(&state, move |h, key| {
+        h.set_lineup_member(key, id, group, agent, receives_calls)
     })
-    .await?)
+    .await
 }
 
 /// Sets the times of the week the line-up is applied at.
@@ -107,9 +114,7 @@ pub async fn lineup_set_slots(
     if let Some(e) = slots.iter().find_map(|s| s.validate().err()) {
         return Err(AppError::field(e.field, e.message));
     }
-    let key = active_key(&state).await?;
-    let history = state.history().await?;
-    Ok(on_disk(&history, move |h| h.set_lineup_slots(&key, id, &slots)).await?)
+    kept(&state, move |h, key| h.set_lineup_slots(key, id, &slots)).await
 }
 
 /// Moves a line-up one place `earlier` (or later) in the list: of two due
@@ -121,18 +126,14 @@ pub async fn lineup_move(
     id: i64,
     earlier: bool,
 ) -> Result<Vec<Lineup>, AppError> {
-    let key = active_key(&state).await?;
-    let history = state.history().await?;
-    Ok(on_disk(&history, move |h| h.move_lineup(&key, id, earlier)).await?)
+    kept(&state, move |h, key| h.move_lineup(key, id, earlier)).await
 }
 
 /// Forgets a line-up; what it sent stays in History.
 #[tauri::command]
 #[specta::specta]
 pub async fn lineup_delete(state: State<'_, AppState>, id: i64) -> Result<(), AppError> {
-    let key = active_key(&state).await?;
-    let history = state.history().await?;
-    Ok(on_disk(&history, move |h| h.delete_lineup(&key, id)).await?)
+    kept(&state, move |h, key| h.delete_lineup(key, id)).await
 }
 
 /// Reads every group of the line-up and says what applying it would change.
@@ -142,9 +143,7 @@ pub async fn lineup_preview(
     state: State<'_, AppState>,
     id: i64,
 ) -> Result<Vec<GroupPreview>, AppError> {
-    let key = active_key(&state).await?;
-    let history = state.history().await?;
-    let lineup = on_disk(&history, move |h| h.lineup(&key, id)).await?;
+    let lineup = kept(&state, move |h, key| h.lineup(key, id)).await?;
     let client = state.client().await?;
     Ok(lineup::preview(&client, &lineup.groups).await)
 }
@@ -273,9 +272,7 @@ pub async fn lineup_export<R: Runtime>(
     window: Window<R>,
     id: i64,
 ) -> Result<Option<ExportDone>, AppError> {
-    let key = active_key(&state).await?;
-    let history = state.history().await?;
-    let lineup = on_disk(&history, move |h| h.lineup(&key, id)).await?;
+    let lineup = kept(&state, move |h, key| h.lineup(key, id)).await?;
     let Some(path) = save::choose(
         &window,
         "Save the line-up",

@@ -5,7 +5,7 @@ use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use super::lineups::{owner_of, progress, send_groups, GroupProgress};
+use super::lineups::{active_key, owner_of, progress, send_groups, GroupProgress};
 use super::{blocking, AppError, AppState, ErrorKind};
 use crate::deepcall::group::GroupMembers;
 use crate::deepcall::Client;
@@ -44,14 +44,15 @@ pub struct People {
 #[tauri::command]
 #[specta::specta]
 pub async fn people_overview(state: State<'_, AppState>) -> Result<People, AppError> {
+    let key = active_key(&state).await?;
     let client = state.client().await?;
     let listed = client.group_list().await.ok().flatten();
     let from_list = listed.is_some();
     let groups: Vec<(u64, String)> = match listed {
         Some(list) => list.into_iter().map(|g| (g.id, g.name)).collect(),
         None => {
-            let state = state.inner().clone();
-            blocking(move || Ok(state.recent().list(&state.account_key())))
+            let (state, key) = (state.inner().clone(), key.clone());
+            blocking(move || Ok(state.recent().list(&key)))
                 .await?
                 .into_iter()
                 .map(|g| (g.id, g.name))
@@ -70,10 +71,6 @@ pub async fn people_overview(state: State<'_, AppState>) -> Result<People, AppEr
             }),
         }
     }
-    let key = {
-        let state = state.inner().clone();
-        blocking(move || Ok(state.account_key())).await?
-    };
     let history = state.history().await?;
     let on_leave = on_disk(&history, move |h| {
         h.on_leave(&key)?
@@ -223,11 +220,7 @@ pub async fn people_back_preview(
     state: State<'_, AppState>,
     agent: u64,
 ) -> Result<Vec<GroupPreview>, AppError> {
-    let key = {
-        let state = state.inner().clone();
-        blocking(move || Ok(state.account_key())).await?
-    };
-    let leave = leave_of(&state, key, agent).await?;
+    let leave = leave_of(&state, active_key(&state).await?, agent).await?;
     let client = state.client().await?;
     Ok(lineup::preview(&client, &back_targets(&leave)).await)
 }
