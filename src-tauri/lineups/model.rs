@@ -64,17 +64,6 @@ pub struct Lineup {
     pub updated_ms: i64,
 }
 
-impl Lineup {
-    /// How many members receive calls across its groups.
-    pub fn receiving_count(&self) -> usize {
-        self.groups
-            .iter()
-            .flat_map(|g| &g.members)
-            .filter(|m| m.receives_calls)
-            .count()
-    }
-}
-
 /// Why a line-up without groups is refused.
 pub const NO_GROUPS: &str = "Choose at least one group for the line-up.";
 

@@ -1,4 +1,4 @@
-import type { GroupApplied, GroupDifference, GroupPreview, Named } from "../../bindings";
+import type { GroupApplied, GroupDifference, GroupPreview, Lineup, Named } from "../../bindings";
 import { memberLabel } from "../groups/members";
 
 /** What the Line-ups and People screens say, each sentence written once. */
@@ -86,9 +86,13 @@ export function appliedSummary(what: string, applied: number, total: number): st
   return `${what}: ${applied.toLocaleString()} of ${count(total, "group", "groups")} changed. The others are listed below.`;
 }
 
-/** "3 groups · 5 receive calls". */
-export function lineupCountWords(groups: number, receiving: number): string {
-  return `${count(groups, "group", "groups")} · ${count(receiving, "receives calls", "receive calls")}`;
+/** "3 groups · 5 receive calls": a line-up's size, as its list and heading say it. */
+export function lineupCountWords(l: Pick<Lineup, "groups">): string {
+  const receiving = l.groups.reduce(
+    (n, g) => n + g.members.filter((m) => m.receivesCalls).length,
+    0,
+  );
+  return `${count(l.groups.length, "group", "groups")} · ${count(receiving, "receives calls", "receive calls")}`;
 }
 
 /** Days of the week as a schedule row offers them. */
