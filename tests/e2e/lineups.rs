@@ -9,7 +9,7 @@ use std::sync::Arc;
 use deepcall_desk::history::{self, History};
 use deepcall_desk::lineups::schedule::{Day, Slot};
 use deepcall_desk::lineups::{LineupGroup, LineupMember};
-use deepcall_desk::sandbox::{Options, Sandbox};
+use deepcall_desk::sandbox::{Fault, Misbehaviour, Options, RefusalBody, RefusalShape, Sandbox};
 
 use crate::support::home::history_file;
 use crate::support::screens::launch_on;
@@ -378,5 +378,49 @@ async fn one_agent_is_switched_off_in_three_groups_and_back_as_before() {
     }
     app.go("History").await;
     app.wait_text("Back as before").await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_line_up_finishes_when_deepcall_is_busy_and_history_shows_the_refused_try() {
+    let sb = seeded().await;
+    let app = launch_on("Line-ups", sb.clone(), "lineups-busy").await;
+    app.lineups()
+        .save_current("Morning", &["Mahipal singh (#28)", "Day shift (#32)"])
+        .await;
+    app.go("Groups").await;
+    app.groups().open("28").await;
+    app.groups().flip("bhawesh (#3)").await;
+    app.groups().wait_switch("bhawesh (#3)", false).await;
+    app.go("Line-ups").await;
+    app.lineups().open("Morning").await;
+    app.click_button("Preview and apply").await;
+    app.lineups().preview_text().await;
+
+    // A gateway's limit in front of DeepCall: an HTML 429 without
+    // Retry-After on a read and on the send, and a dropped connection.
+    sb.set_misbehaviour(Misbehaviour {
+        refusal: RefusalShape {
+            body: RefusalBody::Html,
+            retry_after: None,
+        },
+        ..Misbehaviour::default()
+    })
+    .unwrap();
+    sb.fail_next_on("Group/getGroupAgentRelation", Fault::RateLimited);
+    sb.fail_next_on("Group/submitAssignGroupToAgent", Fault::RateLimited);
+    sb.fail_next_on("Group/getGroupAgentRelation", Fault::DropConnection);
+    app.click_button("Apply to 1 group").await;
+    app.lineups()
+        .wait_run("Morning: 1 group changed, 1 already as it should be.")
+        .await;
+    wait_receiving(&sb, 28, 3, true).await;
+    app.screenshot("lineups-busy-applied").await;
+
+    app.go("History").await;
+    app.wait_text("Line-up “Morning”").await;
+    let failed = app.texts("[data-outcome='failed']").await;
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    app.screenshot("lineups-busy-history").await;
     app.close().await;
 }

@@ -1,6 +1,7 @@
 import { SvelteSet } from "svelte/reactivity";
 import type { AppError, Application, GroupApplied, GroupPreview } from "../../bindings";
 import { asAppError } from "../errors";
+import { notChanged } from "./words";
 
 /** Told as each group of an application ends. */
 export type OnGroup = (index: number, total: number, group: GroupApplied) => void;
@@ -140,5 +141,10 @@ export class Applying {
   /** How many groups of the run were changed. */
   get appliedCount(): number {
     return (this.run?.ended ?? []).filter((g) => g.outcome === "applied").length;
+  }
+
+  /** How many groups of the run were refused or not sent. */
+  get notChangedCount(): number {
+    return (this.run?.ended ?? []).filter(notChanged).length;
   }
 }

@@ -13,6 +13,7 @@ import type { LineupCommands, PeopleCommands } from "./commands";
 import { LineupsModel } from "./lineups.svelte";
 import { PeopleModel } from "./people.svelte";
 import {
+  appliedSummary,
   differenceDetails,
   differenceHeadline,
   missedQuestion,
@@ -70,6 +71,16 @@ describe("a line-up's words", () => {
     ]);
     expect(namesWords([n(1, "a"), n(2, "b"), n(3, "c"), n(4, "d"), n(5, "e")])).toBe(
       "a (#1), b (#2), c (#3) and 2 more",
+    );
+  });
+
+  it("sums an application up without calling a group already right a failure", () => {
+    expect(appliedSummary("Morning", 2, 0, 2)).toBe("Morning: 2 groups changed.");
+    expect(appliedSummary("Morning", 1, 0, 2)).toBe(
+      "Morning: 1 group changed, 1 already as it should be.",
+    );
+    expect(appliedSummary("Morning", 1, 1, 3)).toBe(
+      "Morning: 1 group changed, 1 already as it should be. 1 group was not changed: see below.",
     );
   });
 

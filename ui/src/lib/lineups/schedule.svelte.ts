@@ -8,7 +8,7 @@ import {
 } from "../../bindings";
 import { asAppError } from "../errors";
 import { call } from "../ipc";
-import { appliedWords, scheduledWords } from "./words";
+import { appliedWords, notChanged, scheduledWords } from "./words";
 import { LINEUP_COMMANDS, type LineupCommands } from "./commands";
 
 /** The commands the schedule's notices use: Undo is a line-up's. */
@@ -78,9 +78,7 @@ export class ScheduleModel {
       headline: scheduledWords(
         notice.when,
         notice.applied.map((a) => a.name),
-        notice.applied
-          .flatMap((a) => a.application.groups)
-          .filter((g) => g.outcome === "failed" || g.outcome === "nobodyWouldReceive").length,
+        notice.applied.flatMap((a) => a.application.groups).filter(notChanged).length,
       ),
       lines: notice.applied.flatMap((a) => a.application.groups.map(appliedWords)),
       applied: notice.applied,

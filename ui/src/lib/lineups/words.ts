@@ -59,6 +59,11 @@ export const nobodyConsent = (d: GroupDifference) =>
 export const notReadWords = (p: Extract<GroupPreview, { state: "notRead" }>) =>
   `${groupWords(p.groupName, p.group)} could not be read, so it is not changed: ${p.message}`;
 
+/** Whether a group of an application was refused or not sent (as
+ * against changed, or already as it should be). */
+export const notChanged = (g: GroupApplied) =>
+  g.outcome === "failed" || g.outcome === "nobodyWouldReceive";
+
 /** How one group of an application ended, in a sentence. */
 export function appliedWords(g: GroupApplied): string {
   switch (g.outcome) {
@@ -80,10 +85,22 @@ export const applyLabel = (groups: number) => `Apply to ${count(groups, "group",
 export const progressWords = (done: number, total: number) =>
   `Applying… ${done.toLocaleString()} of ${count(total, "group", "groups")} done.`;
 
-/** The summary once an application has ended. */
-export function appliedSummary(what: string, applied: number, total: number): string {
-  if (applied === total) return `${what}: ${count(applied, "group", "groups")} changed.`;
-  return `${what}: ${applied.toLocaleString()} of ${count(total, "group", "groups")} changed. The others are listed below.`;
+/** The summary once an application has ended: `changed` groups sent and
+ * confirmed, `notChanged` refused or not sent (listed below); the rest
+ * were already as it would make them. */
+export function appliedSummary(
+  what: string,
+  changed: number,
+  notChanged: number,
+  total: number,
+): string {
+  const already = total - changed - notChanged;
+  const parts = [`${count(changed, "group", "groups")} changed`];
+  if (already > 0) parts.push(`${already.toLocaleString()} already as it should be`);
+  const said = `${what}: ${parts.join(", ")}.`;
+  return notChanged === 0
+    ? said
+    : `${said} ${notChanged === 1 ? "1 group was" : `${notChanged.toLocaleString()} groups were`} not changed: see below.`;
 }
 
 /** "3 groups · 5 receive calls": a line-up's size, as its list and heading say it. */
